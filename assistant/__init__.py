@@ -1,0 +1,21 @@
+"""Ask questions of Ofsted children's services reports; every claim cites its paragraph."""
+
+from assistant.core import Assistant, IngestResult
+from assistant.conversation import Conversation
+from assistant.errors import AssistantError, IndexUnavailable, InvalidQuestion, ReportFormatError
+from assistant.settings import Settings
+from assistant.types import Answer, Citation, Source
+
+__all__ = [
+    "Answer",
+    "Assistant",
+    "AssistantError",
+    "Citation",
+    "Conversation",
+    "IndexUnavailable",
+    "IngestResult",
+    "InvalidQuestion",
+    "ReportFormatError",
+    "Settings",
+    "Source",
+]

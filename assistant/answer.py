@@ -1,0 +1,144 @@
+"""Retrieve → answer: compose the answer from the report's own sentences, each with its citation.
+
+No language model: every sentence in the answer is a sentence of the report, so every claim is
+true to the report and carries the label of the passage it comes from.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.cite import REFUSAL, cite, citations_in
+from assistant.index import ReportIndex
+from assistant.keyword import KeywordIndex
+from assistant.text import terms
+from assistant.types import Answer, Source
+
+_QUANTITY = re.compile(
+    r"\b(how (many|much|long|often|quickly|soon)|what (percentage|proportion|number|share|rate)|number of|"
+    r"when|what year|what date|average|per cent|percent)\b",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
+    r"seventy|eighty|ninety|hundred|half|third|quarter|majority|all)\b",
+    re.I,
+)
+# A sentence that leans on the one before it ("This is better than…") is quoted with it.
+_LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|their|such|however|despite this|as a result)\b", re.I)
+
+
+@dataclass
+class ScoredSentence:
+    source: Source
+    rank: int  # the source's retrieval rank
+    index: int  # position within the passage
+    text: str
+    vector: np.ndarray
+    score: float = 0.0
+
+
+class ExtractiveAnswerer:
+    """Picks the report sentences that best answer the question and cites each one."""
+
+    def __init__(self, index: ReportIndex, keyword: KeywordIndex, abstain_below: float, max_sentences: int = 3):
+        self.index = index
+        self.keyword = keyword
+        self.abstain_below = abstain_below
+        self.max_sentences = max_sentences
+
+    def answer(self, question: str, query: str, vector: list[float], sources: list[Source]) -> Answer:
+        """An answer to ``query`` from ``sources``, or an abstention when none of them answers it."""
+        candidates = self.score(query, np.asarray(vector), sources)
+        if not candidates or candidates[0].score < self.abstain_below:
+            best = f" (best match {candidates[0].score:.2f})" if candidates else ""
+            return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
+        chosen = self.select(candidates)
+        text = compose(chosen, candidates)
+        return Answer(
+            question=question,
+            answer=text,
+            citations=citations_in(text, sources),
+            sources=sources,
+            abstained=False,
+            standalone_question=query,
+            highlights=_highlights(chosen),
+        )
+
+    def score(self, query: str, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
+        """Every sentence of the top passages, scored against the question, best first."""
+        pool = sources[: max(1, min(len(sources), 5))]
+        rank_of = {s.label: i for i, s in enumerate(pool)}
+        by_label = {s.label: s for s in pool}
+        sentences = []
+        for report in dict.fromkeys(s.report for s in pool):
+            labels = [s.label for s in pool if s.report == report]
+            for label, text, i, sentence_vector in self.index.sentences(report, labels):
+                sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, np.asarray(sentence_vector)))
+        if not sentences:
+            return []
+        query_terms = set(terms(query))
+        total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
+        wants_number = bool(_QUANTITY.search(query))
+        similarities = np.stack([s.vector for s in sentences]) @ vector
+        for sentence, similarity in zip(sentences, similarities):
+            shared = query_terms & set(terms(sentence.text))
+            overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
+            number_bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
+            sentence.score = float(similarity) + 0.35 * overlap + number_bonus + 0.04 / (1 + sentence.rank)
+        return sorted(sentences, key=lambda s: -s.score)
+
+    def select(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
+        """The best sentence, and the next best ones that score close to it and say something new."""
+        best = candidates[0]
+        chosen = [best]
+        for candidate in candidates[1:]:
+            if len(chosen) >= self.max_sentences:
+                break
+            if candidate.score < max(self.abstain_below, best.score - 0.12):
+                break
+            if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
+                continue  # says the same thing again
+            chosen.append(candidate)
+        return chosen
+
+
+def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> str:
+    """Sentences with their citations, grouped by passage in retrieval order, each in reading order."""
+    by_position = {(c.source.label, c.index): c for c in candidates}
+    picked: dict[tuple[str, int], ScoredSentence] = {}
+    for sentence in chosen:
+        previous = by_position.get((sentence.source.label, sentence.index - 1))
+        if previous and _LEANS_BACK.match(sentence.text):
+            picked[(previous.source.label, previous.index)] = previous
+        picked[(sentence.source.label, sentence.index)] = sentence
+    ordered = sorted(picked.values(), key=lambda s: (s.rank, s.index))
+    return " ".join(f"{_as_sentence(s.text)} {cite(s.source.label)}" for s in ordered)
+
+
+def _as_sentence(text: str) -> str:
+    text = text.strip().lstrip("-•* ").strip()
+    return text if text.endswith((".", "!", "?", ".'", ".’", ")")) else text + "."
+
+
+def _highlights(chosen: list[ScoredSentence]) -> dict[str, list[str]]:
+    highlights: dict[str, list[str]] = {}
+    for sentence in chosen:
+        highlights.setdefault(sentence.source.label, []).append(sentence.text)
+    return highlights
+
+
+def abstention(question: str, query: str, sources: list[Source], reason: str) -> Answer:
+    """The one way the assistant says it does not know."""
+    return Answer(
+        question=question,
+        answer=f"{REFUSAL} anything that answers this question.",
+        citations=[],
+        sources=sources,
+        abstained=True,
+        standalone_question=query,
+        notes=[reason],
+    )

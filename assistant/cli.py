@@ -1,0 +1,92 @@
+"""Command line: a thin layer over the Python API. Errors are one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+
+from assistant.errors import AssistantError
+
+
+def _print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
+        return
+    print(textwrap.fill(answer.answer, width=100))
+    for note in answer.notes:
+        print(f"  ({note})")
+
+
+def _ingest(args) -> int:
+    from assistant import Assistant, Settings
+
+    if args.if_missing:
+        info = Assistant().info()  # builds whatever the index lacks
+        print(f"index ready: {', '.join(info['reports'])} ({info['passages']} passages) at {info['index_path']}")
+        return 0
+    bot = Assistant(ensure_reports=False)
+    paths = args.paths or [str(p) for p in Settings().reports]
+    for path in paths:
+        result = bot.ingest(path)
+        print(
+            f"{result.report}: {result.passages} passages ({result.numbered} numbered paragraphs), "
+            f"{result.windows} windows in {result.seconds:.1f} s"
+        )
+    return 0
+
+
+def _ask(args) -> int:
+    from assistant import Assistant
+
+    _print_answer(Assistant(retrieval=args.retrieval, k=args.k).ask(args.question), args.json)
+    return 0
+
+
+def _chat(args) -> int:
+    from assistant import Assistant
+
+    conversation = Assistant(k=args.k).chat()
+    print("Ask about the report. An empty line or Ctrl-D ends the chat.")
+    while True:
+        try:
+            question = input("\n> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        try:
+            _print_answer(conversation.ask(question), as_json=False)
+        except AssistantError as exc:
+            print(f"error: {exc}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m assistant", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    ingest = sub.add_parser("ingest", help="parse and index reports (default: the bundled Ealing report)")
+    ingest.add_argument("paths", nargs="*", metavar="PATH")
+    ingest.add_argument("--if-missing", action="store_true", help="only build what the index lacks")
+    ingest.set_defaults(run=_ingest)
+    ask = sub.add_parser("ask", help="answer one question")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
+    ask.add_argument("--k", type=int, default=None, help="passages to retrieve")
+    ask.add_argument("--retrieval", choices=["hybrid", "dense", "bm25"], default=None)
+    ask.set_defaults(run=_ask)
+    chat = sub.add_parser("chat", help="a conversation in the terminal")
+    chat.add_argument("--k", type=int, default=None)
+    chat.set_defaults(run=_chat)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except AssistantError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

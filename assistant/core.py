@@ -1,0 +1,185 @@
+"""The Python API: ``Assistant().ask(question)`` → an Answer whose every claim cites the report."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.runnables import RunnableLambda
+
+from assistant.answer import ExtractiveAnswerer, abstention
+from assistant.cite import cite, citations_in
+from assistant.conversation import Conversation
+from assistant.embeddings import SentenceEmbeddings
+from assistant.errors import ReportFormatError
+from assistant.index import ReportIndex
+from assistant.keyword import KeywordIndex
+from assistant.question import clean_question, requested_paragraphs, unknown_names
+from assistant.retrieve import PassageRetriever, source_of
+from assistant.settings import Settings
+from assistant.types import Answer, Source
+from ingest import Paragraph, parse_report
+
+log = logging.getLogger(__name__)
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a report file: a changed report is re-indexed on first use."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    report: str
+    passages: int
+    numbered: int
+    windows: int
+    seconds: float
+
+
+class Assistant:
+    """Answers questions about the indexed reports; safe to share between threads for asking."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        retrieval: str | None = None,
+        k: int | None = None,
+        embeddings: SentenceEmbeddings | None = None,
+        ensure_reports: bool = True,
+    ):
+        overrides = {key: value for key, value in {"retrieval": retrieval, "k": k}.items() if value is not None}
+        base = settings or Settings()
+        self.settings = base.model_copy(update=overrides) if overrides else base
+        Settings.model_validate(self.settings.model_dump())  # bad overrides fail here, naming the value
+        self.embeddings = embeddings or SentenceEmbeddings(
+            self.settings.embedding_model, self.settings.query_threads, self.settings.ingest_threads
+        )
+        self.index = ReportIndex(self.settings.index_dir, self.settings.collection_name, self.embeddings)
+        if ensure_reports:
+            for path in self.settings.reports:
+                if not self.index.has_report(Path(path).stem, file_digest(path)):
+                    self.ingest(path)
+        self._load_passages()
+        self.chain = RunnableLambda(self._retrieve_step) | RunnableLambda(self._answer_step)
+
+    # --- ingest ------------------------------------------------------------------------
+    def ingest(self, path: str | Path) -> IngestResult:
+        """Parse and index a report, replacing any earlier copy of it."""
+        started = time.perf_counter()
+        parsed = parse_report(path)
+        windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
+        self._load_passages()
+        return IngestResult(
+            parsed.report, len(parsed.paragraphs), len(parsed.numbered), windows, time.perf_counter() - started
+        )
+
+    def _load_passages(self) -> None:
+        self._paragraphs = self.index.paragraphs()
+        self.keyword = KeywordIndex(self._paragraphs)
+        self.retriever = PassageRetriever(
+            index=self.index,
+            keyword=self.keyword,
+            mode=self.settings.retrieval,
+            k=self.settings.k,
+            dense_candidates=self.settings.dense_candidates,
+        )
+        self.answerer = ExtractiveAnswerer(
+            self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences
+        )
+
+    # --- asking ------------------------------------------------------------------------
+    def clean_question(self, question: str) -> str:
+        return clean_question(question, self.settings.max_question_chars)
+
+    def ask(self, question: str, *, k: int | None = None) -> Answer:
+        """Answer one question on its own."""
+        question = self.clean_question(question)
+        return self.answer(question, question, k=k)
+
+    def chat(self, k: int | None = None) -> Conversation:
+        """Start a conversation whose follow-ups are read in the light of earlier turns."""
+        return Conversation(self, k=k)
+
+    def retrieve(self, question: str, k: int = 10) -> list[Source]:
+        """The top ``k`` passages for a question, best first."""
+        return self.retriever.rank(self.clean_question(question), k)
+
+    def answer(self, question: str, query: str, *, k: int | None = None) -> Answer:
+        """Answer ``question``, retrieving with ``query`` (the question made standalone)."""
+        if not self._paragraphs:
+            raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
+        return self.chain.invoke({"question": question, "query": query, "k": k or self.settings.k})
+
+    def _retrieve_step(self, state: dict) -> dict:
+        if numbers := requested_paragraphs(state["question"]):
+            return {**state, "lookup": numbers}
+        unknown = unknown_names(state["query"], self.keyword.vocabulary_words)
+        if unknown:
+            return {**state, "unknown": unknown}
+        vector = self.embeddings.embed_query(state["query"])
+        sources = self.retriever.rank(state["query"], state["k"], vector=vector)
+        return {**state, "vector": vector, "sources": sources}
+
+    def _answer_step(self, state: dict) -> Answer:
+        question, query = state["question"], state["query"]
+        if "lookup" in state:
+            return self._look_up(question, state["lookup"])
+        if "unknown" in state:
+            names = ", ".join(state["unknown"])
+            return abstention(question, query, [], f"the report does not mention {names}")
+        return self.answerer.answer(question, query, state["vector"], state["sources"])
+
+    def _look_up(self, question: str, numbers: list[int]) -> Answer:
+        found = [p for p in self._paragraphs if p.number in numbers]
+        if not found:
+            known = [p.number for p in self._paragraphs if p.number is not None]
+            span = f"{min(known)} to {max(known)}" if known else "none"
+            return abstention(question, question, [], f"no paragraph {', '.join(map(str, numbers))}; they run {span}")
+        sources = [source_of(p, 1.0) for p in found]
+        text = " ".join(f"{p.text} {cite(p.label)}" for p in found)
+        return Answer(
+            question=question,
+            answer=text,
+            citations=citations_in(text, sources),
+            sources=sources,
+            standalone_question=question,
+            highlights={p.label: [p.text] for p in found},
+        )
+
+    # --- reading -----------------------------------------------------------------------
+    def paragraphs(self, report: str | None = None) -> list[Paragraph]:
+        """Every passage in document order."""
+        return [p for p in self._paragraphs if report is None or p.report == report]
+
+    def passage(self, label: str, report: str | None = None) -> Paragraph:
+        """One passage by its label ("¶38" or a section name); KeyError when there is none."""
+        for p in self.paragraphs(report):
+            if p.label == label:
+                return p
+        raise KeyError(label)
+
+    def judgements(self, report: str | None = None) -> list[tuple[str, str]]:
+        """The grades the report gives, as read from the report itself."""
+        reports = self.index.reports()
+        report = report or next(iter(reports), None)
+        return [tuple(j) for j in reports.get(report, {}).get("judgements", [])]
+
+    def info(self) -> dict:
+        """What is loaded: reports, index, models and modes."""
+        return {
+            "reports": list(self.index.reports()),
+            "index_path": str(self.index.path),
+            "collection": self.index.collection_name,
+            "passages": len(self._paragraphs),
+            "windows": self.index.count(),
+            "embedding_model": Path(self.settings.embedding_model).name,
+            "retrieval": self.settings.retrieval,
+            "answerer": "extractive",
+            "k": self.settings.k,
+        }
+

@@ -1,0 +1,38 @@
+"""BM25 over whole passages: finds exact figures and rare names that embeddings blur."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+
+from rank_bm25 import BM25Okapi
+
+from assistant.text import terms, words
+from ingest import Paragraph
+
+
+class KeywordIndex:
+    """An in-memory BM25 index of passages, built once per set of passages."""
+
+    def __init__(self, paragraphs: list[Paragraph]):
+        self.paragraphs = paragraphs
+        tokenised = [terms(f"{p.section} {p.text}") for p in paragraphs]
+        self.bm25 = BM25Okapi(tokenised) if paragraphs else None
+        document_frequency = Counter(term for doc in tokenised for term in set(doc))
+        n = max(len(tokenised), 1)
+        self.idf = {term: math.log(1 + n / df) for term, df in document_frequency.items()}
+        # Every word the passages use, unstemmed: to tell a name the reports never mention.
+        self.vocabulary_words = {w for p in paragraphs for w in words(f"{p.section} {p.text}")}
+
+    def search(self, query: str, n: int) -> list[tuple[Paragraph, float]]:
+        """Top ``n`` passages by BM25, best first; passages sharing no term are left out."""
+        query_terms = terms(query)
+        if not self.bm25 or not query_terms:
+            return []
+        scores = self.bm25.get_scores(query_terms)
+        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])[:n]
+        return [(self.paragraphs[i], float(scores[i])) for i in ranked if scores[i] > 0]
+
+    def weight(self, term: str) -> float:
+        """How telling a term is: rare terms weigh more; unseen terms weigh most."""
+        return self.idf.get(term, math.log(1 + len(self.paragraphs)))

@@ -1,0 +1,81 @@
+"""Reading the question before retrieval: validation, paragraph look-ups, unknown names, follow-ups."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from assistant.errors import InvalidQuestion
+from assistant.text import STOP_WORDS, words
+
+_LOOKUP = re.compile(r"(?:\bparagraphs?|\bparas?\.?|¶)\s*(\d{1,4}(?:\s*(?:,|and|&|to|-|–)\s*\d{1,4})*)", re.I)
+_CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_QUESTION_OPENERS = frozenset(
+    """what how who when where why which whose whom did does do is are was were can could should would will tell
+    show give list summarise summarize describe explain compare please and but so i in on at for of the a an
+    according if has have had any english""".split()
+)
+_ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
+_CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|and what about)\b", re.I)
+
+
+def clean_question(question: str, max_chars: int) -> str:
+    """The question with control characters removed; InvalidQuestion when empty or too long."""
+    if not isinstance(question, str):
+        raise InvalidQuestion("the question must be text")
+    text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
+    text = re.sub(r"\s+", " ", text).strip()
+    if not text:
+        raise InvalidQuestion("the question is empty: type what you want to know about the report")
+    if len(text) > max_chars:
+        raise InvalidQuestion(
+            f"the question is {len(text):,} characters long; the limit is {max_chars:,}. Ask it in fewer words."
+        )
+    return text
+
+
+def requested_paragraphs(question: str) -> list[int]:
+    """Paragraph numbers the question names ("what does paragraph 38 say?", "paras 12-14")."""
+    match = _LOOKUP.search(question)
+    if not match:
+        return []
+    numbers: list[int] = []
+    for part in re.split(r"\s*(?:,|and|&)\s*", match.group(1)):
+        bounds = [int(n) for n in re.split(r"\s*(?:to|-|–)\s*", part) if n]
+        if len(bounds) == 2 and 0 < bounds[1] - bounds[0] <= 10:
+            numbers.extend(range(bounds[0], bounds[1] + 1))
+        else:
+            numbers.extend(bounds)
+    return list(dict.fromkeys(numbers))
+
+
+def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
+    """Names and years in the question that the reports never mention ("Hounslow", "2019")."""
+    unknown = []
+    for match in _CAPITALISED.finditer(question):
+        word = re.sub(r"['’]s$", "", match.group(1))
+        lowered = word.lower()
+        if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
+            continue
+        if lowered not in vocabulary:
+            unknown.append(word)
+    unknown += [year for year in _YEAR.findall(question) if year not in vocabulary]
+    return list(dict.fromkeys(unknown))
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on an earlier turn ("and how many of them…?", "how long did they wait?")?"""
+    content = [w for w in words(question) if w not in STOP_WORDS]
+    return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
+
+
+def standalone(question: str, earlier: list[str]) -> str:
+    """Make a follow-up retrievable on its own by carrying the topic words of the previous question."""
+    if not earlier or not is_follow_up(question):
+        return question
+    own = set(words(question))
+    topic = [w for w in words(earlier[-1]) if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS]
+    if not topic:
+        return question
+    return f"{question} ({' '.join(dict.fromkeys(topic))})"

@@ -1,0 +1,70 @@
+"""Index → retrieve: dense windows and BM25 passages, fused by reciprocal rank."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from langchain_core.callbacks import CallbackManagerForRetrieverRun
+from langchain_core.documents import Document
+from langchain_core.retrievers import BaseRetriever
+from pydantic import ConfigDict
+
+from assistant.index import ReportIndex
+from assistant.keyword import KeywordIndex
+from assistant.types import Source
+from ingest import Paragraph
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant; small ranks dominate, tails still count
+
+
+def source_of(p: Paragraph, score: float) -> Source:
+    """A passage as a retrieved source."""
+    return Source(report=p.report, paragraph=p.number, label=p.label, section=p.section, text=p.text, score=score)
+
+
+class PassageRetriever(BaseRetriever):
+    """Finds the passages that answer a question; one Source per passage, best first."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    index: ReportIndex
+    keyword: KeywordIndex
+    mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    k: int = 6
+    dense_candidates: int = 60
+
+    def _get_relevant_documents(
+        self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
+    ) -> list[Document]:
+        return [Document(page_content=s.text, metadata={"source": s}) for s in self.rank(query, self.k)]
+
+    def rank(self, query: str, k: int, vector: list[float] | None = None) -> list[Source]:
+        """The top ``k`` passages for ``query`` under this retriever's mode."""
+        by_key = {p.key: p for p in self.keyword.paragraphs}
+        dense = self.dense(query, vector) if self.mode != "bm25" else []
+        keyword = [(p.key, s) for p, s in self.keyword.search(query, self.dense_candidates)] if self.mode != "dense" else []
+        if self.mode == "dense":
+            ranked = dense
+        elif self.mode == "bm25":
+            ranked = keyword
+        else:
+            ranked = fuse([dense, keyword])
+        return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
+
+    def dense(self, query: str, vector: list[float] | None = None) -> list[tuple[str, float]]:
+        """Passages by their best window's cosine similarity to the question."""
+        vector = vector or self.index.embeddings.embed_query(query)
+        best: dict[str, float] = {}
+        for doc, similarity in self.index.search_windows(vector, self.dense_candidates):
+            key = f"{doc.metadata['report']}:{doc.metadata['label']}"
+            best[key] = max(best.get(key, -1.0), similarity)
+        return sorted(best.items(), key=lambda item: -item[1])
+
+
+def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of the same passage keys."""
+    fused: dict[str, float] = {}
+    for ranking in rankings:
+        for rank, (key, _) in enumerate(ranking):
+            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+    return sorted(fused.items(), key=lambda item: -item[1])

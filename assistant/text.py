@@ -1,0 +1,37 @@
+"""Words as the keyword index and the sentence scorer see them: lower case, no stop words, light stems."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
+
+STOP_WORDS = frozenset(
+    """a about above after again all also am an and any are as at be been before being below between both but by
+    can could did do does doing down during each few for from further had has have having he her here hers him his
+    how i if in into is it its itself just me more most my no nor not now of off on once only or other our ours out
+    over own same she should so some such than that the their theirs them then there these they this those through
+    to too under until up very was we were what when where which while who whom why will with would you your yours
+    tell show give say said says report inspectors inspector ofsted please much many""".split()
+)
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """A crude suffix strip: enough to match "fostered"/"fostering", "plans"/"plan"."""
+    word = word.replace("'", "")
+    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + keep
+    return word
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens, possessives dropped."""
+    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text.lower().replace("’", "'"))]
+
+
+def terms(text: str) -> list[str]:
+    """Content terms of ``text``: the keys of the keyword index."""
+    return [stem(w) for w in words(text) if w not in STOP_WORDS]

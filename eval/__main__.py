@@ -1,0 +1,5 @@
+"""``python -m eval``: score the assistant on the gold set."""
+
+from .run import main
+
+raise SystemExit(main())

@@ -1,0 +1,8 @@
+"""Report → parse → paragraphs: turn an Ofsted report into citable passages."""
+
+from ingest.markdown import ParsedReport, parse_markdown, parse_report
+from ingest.records import Paragraph
+from ingest.sentences import split_sentences
+from ingest.tokens import count_tokens
+
+__all__ = ["Paragraph", "ParsedReport", "count_tokens", "parse_markdown", "parse_report", "split_sentences"]

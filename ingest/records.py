@@ -1,0 +1,24 @@
+"""The record the parser yields and the index stores: one numbered paragraph or one named section."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A citable passage of a report: a numbered paragraph, or an unnumbered section cited by name."""
+
+    report: str  # report id, e.g. "ealing-2016"
+    number: int | None  # None for an unnumbered section
+    label: str  # "¶38", or the section's name for an unnumbered section
+    section: str  # section path, e.g. "The experiences ... permanence > Adoption performance"
+    area: str  # judgement area, e.g. "adoption", "care leavers", "lscb", "general"
+    text: str
+    tokens: int  # cl100k_base token count
+    order: int  # position in the document, for reading in order
+
+    @property
+    def key(self) -> str:
+        """Stable id within the index: the same passage always gets the same id."""
+        return f"{self.report}:{self.label}"

@@ -1,0 +1,36 @@
+"""Shared fixtures: the real embedding model, loaded once, and real Chroma indexes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant import Assistant, Settings
+from assistant.embeddings import SentenceEmbeddings
+
+ROOT = Path(__file__).resolve().parents[1]
+REPORT = ROOT / "data" / "ealing-2016.md"
+
+
+@pytest.fixture(scope="session")
+def report_text() -> str:
+    return REPORT.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def embeddings() -> SentenceEmbeddings:
+    settings = Settings()
+    return SentenceEmbeddings(settings.embedding_model, settings.query_threads, settings.ingest_threads)
+
+
+@pytest.fixture(scope="session")
+def bot(embeddings) -> Assistant:
+    """The embedded default: the project's own index, built on first use when missing."""
+    return Assistant(embeddings=embeddings)
+
+
+@pytest.fixture
+def fresh_bot(tmp_path, embeddings) -> Assistant:
+    """An assistant over an empty index in a temporary folder."""
+    return Assistant(Settings(index_dir=tmp_path / "index"), embeddings=embeddings, ensure_reports=False)

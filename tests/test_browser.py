@@ -1,0 +1,135 @@
+"""End to end: the real app in headless Chromium (Debian's), driven by Playwright.
+
+Asks a question, checks the streamed answer and its citation, opens the cited
+paragraph, saves a screenshot, and prints cold start and time to first token.
+
+Needs /usr/bin/chromium and the `playwright` package: scripts/install-browser.sh.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+QUESTION = "How long did care proceedings take on average?"
+IN_CI = bool(os.environ.get("CI"))
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not Path(CHROMIUM).exists() and not IN_CI:
+    pytest.skip(
+        f"{CHROMIUM} is missing (run scripts/install-browser.sh); in CI this test must run",
+        allow_module_level=True,
+    )
+if not IN_CI:
+    pytest.importorskip("playwright.sync_api", reason="playwright missing: run scripts/install-browser.sh")
+
+
+def _artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ignore = ARTIFACTS / ".gitignore"
+    if not ignore.exists():
+        ignore.write_text("# screenshots and logs of browser tests: never committed\n*\n")
+    return ARTIFACTS
+
+
+def _report_paragraph(number: int) -> str:
+    """The text of numbered paragraph ``number`` as it stands in the report source."""
+    for line in (ROOT / "data" / "ealing-2016.md").read_text(encoding="utf-8").splitlines():
+        m = re.match(rf"^{number}\.\s+(.*)", line)
+        if m:
+            return m.group(1)
+    return ""
+
+
+# The last chat message is the assistant's and shows streamed answer text (not
+# just the "Searching the report…" status caption).
+FIRST_TOKEN_JS = """
+() => {
+  const msgs = document.querySelectorAll('[data-testid="stChatMessage"]');
+  if (msgs.length < 2) return false;
+  const last = msgs[msgs.length - 1];
+  if (!last.querySelector('[data-testid="stChatMessageAvatarAssistant"]')) return false;
+  const prev = msgs[msgs.length - 2];
+  if (!prev.querySelector('[data-testid="stChatMessageAvatarUser"]')) return false;
+  for (const md of last.querySelectorAll('[data-testid="stMarkdownContainer"]')) {
+    if (md.closest('[data-testid="stCaptionContainer"]')) continue;
+    if (md.innerText.trim().length > 0) return true;
+  }
+  return false;
+}
+"""
+
+
+def test_ask_and_open_citation_in_chromium():
+    from playwright.sync_api import expect, sync_playwright
+
+    out = _artifacts()
+    server = StreamlitServer(ROOT, out / "streamlit-server.log").start()
+    try:
+        health_s = server.wait_healthy(timeout=180)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.set_default_timeout(60_000)
+                page.goto(server.url, wait_until="domcontentloaded")
+                chat_box = page.get_by_test_id("stChatInputTextArea")
+                # Page ready: the first script run finished (Assistant loaded) and the chat input is live.
+                expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible(
+                    timeout=240_000
+                )
+                expect(chat_box).to_be_enabled(timeout=240_000)
+                expect(page.get_by_text("Try one of these")).to_be_visible(timeout=240_000)
+                cold_start_s = time.perf_counter() - server.started_at
+
+                chat_box.fill(QUESTION)
+                asked_at = time.perf_counter()
+                chat_box.press("Enter")
+                page.wait_for_function(FIRST_TOKEN_JS, polling=25, timeout=120_000)
+                first_token_s = time.perf_counter() - asked_at
+
+                answer = page.get_by_test_id("stChatMessage").last
+                expect(answer).to_contain_text("28 weeks", timeout=120_000)
+                expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
+                # the answer is complete once its citation controls are there
+                pills = answer.get_by_test_id("stButtonGroup").get_by_role("button", name=re.compile(r"^¶\d+$"))
+                expect(pills.first).to_be_visible(timeout=120_000)
+                answered_s = time.perf_counter() - asked_at
+
+                labels = [t.strip() for t in pills.all_inner_texts()]
+                label = "¶46" if "¶46" in labels else labels[0]
+                answer.get_by_test_id("stButtonGroup").get_by_role("button", name=label, exact=True).click()
+
+                number = int(label.lstrip("¶"))
+                card = page.locator(".st-key-card_view_0_0")
+                expect(card).to_be_visible(timeout=60_000)
+                expect(card).to_contain_text(f"Paragraph {number}")
+                expected = " ".join(_report_paragraph(number).split()[:12])
+                assert expected, f"paragraph {number} not found in the report source"
+                expect(card).to_contain_text(expected)
+                if label == "¶46":
+                    expect(card).to_contain_text("28 weeks")
+
+                page.wait_for_timeout(500)  # let the layout settle before the screenshot
+                shot = out / "browser-answer.png"
+                page.screenshot(path=str(shot), full_page=True)
+            finally:
+                browser.close()
+    finally:
+        server.stop()
+
+    print(
+        f"\nserver healthy: {health_s:.2f}s | cold start (server start -> page ready): {cold_start_s:.2f}s"
+        f" | time to first streamed token: {first_token_s:.2f}s | full answer: {answered_s:.2f}s"
+        f" | screenshot: {shot}"
+    )
+    assert shot.exists() and shot.stat().st_size > 10_000

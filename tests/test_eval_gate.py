@@ -1,0 +1,32 @@
+"""The quality gate: the real assistant on the full gold set must meet eval/floors.json."""
+
+from __future__ import annotations
+
+import pytest
+
+from eval.gate import check_floors, load_floors
+from eval.gold import load_gold
+from eval.run import failures_text, run_once, summary_table
+
+pytestmark = [pytest.mark.eval, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def report():
+    """One run of the real assistant (default hybrid retrieval) over the whole gold set."""
+    return run_once(load_gold(), "hybrid", progress=False)
+
+
+def test_gate_floors_met(report, capsys):
+    with capsys.disabled():  # the figures belong in the CI log, with or without -s
+        print("\n" + summary_table(report["summary"]))
+        print("\nFAILING QUESTIONS\n" + failures_text(report["questions"]))
+    assert check_floors(report["summary"], load_floors()) == []
+
+
+def test_gate_fails_just_above_measured(report):
+    means = report["summary"]["overall"]["means"]
+    assert check_floors(report["summary"], {"hit@5": {"min": means["hit@5"]}}) == []
+    assert check_floors(report["summary"], {"hit@5": {"min": means["hit@5"] + 0.01}})
+    ceiling = {"false_abstention_rate": {"max": means["false_abstention_rate"] - 0.01}}
+    assert check_floors(report["summary"], ceiling)

@@ -1,0 +1,54 @@
+"""The Chroma index: windows map back to one passage, re-ingest replaces, later sentences are found."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.index import windows_of
+from ingest import parse_report
+from tests.conftest import REPORT
+
+pytestmark = pytest.mark.slow  # builds a real index (~10-30 s on 2 cores)
+
+
+@pytest.fixture(scope="module")
+def parsed():
+    return parse_report(REPORT)
+
+
+def test_windows_map_back_to_one_passage(parsed):
+    long_one = max(parsed.paragraphs, key=lambda p: p.tokens)
+    windows = windows_of(long_one)
+    assert len(windows) > 5
+    assert {w.metadata["label"] for w in windows} == {long_one.label}
+    assert len({w.id for w in windows}) == len(windows)
+
+
+def test_reingest_replaces_and_never_duplicates(fresh_bot):
+    first = fresh_bot.ingest(REPORT)
+    count = fresh_bot.index.count()
+    assert count == first.windows
+    second = fresh_bot.ingest(REPORT)
+    assert fresh_bot.index.count() == count == second.windows
+    assert len(fresh_bot.paragraphs()) == first.passages == 152
+    assert fresh_bot.index.reports()["ealing-2016"]["numbered"] == 143
+
+
+def test_a_paragraph_is_found_by_a_late_sentence(bot):
+    from ingest import split_sentences
+
+    # A sentence that starts past the 256 word pieces the model reads of a paragraph's opening window.
+    longest = max((p for p in bot.paragraphs() if p.number), key=lambda p: bot.embeddings.count_word_pieces(p.text))
+    sentences = split_sentences(longest.text)
+    late = next(
+        s for s in sentences if bot.embeddings.count_word_pieces(longest.text[: longest.text.index(s)]) > 256
+    )
+    assert bot.retriever.dense(late)[0][0] == f"ealing-2016:{longest.label}"
+
+
+def test_index_is_built_on_first_use(tmp_path, embeddings):
+    from assistant import Assistant, Settings
+
+    bot = Assistant(Settings(index_dir=tmp_path / "new-index"), embeddings=embeddings)
+    assert bot.info()["reports"] == ["ealing-2016"]
+    assert (tmp_path / "new-index").is_dir()

@@ -1,0 +1,1 @@
+"""Streamlit user interface for the Ofsted report assistant (see app.py)."""

@@ -1,0 +1,151 @@
+"""Page layout: sidebar, tabs, and the flow of one script run."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from ui.chat import TAB_ASK, TAB_READ, render_turn, render_welcome, stream_turn
+from ui.reader import render_info, render_reader
+from ui.resources import (
+    GENERIC_ERROR,
+    chat_model_name,
+    default_k,
+    get_assistant,
+    get_conversation,
+    get_judgements,
+    get_report_view,
+    new_conversation_state,
+    report_ids,
+)
+from ui.text import report_title
+
+logger = logging.getLogger("ofsted_app")
+
+TITLE = "Ofsted report assistant — Ealing 2016"
+EXTRACTIVE = "extractive (offline)"
+
+
+def _load_assistant() -> Any:
+    from assistant import AssistantError
+
+    try:
+        return get_assistant()
+    except AssistantError as exc:
+        logger.error("assistant unavailable: %s", exc)
+        st.error(f"The assistant could not start: {exc}")
+    except Exception:  # noqa: BLE001
+        logger.exception("assistant failed to start")
+        st.error(GENERIC_ERROR)
+    st.stop()
+
+
+def render_settings(info: dict) -> tuple[str | None, str | None, int]:
+    """Sidebar settings; returns (report, chat mode or None for extractive, k)."""
+    st.sidebar.header("Settings", anchor=False)
+    reports = report_ids(info)
+    if reports:
+        report = st.sidebar.selectbox(
+            "Report", reports, key="report", format_func=report_title,
+            disabled=len(reports) == 1,
+            help="The inspection report the assistant answers from.",
+        )
+    else:
+        report = None
+    modes = [EXTRACTIVE]
+    model = chat_model_name(info)
+    if model:
+        modes.append(f"chat model ({model})")
+    mode = st.sidebar.radio(
+        "Answer mode", modes, key="answer_mode",
+        help="Extractive answers are built from the report's own sentences, "
+             "on this computer; nothing is sent anywhere.",
+    )
+    k = st.sidebar.slider(
+        "Sources per answer", min_value=1, max_value=10, value=default_k(info), key="k",
+        help="How many passages of the report are looked at for each answer. "
+             "More can help broad questions; fewer keep answers focused.",
+    )
+    return report, (None if mode == EXTRACTIVE else model), int(k)
+
+
+def render_conversation_controls(box: Any, chat: Any) -> None:
+    """New conversation and export; filled at the end of the run so the export
+    includes the answer that was just streamed."""
+    turns = list(getattr(chat, "turns", []) or [])
+    with box:
+        st.subheader("Conversation", anchor=False)
+        st.button("New conversation", key="new_conversation", on_click=new_conversation_state,
+                  icon=":material/add_comment:", width="stretch")
+        try:
+            export = chat.to_markdown() if turns else ""
+        except Exception:  # noqa: BLE001
+            logger.exception("export failed")
+            export = ""
+        st.download_button(
+            "Export conversation (Markdown)", data=export or "No questions yet.\n",
+            file_name="ofsted-ealing-2016-conversation.md", mime="text/markdown",
+            key="export", on_click="ignore", icon=":material/download:",
+            disabled=not export, width="stretch",
+            help="Download the questions, answers and the paragraphs they cite.",
+        )
+        st.caption(f"{len(turns)} question{'s' if len(turns) != 1 else ''} in this conversation.")
+
+
+def main() -> None:
+    st.title(TITLE, anchor=False)
+    st.caption(
+        "Answers come only from the 2016 Ofsted report on Ealing's children's services, "
+        "with the paragraph behind every claim. Check the cited paragraph before relying on an answer."
+    )
+
+    bot = _load_assistant()
+    try:
+        info = dict(bot.info() or {})
+    except Exception:  # noqa: BLE001
+        logger.exception("info() failed")
+        info = {}
+
+    report, mode, k = render_settings(info)
+    conversation_box = st.sidebar.container()
+    with st.sidebar.expander("About the index and models", icon=":material/info:"):
+        render_info(info)
+
+    view = get_report_view(report)
+    chat = get_conversation(bot, k, mode)
+    conv_id = st.session_state.get("conv_id", 0)
+
+    tab_ask, tab_read = st.tabs([TAB_ASK, TAB_READ], key="main_tab", on_change="rerun")
+    ask_open = tab_ask.open is not False
+
+    question = None
+    if ask_open:
+        question = st.chat_input(
+            "Ask a question about the report, e.g. How long did care proceedings take?",
+            key="question", submit_mode="disable",
+        )
+        if question is None:
+            question = st.session_state.pop("pending_question", None)
+
+    if ask_open:
+        with tab_ask:
+            turns = list(getattr(chat, "turns", []) or [])
+            if not turns and question is None:
+                render_welcome()
+            for i, ans in enumerate(turns):
+                render_turn(ans, i, conv_id, view, bot)
+            if question is not None:
+                stream_turn(chat, question, conv_id, view, bot)
+
+    if tab_read.open:
+        with tab_read:
+            try:
+                judgements = get_judgements(report)
+            except Exception:  # noqa: BLE001
+                logger.exception("judgements() failed")
+                judgements = []
+            render_reader(view, judgements)
+
+    render_conversation_controls(conversation_box, chat)
