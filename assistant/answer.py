@@ -27,6 +27,14 @@ _NUMBER = re.compile(
     r"seventy|eighty|ninety|hundred|half|third|quarter|majority|all)\b",
     re.I,
 )
+# Questions that can only be answered with a figure.
+_FIGURE_QUESTION = re.compile(
+    r"\b(how many|how much|what percentage|what proportion|what share|what number|"
+    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost))\b",
+    re.I,
+)
+_COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
+_COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # A sentence that leans on the one before it ("This is better than…") is quoted with it.
 _LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|their|such|however|despite this|as a result)\b", re.I)
 
@@ -56,7 +64,9 @@ class ExtractiveAnswerer:
         if not candidates or candidates[0].score < self.abstain_below:
             best = f" (best match {candidates[0].score:.2f})" if candidates else ""
             return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
-        chosen = self.select(candidates)
+        chosen = self.select(candidates, wants_number=bool(_QUANTITY.search(query) or _COMPARISON.search(query)))
+        if missing := self.missing_figure(query, chosen):
+            return abstention(question, query, sources, missing)
         text = compose(chosen, candidates)
         return Answer(
             question=question,
@@ -67,6 +77,18 @@ class ExtractiveAnswerer:
             standalone_question=query,
             highlights=_highlights(chosen),
         )
+
+    def missing_figure(self, query: str, chosen: list[ScoredSentence]) -> str | None:
+        """Why a question that asks for a figure gets none: no chosen sentence gives a figure about
+        what the question is about (its most telling words). None when the figure is there."""
+        if not _FIGURE_QUESTION.search(query):
+            return None
+        known = [t for t in set(terms(_FIGURE_QUESTION.sub(" ", query))) if t in self.keyword.idf]
+        focus = sorted(known, key=self.keyword.weight, reverse=True)[:3]
+        for sentence in chosen:
+            if _has_figure(sentence.text) and (not focus or set(focus) & set(terms(sentence.text))):
+                return None
+        return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
 
     def score(self, query: str, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
         """Every sentence of the top passages, scored against the question, best first."""
@@ -83,18 +105,25 @@ class ExtractiveAnswerer:
         query_terms = set(terms(query))
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
         wants_number = bool(_QUANTITY.search(query))
+        wants_comparison = bool(_COMPARISON.search(query))
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & set(terms(sentence.text))
             overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
-            number_bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
-            sentence.score = float(similarity) + 0.35 * overlap + number_bonus + 0.04 / (1 + sentence.rank)
+            bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
+            bonus += 0.08 if wants_comparison and _COMPARATOR.search(sentence.text) else 0.0
+            sentence.score = float(similarity) + 0.35 * overlap + bonus + 0.04 / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
-    def select(self, candidates: list[ScoredSentence]) -> list[ScoredSentence]:
-        """The best sentence, and the next best ones that score close to it and say something new."""
+    def select(self, candidates: list[ScoredSentence], wants_number: bool = False) -> list[ScoredSentence]:
+        """The best sentence, the next best ones that score close to it and say something new, and,
+        when the question asks for a figure and none was chosen, the best sentence of the top passage with one."""
         best = candidates[0]
         chosen = [best]
+        if wants_number and not _has_figure(best.text):
+            with_figure = [c for c in candidates if c.source.label == best.source.label and _has_figure(c.text)]
+            if with_figure and with_figure[0].score >= self.abstain_below:
+                chosen.append(with_figure[0])
         for candidate in candidates[1:]:
             if len(chosen) >= self.max_sentences:
                 break
@@ -106,8 +135,16 @@ class ExtractiveAnswerer:
         return chosen
 
 
+def _has_figure(text: str) -> bool:
+    return bool(re.search(r"\d", text) or _NUMBER.search(text))
+
+
 def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> str:
-    """Sentences with their citations, grouped by passage in retrieval order, each in reading order."""
+    """Sentences with their citations, grouped by passage in retrieval order, each in reading order.
+
+    A chosen sentence that leans on the one before it brings that one along, and a following
+    sentence that leans on a chosen one ("This is better than the England average…") comes too.
+    """
     by_position = {(c.source.label, c.index): c for c in candidates}
     picked: dict[tuple[str, int], ScoredSentence] = {}
     for sentence in chosen:
@@ -115,6 +152,9 @@ def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> s
         if previous and _LEANS_BACK.match(sentence.text):
             picked[(previous.source.label, previous.index)] = previous
         picked[(sentence.source.label, sentence.index)] = sentence
+        following = by_position.get((sentence.source.label, sentence.index + 1))
+        if following and _LEANS_BACK.match(following.text) and _has_figure(following.text):
+            picked[(following.source.label, following.index)] = following
     ordered = sorted(picked.values(), key=lambda s: (s.rank, s.index))
     return " ".join(f"{_as_sentence(s.text)} {cite(s.source.label)}" for s in ordered)
 

@@ -11,19 +11,30 @@ from pathlib import Path
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import ExtractiveAnswerer, abstention
-from assistant.cite import cite, citations_in
+from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import ReportFormatError
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
-from assistant.question import clean_question, requested_paragraphs, unknown_names
+from assistant.question import (
+    asked_grade,
+    clean_question,
+    requested_paragraphs,
+    unknown_names,
+    wants_whole_recommendations,
+    without_scope,
+)
+from assistant.text import STOP_WORDS, terms, words
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.settings import Settings
 from assistant.types import Answer, Source
 from ingest import Paragraph, parse_report
 
 log = logging.getLogger(__name__)
+
+# Words of a report title that name a kind of place, not the place ("London Borough of Ealing").
+_GENERIC_PLACE_WORDS = frozenset("london borough of the council city county royal metropolitan district and".split())
 
 
 def file_digest(path: str | Path) -> str:
@@ -80,6 +91,10 @@ class Assistant:
 
     def _load_passages(self) -> None:
         self._paragraphs = self.index.paragraphs()
+        self._reports = self.index.reports()
+        self.scope_names = {
+            w for entry in self._reports.values() for w in words(entry.get("title", "")) if w not in _GENERIC_PLACE_WORDS
+        }
         self.keyword = KeywordIndex(self._paragraphs)
         self.retriever = PassageRetriever(
             index=self.index,
@@ -116,26 +131,81 @@ class Assistant:
         return self.chain.invoke({"question": question, "query": query, "k": k or self.settings.k})
 
     def _retrieve_step(self, state: dict) -> dict:
+        """Decide how the question is answered, and retrieve for it."""
         if numbers := requested_paragraphs(state["question"]):
-            return {**state, "lookup": numbers}
-        unknown = unknown_names(state["query"], self.keyword.vocabulary_words)
-        if unknown:
-            return {**state, "unknown": unknown}
-        vector = self.embeddings.embed_query(state["query"])
-        sources = self.retriever.rank(state["query"], state["k"], vector=vector)
-        return {**state, "vector": vector, "sources": sources}
+            return {**state, "route": "lookup", "numbers": numbers}
+        if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
+            return {**state, "route": "unknown", "unknown": unknown}
+        if mismatch := self._grade_mismatch(state["query"]):
+            return {**state, "route": "premise", "mismatch": mismatch}
+        recommendations = self._recommendation_sections(state["query"])
+        if recommendations:
+            return {**state, "route": "recommendations", "sections": recommendations}
+        query = without_scope(state["query"], self.scope_names)
+        vector = self.embeddings.embed_query(query)
+        sources = self.retriever.rank(query, state["k"], vector=vector)
+        return {**state, "route": "extract", "scoped_query": query, "vector": vector, "sources": sources}
 
     def _answer_step(self, state: dict) -> Answer:
         question, query = state["question"], state["query"]
-        if "lookup" in state:
-            return self._look_up(question, state["lookup"])
-        if "unknown" in state:
-            names = ", ".join(state["unknown"])
-            return abstention(question, query, [], f"the report does not mention {names}")
-        return self.answerer.answer(question, query, state["vector"], state["sources"])
+        route = state["route"]
+        if route == "lookup":
+            return self._look_up(question, [p for p in self._paragraphs if p.number in state["numbers"]], state["numbers"])
+        if route == "recommendations":
+            return self._look_up(question, [p for p in self._paragraphs if p.section in state["sections"]], [])
+        if route == "unknown":
+            return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
+        if route == "premise":
+            return self._correct_premise(question, query, *state["mismatch"])
+        answer = self.answerer.answer(question, state["scoped_query"], state["vector"], state["sources"])
+        answer.standalone_question = query
+        return answer
 
-    def _look_up(self, question: str, numbers: list[int]) -> Answer:
-        found = [p for p in self._paragraphs if p.number in numbers]
+    def _grade_mismatch(self, query: str) -> tuple[str, str, str] | None:
+        """(area, grade given, grade presumed) when the question presumes a grade the report did not give."""
+        presumed = asked_grade(query)
+        judgements = self.judgements()
+        if not presumed or not judgements:
+            return None
+        asked_terms = set(terms(query))
+        overlap = [(len(asked_terms & set(terms(area))), area, grade) for area, grade in judgements]
+        best, area, grade = max(overlap, key=lambda o: o[0])
+        if best == 0:
+            overall = [j for j in judgements if j[0] == "Children's services overall"]
+            if not overall:
+                return None
+            area, grade = overall[0]
+        if grade.lower().startswith(presumed):
+            return None
+        return area, grade, presumed
+
+    def _correct_premise(self, question: str, query: str, area: str, grade: str, presumed: str) -> Answer:
+        table = self.passage("Judgements")
+        source = source_of(table, 1.0)
+        text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(table.label)}"
+        return Answer(
+            question=question,
+            answer=text,
+            citations=citations_in(text, [source]),
+            sources=[source],
+            abstained=True,
+            standalone_question=query,
+            notes=[f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"],
+            highlights={table.label: [f"{area}: {grade}."]},
+        )
+
+    def _recommendation_sections(self, query: str) -> list[str]:
+        """The recommendation sections a question asks to list, best-matching part first."""
+        sections = list(dict.fromkeys(p.section for p in self._paragraphs if p.section.endswith("Recommendations")))
+        section_words = {w for s in sections for w in words(s)}
+        if not sections or not wants_whole_recommendations(query, section_words):
+            return []
+        asked = {w for w in words(query) if w not in STOP_WORDS}
+        matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
+        return matching or sections
+
+    def _look_up(self, question: str, found: list[Paragraph], numbers: list[int]) -> Answer:
+        """Quote whole passages the question names."""
         if not found:
             known = [p.number for p in self._paragraphs if p.number is not None]
             span = f"{min(known)} to {max(known)}" if known else "none"
@@ -165,14 +235,13 @@ class Assistant:
 
     def judgements(self, report: str | None = None) -> list[tuple[str, str]]:
         """The grades the report gives, as read from the report itself."""
-        reports = self.index.reports()
-        report = report or next(iter(reports), None)
-        return [tuple(j) for j in reports.get(report, {}).get("judgements", [])]
+        report = report or next(iter(self._reports), None)
+        return [tuple(j) for j in self._reports.get(report, {}).get("judgements", [])]
 
     def info(self) -> dict:
         """What is loaded: reports, index, models and modes."""
         return {
-            "reports": list(self.index.reports()),
+            "reports": list(self._reports),
             "index_path": str(self.index.path),
             "collection": self.index.collection_name,
             "passages": len(self._paragraphs),

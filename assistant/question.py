@@ -8,7 +8,8 @@ import unicodedata
 from assistant.errors import InvalidQuestion
 from assistant.text import STOP_WORDS, words
 
-_LOOKUP = re.compile(r"(?:\bparagraphs?|\bparas?\.?|¶)\s*(\d{1,4}(?:\s*(?:,|and|&|to|-|–)\s*\d{1,4})*)", re.I)
+# Recommendations are numbered paragraphs too: "recommendation 7" is ¶7.
+_LOOKUP = re.compile(r"(?:\bparagraphs?|\bparas?\.?|\brecommendations?|¶)\s*(\d{1,4}(?:\s*(?:,|and|&|to|-|–)\s*\d{1,4})*)", re.I)
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _QUESTION_OPENERS = frozenset(
@@ -79,3 +80,34 @@ def standalone(question: str, earlier: list[str]) -> str:
     if not topic:
         return question
     return f"{question} ({' '.join(dict.fromkeys(topic))})"
+
+
+GRADES = ("requires improvement", "outstanding", "inadequate", "good")
+_JUDGING = re.compile(r"\b(judged|rated|graded|grade|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be)\b", re.I)
+_RECOMMEND = re.compile(r"\brecommend(?:ation|ations|ed|s)?\b", re.I)
+_LIST_WORDS = frozenset("recommend recommendation recommendations recommended list made make give gave all main key".split())
+
+
+def without_scope(question: str, scope_names: set[str]) -> str:
+    """The question without the name of the authority the reports are about: a scope, not a topic."""
+    if not scope_names:
+        return question
+    pattern = r"\b(?:" + "|".join(re.escape(n) for n in sorted(scope_names)) + r")(?:['’]s)?\b"
+    stripped = re.sub(r"\s+", " ", re.sub(pattern, " ", question, flags=re.I)).strip()
+    return stripped if len(words(stripped)) >= 2 else question
+
+
+def asked_grade(question: str) -> str | None:
+    """The Ofsted grade a question presumes ("why was X judged inadequate?"), if any."""
+    if not _JUDGING.search(question):
+        return None
+    lowered = question.lower()
+    return next((grade for grade in GRADES if re.search(rf"\b{grade}\b", lowered)), None)
+
+
+def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
+    """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
+    if not _RECOMMEND.search(question):
+        return False
+    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS]
+    return all(w in _LIST_WORDS or w in section_words for w in topical)

@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
+from assistant.question import requested_paragraphs
 from assistant.types import Source
 from ingest import Paragraph
 
@@ -49,6 +50,9 @@ class PassageRetriever(BaseRetriever):
             ranked = keyword
         else:
             ranked = fuse([dense, keyword])
+        # A question that names paragraphs gets those first ("what does paragraph 38 say?").
+        named = [p.key for p in self.keyword.paragraphs if p.number in requested_paragraphs(query)]
+        ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
         return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
 
     def dense(self, query: str, vector: list[float] | None = None) -> list[tuple[str, float]]:

@@ -21,8 +21,8 @@ STOP_WORDS = frozenset(
 def stem(word: str) -> str:
     """A crude suffix strip: enough to match "fostered"/"fostering", "plans"/"plan"."""
     word = word.replace("'", "")
-    for suffix, keep in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+    for suffix, keep, shortest in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("ly", "", 5), ("s", "", 3)):
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest and not word.endswith("ss"):
             return word[: -len(suffix)] + keep
     return word
 

@@ -33,6 +33,7 @@ BACK_MATTER = re.compile(r"^\s*Any complaints about the inspection or the report
 GRADED_JUDGEMENT = re.compile(
     rf"graded judgement (?:for|about) (?:the )?(.+?) is that it is ({GRADES})", re.I
 )
+OVERALL = re.compile(rf"^children['’]s services in .+? (?:are|is) ({GRADES})\.?$", re.I)
 LSCB_GRADE = re.compile(rf"local safeguarding children board (?:is )?({GRADES})", re.I)
 
 # Judgement areas, matched against a section path (first match wins).
@@ -243,6 +244,9 @@ class _Builder:
             return
         text = clean(raw)
         if self.current_named == "Judgements" and self.mode == "named":
+            if overall := OVERALL.match(text):
+                grade = overall.group(1)
+                self.add_judgement("Children's services overall", grade[0].upper() + grade[1:])
             if text.lower().startswith("inspection date"):
                 self.inspection_dates = text.split(":", 1)[-1].strip()
             elif text.lower().startswith("report published"):

@@ -6,8 +6,13 @@ loading it (st.cache_resource shares it with the rest of this process).
 
 from __future__ import annotations
 
-import re
+import sys
 from pathlib import Path
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import re
 
 import pytest
 
@@ -241,3 +246,24 @@ def test_unexpected_error_is_friendly_without_trace():
     errors = [e.value for e in at.error]
     assert len(errors) == 1 and "Sorry" in errors[0]
     assert "secret internal detail" not in errors[0]
+
+
+def test_unanswerable_question_says_so_without_citations():
+    at = _new_app()
+    _ask(at, "What will the weather be in Paris tomorrow?")
+    _assert_ok(at)
+    ans = _conversation(at).last
+    assert ans.abstained
+    text = " ".join(_texts(_assistant_messages(at)[-1].markdown))
+    assert ans.answer in text
+    assert not [p for p in at.pills if p.key == "cite_0_0"]
+
+
+def test_sources_slider_sets_k_of_the_conversation():
+    at = _new_app()
+    at.sidebar.slider(key="k").set_value(3).run()
+    _assert_ok(at)
+    assert _conversation(at).k == 3
+    _ask(at, QUESTION)
+    _assert_ok(at)
+    assert len(_conversation(at).last.sources) <= 3

@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
+if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
 import re
 
 from ingest.records import Paragraph

@@ -8,6 +8,7 @@ Needs /usr/bin/chromium and the `playwright` package: scripts/install-browser.sh
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import time
@@ -15,9 +16,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.server import CHROMIUM, CHROMIUM_ARGS, StreamlitServer
-
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_server_module():
+    """tests/browser/server.py by path: works however pytest sets up sys.path."""
+    spec = importlib.util.spec_from_file_location("ofsted_browser_server", ROOT / "tests" / "browser" / "server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+_server = _load_server_module()
+CHROMIUM, CHROMIUM_ARGS, StreamlitServer = _server.CHROMIUM, _server.CHROMIUM_ARGS, _server.StreamlitServer
 ARTIFACTS = ROOT / "tests" / "artifacts"
 QUESTION = "How long did care proceedings take on average?"
 IN_CI = bool(os.environ.get("CI"))
@@ -34,10 +45,7 @@ if not IN_CI:
 
 
 def _artifacts() -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    ignore = ARTIFACTS / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("# screenshots and logs of browser tests: never committed\n*\n")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # git-ignored (see .gitignore)
     return ARTIFACTS
 
 
@@ -83,10 +91,16 @@ def test_ask_and_open_citation_in_chromium():
                 page.set_default_timeout(60_000)
                 page.goto(server.url, wait_until="domcontentloaded")
                 chat_box = page.get_by_test_id("stChatInputTextArea")
-                # Page ready: the first script run finished (Assistant loaded) and the chat input is live.
-                expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible(
-                    timeout=240_000
-                )
+                # Page ready: the first script run finished (Assistant loaded) and the chat
+                # input is live; an error alert instead fails at once, with the server log.
+                ready_or_error = chat_box.or_(page.get_by_test_id("stAlertContentError"))
+                expect(ready_or_error.first).to_be_visible(timeout=240_000)
+                if page.get_by_test_id("stAlertContentError").count():
+                    pytest.fail(
+                        "the app showed an error on start: "
+                        f"{page.get_by_test_id('stAlertContentError').first.inner_text()}\n{server.log_tail()}"
+                    )
+                expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible()
                 expect(chat_box).to_be_enabled(timeout=240_000)
                 expect(page.get_by_text("Try one of these")).to_be_visible(timeout=240_000)
                 cold_start_s = time.perf_counter() - server.started_at
@@ -101,13 +115,16 @@ def test_ask_and_open_citation_in_chromium():
                 expect(answer).to_contain_text("28 weeks", timeout=120_000)
                 expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
                 # the answer is complete once its citation controls are there
-                pills = answer.get_by_test_id("stButtonGroup").get_by_role("button", name=re.compile(r"^¶\d+$"))
+                # st.pills: one control per cited label (role "radio" for single selection)
+                pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
+                    has_text=re.compile(r"^\s*¶\d+\s*$")
+                )
                 expect(pills.first).to_be_visible(timeout=120_000)
                 answered_s = time.perf_counter() - asked_at
 
                 labels = [t.strip() for t in pills.all_inner_texts()]
                 label = "¶46" if "¶46" in labels else labels[0]
-                answer.get_by_test_id("stButtonGroup").get_by_role("button", name=label, exact=True).click()
+                pills.filter(has_text=re.compile(rf"^\s*{label}\s*$")).first.click()
 
                 number = int(label.lstrip("¶"))
                 card = page.locator(".st-key-card_view_0_0")
@@ -119,6 +136,9 @@ def test_ask_and_open_citation_in_chromium():
                 if label == "¶46":
                     expect(card).to_contain_text("28 weeks")
 
+                # A screen tall enough for title, question, answer and the opened paragraph.
+                page.set_viewport_size({"width": 1280, "height": 1600})
+                page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
                 page.wait_for_timeout(500)  # let the layout settle before the screenshot
                 shot = out / "browser-answer.png"
                 page.screenshot(path=str(shot), full_page=True)

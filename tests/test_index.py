@@ -38,7 +38,7 @@ def test_a_paragraph_is_found_by_a_late_sentence(bot):
     from ingest import split_sentences
 
     # A sentence that starts past the 256 word pieces the model reads of a paragraph's opening window.
-    longest = max((p for p in bot.paragraphs() if p.number), key=lambda p: bot.embeddings.count_word_pieces(p.text))
+    longest = max(bot.paragraphs(), key=lambda p: bot.embeddings.count_word_pieces(p.text))
     sentences = split_sentences(longest.text)
     late = next(
         s for s in sentences if bot.embeddings.count_word_pieces(longest.text[: longest.text.index(s)]) > 256

@@ -14,8 +14,8 @@ from ui.text import escape_markdown, escape_markdown_inline, highlighted_markdow
 
 logger = logging.getLogger("ofsted_app")
 
-TAB_ASK = "💬 Ask a question"
-TAB_READ = "📖 Read the report"
+TAB_ASK = ":material/forum: Ask a question"
+TAB_READ = ":material/menu_book: Read the report"
 
 EXAMPLE_QUESTIONS = [
     "How long did care proceedings take on average?",
@@ -114,15 +114,20 @@ def render_answer_extras(ans: Any, turn: int, conv_id: int, view: ReportView, bo
 
     sources = getattr(ans, "sources", None) or []
     if sources:
-        with st.expander(f"Sources behind this answer ({len(sources)})", icon=":material/library_books:"):
-            for source in sources:
+        title = (
+            f"Closest passages found ({len(sources)}): none of them answers the question"
+            if getattr(ans, "abstained", False)
+            else f"Sources behind this answer ({len(sources)})"
+        )
+        with st.expander(title, icon=":material/library_books:"):
+            for rank, source in enumerate(sources, 1):
                 mark = " · :blue-badge[cited]" if source.label in labels else ""
                 try:
-                    score = f"{float(source.score):.2f}"
+                    score = f"{float(source.score):.3g}"
                 except (TypeError, ValueError):
                     score = escape_markdown(str(source.score))
                 st.markdown(
-                    f"**{escape_markdown(source.label)}** · {escape_markdown(source.section)} · "
+                    f"{rank}\\. **{escape_markdown(source.label)}** · {escape_markdown(source.section.replace(' > ', ' › '))} · "
                     f"score {score}{mark}"
                 )
                 st.caption(escape_markdown(snippet(source.text, 300)))

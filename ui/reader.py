@@ -31,8 +31,9 @@ def render_judgements(judgements: list[tuple[str, str]]) -> None:
     with st.container(border=True, key="judgements"):
         st.markdown("**Judgements at a glance**")
         cols = st.columns(2)
+        half = (len(judgements) + 1) // 2  # fill the left column first: reading order
         for i, (area, grade) in enumerate(judgements):
-            cols[i % 2].markdown(f"{grade_badge(grade)} {escape_markdown(area)}")
+            cols[0 if i < half else 1].markdown(f"{grade_badge(grade)} {escape_markdown(area)}")
 
 
 def _jump(view: ReportView) -> None:
@@ -93,7 +94,8 @@ def render_reader(view: ReportView, judgements: list[tuple[str, str]]) -> None:
             if para.number is not None:
                 st.markdown(f"**{escape_markdown(para.label)}** {escape_markdown(para.text)}")
             else:
-                st.markdown(f"**{escape_markdown(para.label)}**")
+                if para.label.strip() != section.split(" > ")[-1].strip():
+                    st.markdown(f"**{escape_markdown(para.label)}**")
                 st.markdown(escape_markdown(para.text))
 
     i = view.sections.index(section)

@@ -63,5 +63,5 @@ class ReportView:
 def passage_title(p: Paragraph) -> str:
     """'Paragraph 38' for a numbered paragraph, the section name otherwise."""
     if p.number is not None:
-        return f"Paragraph {p.number} ({p.label})"
+        return f"Paragraph {p.number}"
     return p.label
