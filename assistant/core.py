@@ -22,10 +22,9 @@ from assistant.question import (
     clean_question,
     requested_paragraphs,
     unknown_names,
-    wants_whole_recommendations,
     without_scope,
 )
-from assistant.text import STOP_WORDS, terms, words
+from assistant.text import terms, words
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.settings import Settings
 from assistant.types import Answer, Source
@@ -138,9 +137,8 @@ class Assistant:
             return {**state, "route": "unknown", "unknown": unknown}
         if mismatch := self._grade_mismatch(state["query"]):
             return {**state, "route": "premise", "mismatch": mismatch}
-        recommendations = self._recommendation_sections(state["query"])
-        if recommendations:
-            return {**state, "route": "recommendations", "sections": recommendations}
+        if sections := self.retriever.recommendation_sections(state["query"]):
+            return {**state, "route": "recommendations", "sections": sections}
         query = without_scope(state["query"], self.scope_names)
         vector = self.embeddings.embed_query(query)
         sources = self.retriever.rank(query, state["k"], vector=vector)
@@ -193,16 +191,6 @@ class Assistant:
             notes=[f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"],
             highlights={table.label: [f"{area}: {grade}."]},
         )
-
-    def _recommendation_sections(self, query: str) -> list[str]:
-        """The recommendation sections a question asks to list, best-matching part first."""
-        sections = list(dict.fromkeys(p.section for p in self._paragraphs if p.section.endswith("Recommendations")))
-        section_words = {w for s in sections for w in words(s)}
-        if not sections or not wants_whole_recommendations(query, section_words):
-            return []
-        asked = {w for w in words(query) if w not in STOP_WORDS}
-        matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
-        return matching or sections
 
     def _look_up(self, question: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question names."""

@@ -11,7 +11,8 @@ from pydantic import ConfigDict
 
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
-from assistant.question import requested_paragraphs
+from assistant.question import requested_paragraphs, wants_whole_recommendations
+from assistant.text import STOP_WORDS, words
 from assistant.types import Source
 from ingest import Paragraph
 
@@ -50,10 +51,22 @@ class PassageRetriever(BaseRetriever):
             ranked = keyword
         else:
             ranked = fuse([dense, keyword])
-        # A question that names paragraphs gets those first ("what does paragraph 38 say?").
-        named = [p.key for p in self.keyword.paragraphs if p.number in requested_paragraphs(query)]
+        # A question that names passages gets those first ("what does paragraph 38 say?",
+        # "what are the recommendations for the local authority?").
+        numbers, sections = requested_paragraphs(query), self.recommendation_sections(query)
+        named = [p.key for p in self.keyword.paragraphs if p.number in numbers or p.section in sections]
         ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
         return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
+
+    def recommendation_sections(self, query: str) -> list[str]:
+        """The recommendation sections a question asks to list, those of the part it names first."""
+        sections = list(dict.fromkeys(p.section for p in self.keyword.paragraphs if p.section.endswith("Recommendations")))
+        section_words = {w for s in sections for w in words(s)}
+        if not sections or not wants_whole_recommendations(query, section_words):
+            return []
+        asked = {w for w in words(query) if w not in STOP_WORDS}
+        matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
+        return matching or sections
 
     def dense(self, query: str, vector: list[float] | None = None) -> list[tuple[str, float]]:
         """Passages by their best window's cosine similarity to the question."""
