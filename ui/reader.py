@@ -86,6 +86,11 @@ def render_reader(view: ReportView, judgements: list[tuple[str, str]]) -> None:
 
     section = st.session_state["reader_section"]
     focus = st.session_state.get("reader_focus")
+    focused = view.get(focus) if focus else None
+    if focused is not None and focused.section == section:
+        with st.container(border=True, key="reader_opened"):
+            st.caption(f"You opened {escape_markdown(focused.label)}; it is marked in its section below.")
+            st.markdown(f"**{escape_markdown(focused.label)}** {escape_markdown(focused.text)}")
     st.subheader(escape_markdown(section.split(" > ")[-1]), anchor=False)
     if " > " in section:
         st.caption(escape_markdown(section.replace(" > ", " › ")))
