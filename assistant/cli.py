@@ -38,8 +38,10 @@ def _ingest(args) -> int:
 
 
 def _ask(args) -> int:
-    from assistant import Assistant
+    from assistant import Assistant, Settings
+    from assistant.question import clean_question
 
+    clean_question(args.question, Settings().max_question_chars)  # refuse before loading the model
     _print_answer(Assistant(retrieval=args.retrieval, k=args.k).ask(args.question), args.json)
     return 0
 

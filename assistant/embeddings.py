@@ -10,8 +10,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 import torch  # noqa: E402
+import transformers  # noqa: E402
 from langchain_core.embeddings import Embeddings  # noqa: E402
 from sentence_transformers import SentenceTransformer  # noqa: E402
+
+# Progress bars and length warnings from transformers are noise in a CLI or a server log.
+transformers.logging.set_verbosity_error()
+transformers.logging.disable_progress_bar()
 
 
 class SentenceEmbeddings(Embeddings):

@@ -1,0 +1,66 @@
+"""The command line, run as a user runs it: a real process, the real index, no network."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow  # each run loads the model in a new process (~10-20 s)
+
+# Runs the CLI with every way of opening a network connection replaced by an error.
+NO_NETWORK = textwrap.dedent(
+    """
+    import socket, sys
+    def refuse(*args, **kwargs):
+        raise OSError("network access attempted: " + repr(args[:2]))
+    socket.socket.connect = refuse
+    socket.socket.connect_ex = refuse
+    socket.create_connection = refuse
+    socket.getaddrinfo = refuse
+    from assistant.cli import main
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
+def run_cli(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", NO_NETWORK, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_ingest_and_ask_offline_from_an_empty_index(tmp_path):
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    ingest = run_cli("ingest", env=env)
+    assert ingest.returncode == 0, ingest.stderr
+    assert "143 numbered paragraphs" in ingest.stdout
+    asked = run_cli("ask", "How long did care proceedings take on average?", "--json", env=env)
+    assert asked.returncode == 0, asked.stderr
+    answer = json.loads(asked.stdout)
+    assert "28 weeks" in answer["answer"]
+    assert {"¶46", "¶117"} & {c["label"] for c in answer["citations"]}
+    assert "network access attempted" not in asked.stderr + ingest.stderr
+
+
+def test_errors_are_one_line_and_a_non_zero_exit(tmp_path):
+    empty = run_cli("ask", "   ")
+    assert empty.returncode == 2
+    assert empty.stderr.strip().startswith("error: the question is empty")
+    assert "Traceback" not in empty.stderr and len(empty.stderr.strip().splitlines()) == 1
+    broken = tmp_path / "broken.md"
+    broken.write_text("# A report\n\n1. First.\n\n3. Third.\n", encoding="utf-8")
+    refused = run_cli("ingest", str(broken), env={"ASSISTANT_INDEX_DIR": str(tmp_path / "index")})
+    assert refused.returncode == 2
+    assert "missing 2" in refused.stderr and "Traceback" not in refused.stderr
