@@ -27,6 +27,15 @@ _NUMBER = re.compile(
     r"seventy|eighty|ninety|hundred|half|third|quarter|majority|all)\b",
     re.I,
 )
+# How far below the best sentence another may score and still be quoted; broad questions
+# ("what did inspectors say about…", "which…") take more of what the report says.
+MARGIN = 0.12
+BROAD_MARGIN = 0.2
+_BROAD = re.compile(
+    r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
+    r"who (?:was|were) on|summar\w+|overall)\b",
+    re.I,
+)
 # Questions that can only be answered with a figure.
 _FIGURE_QUESTION = re.compile(
     r"\b(how many|how much|what percentage|what proportion|what share|what number|"
@@ -64,7 +73,13 @@ class ExtractiveAnswerer:
         if not candidates or candidates[0].score < self.abstain_below:
             best = f" (best match {candidates[0].score:.2f})" if candidates else ""
             return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
-        chosen = self.select(candidates, wants_number=bool(_QUANTITY.search(query) or _COMPARISON.search(query)))
+        broad = bool(_BROAD.search(query))
+        chosen = self.select(
+            candidates,
+            wants_number=bool(_QUANTITY.search(query) or _COMPARISON.search(query)),
+            limit=self.max_sentences + 2 if broad else self.max_sentences,
+            margin=BROAD_MARGIN if broad else MARGIN,
+        )
         if missing := self.missing_figure(query, chosen):
             return abstention(question, query, sources, missing)
         text = compose(chosen, candidates)
@@ -115,7 +130,9 @@ class ExtractiveAnswerer:
             sentence.score = float(similarity) + 0.35 * overlap + bonus + 0.04 / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
-    def select(self, candidates: list[ScoredSentence], wants_number: bool = False) -> list[ScoredSentence]:
+    def select(
+        self, candidates: list[ScoredSentence], wants_number: bool = False, limit: int = 3, margin: float = 0.12
+    ) -> list[ScoredSentence]:
         """The best sentence, the next best ones that score close to it and say something new, and,
         when the question asks for a figure and none was chosen, the best sentence of the top passage with one."""
         best = candidates[0]
@@ -125,9 +142,9 @@ class ExtractiveAnswerer:
             if with_figure and with_figure[0].score >= self.abstain_below:
                 chosen.append(with_figure[0])
         for candidate in candidates[1:]:
-            if len(chosen) >= self.max_sentences:
+            if len(chosen) >= limit:
                 break
-            if candidate.score < max(self.abstain_below, best.score - 0.12):
+            if candidate.score < max(self.abstain_below, best.score - margin):
                 break
             if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 continue  # says the same thing again

@@ -17,6 +17,11 @@ _QUESTION_OPENERS = frozenset(
     show give list summarise summarize describe explain compare please and but so i in on at for of the a an
     according if has have had any english""".split()
 )
+# Words that frame a question rather than name its topic: not carried into a follow-up.
+_FRAME_WORDS = frozenset(
+    """grade grades graded get got judged judgement judgment rated rating say find found figure figures number
+    happen happened think get given receive received last latest year current currently""".split()
+)
 _ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|and what about)\b", re.I)
 
@@ -76,7 +81,11 @@ def standalone(question: str, earlier: list[str]) -> str:
     if not earlier or not is_follow_up(question):
         return question
     own = set(words(question))
-    topic = [w for w in words(earlier[-1]) if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS]
+    topic = [
+        w
+        for w in words(earlier[-1])
+        if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS
+    ]
     if not topic:
         return question
     return f"{question} ({' '.join(dict.fromkeys(topic))})"

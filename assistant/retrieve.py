@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -59,10 +60,14 @@ class PassageRetriever(BaseRetriever):
         return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
 
     def recommendation_sections(self, query: str) -> list[str]:
-        """The recommendation sections a question asks to list, those of the part it names first."""
+        """The recommendation sections a question asks to list, those of the part it names first.
+
+        A follow-up carries its topic in brackets ("what did they recommend? (lscb)"): whether a
+        whole list is wanted is read from the question itself, which part from the topic too."""
         sections = list(dict.fromkeys(p.section for p in self.keyword.paragraphs if p.section.endswith("Recommendations")))
         section_words = {w for s in sections for w in words(s)}
-        if not sections or not wants_whole_recommendations(query, section_words):
+        own_question = re.sub(r"\s*\([^()]*\)$", "", query)
+        if not sections or not wants_whole_recommendations(own_question, section_words):
             return []
         asked = {w for w in words(query) if w not in STOP_WORDS}
         matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
