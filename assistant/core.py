@@ -69,7 +69,13 @@ class Assistant:
         self.embeddings = embeddings or SentenceEmbeddings(
             self.settings.embedding_model, self.settings.query_threads, self.settings.ingest_threads
         )
-        self.index = ReportIndex(self.settings.index_dir, self.settings.collection_name, self.embeddings)
+        self.index = ReportIndex(
+            self.settings.index_dir,
+            self.settings.collection_name,
+            self.embeddings,
+            host=self.settings.chroma_host,
+            port=self.settings.chroma_port,
+        )
         if ensure_reports:
             for path in self.settings.reports:
                 if not self.index.has_report(Path(path).stem, file_digest(path)):
@@ -230,7 +236,7 @@ class Assistant:
         """What is loaded: reports, index, models and modes."""
         return {
             "reports": list(self._reports),
-            "index_path": str(self.index.path),
+            "index_path": self.index.location,
             "collection": self.index.collection_name,
             "passages": len(self._paragraphs),
             "windows": self.index.count(),

