@@ -1,0 +1,202 @@
+"""Benchmarks: ingest against the embedding limit, cold start, warm latency, memory, and scale.
+
+Every figure is the median of several runs; the table goes to stdout and everything to JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTIONS = [
+    "How long did care proceedings take on average?",
+    "What did inspectors say about private fostering?",
+    "How many care leavers are NEET?",
+    "What grade did the Local Safeguarding Children Board get?",
+    "Who led the inspection?",
+    "How many children are looked after?",
+    "What did inspectors say about return home interviews?",
+    "How long did children wait to be placed for adoption?",
+]
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def percentile_ms(samples: list[float], q: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
+
+
+def timed(fn, *args, **kwargs) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - started, result
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def bench_ingest(bot_factory, report: Path, runs: int) -> dict:
+    """Whole ingest into a fresh index, next to the raw encode time of the same window texts."""
+    from assistant.index import windows_of
+    from ingest import parse_report
+
+    texts = [w.page_content for p in parse_report(report).paragraphs for w in windows_of(p)]
+    encode, ingest = [], []
+    for _ in range(runs):
+        bot = bot_factory()
+        encode.append(timed(bot.embeddings.embed_documents, texts)[0])
+        ingest.append(bot.ingest(report).seconds)
+    passages = len(parse_report(report).paragraphs)
+    return {
+        "windows": len(texts),
+        "passages": passages,
+        "encode_s": statistics.median(encode),
+        "ingest_s": statistics.median(ingest),
+        "passages_per_s": passages / statistics.median(ingest),
+        "encode_share": statistics.median(encode) / statistics.median(ingest),
+    }
+
+
+def bench_warm(bot, repeats: int) -> dict:
+    """Warm latency of one query embedding, retrieval alone and whole answers."""
+    for q in QUESTIONS:  # warm caches and lazy imports
+        bot.ask(q)
+    embed, retrieve, answer = [], [], []
+    for _ in range(repeats):
+        for q in QUESTIONS:
+            embed.append(timed(bot.embeddings.embed_query, q)[0])
+            retrieve.append(timed(bot.retrieve, q, 6)[0])
+            answer.append(timed(bot.ask, q)[0])
+    return {
+        "embed_p50_ms": median_ms(embed),
+        "retrieve_p50_ms": median_ms(retrieve),
+        "retrieve_p95_ms": percentile_ms(retrieve, 0.95),
+        "answer_p50_ms": median_ms(answer),
+        "answer_p95_ms": percentile_ms(answer, 0.95),
+        "answer_over_embed": median_ms(answer) / median_ms(embed),
+    }
+
+
+def bench_threads(bot, repeats: int) -> dict:
+    """One query embedding on 1 and on 2 torch threads."""
+    import torch
+
+    figures = {}
+    for threads in (1, 2):
+        samples = []
+        for _ in range(repeats):
+            for q in QUESTIONS:
+                torch.set_num_threads(threads)
+                started = time.perf_counter()
+                bot.embeddings.model.encode([q], normalize_embeddings=True)
+                samples.append(time.perf_counter() - started)
+        figures[f"embed_{threads}_thread_p50_ms"] = median_ms(samples)
+        figures[f"embed_{threads}_thread_p95_ms"] = percentile_ms(samples, 0.95)
+    torch.set_num_threads(bot.settings.query_threads)
+    return figures
+
+
+COLD_START = """
+import time, resource
+started = time.perf_counter()
+from assistant import Assistant
+bot = Assistant()
+bot.ask("How long did care proceedings take on average?")
+print(time.perf_counter() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+"""
+
+
+def bench_cold_start(runs: int, env: dict) -> dict:
+    """A new process: imports, model load, index open, first answer (index already built)."""
+    wall, rss = [], []
+    for _ in range(runs):
+        out = subprocess.run([sys.executable, "-c", COLD_START], cwd=ROOT, env=env, capture_output=True, text=True)
+        if out.returncode != 0:
+            raise RuntimeError(out.stderr)
+        seconds, peak = out.stdout.split()[-2:]
+        wall.append(float(seconds))
+        rss.append(float(peak))
+    return {"cold_start_s": statistics.median(wall), "cold_start_peak_rss_mb": statistics.median(rss)}
+
+
+def run(args) -> dict:
+    from assistant import Assistant, Settings
+    from assistant.embeddings import SentenceEmbeddings
+
+    work = Path(tempfile.mkdtemp(prefix="bench-"))
+    settings = Settings(index_dir=work / "index")
+    embeddings = SentenceEmbeddings(settings.embedding_model, settings.query_threads, settings.ingest_threads)
+    report = settings.reports[0]
+
+    def fresh_bot():
+        shutil.rmtree(work / "ingest", ignore_errors=True)
+        return Assistant(Settings(index_dir=work / "ingest"), embeddings=embeddings, ensure_reports=False)
+
+    results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}}
+    results["ingest"] = bench_ingest(fresh_bot, report, args.runs)
+    bot = Assistant(settings, embeddings=embeddings)
+    results["warm"] = bench_warm(bot, args.repeats)
+    results["threads"] = bench_threads(bot, args.repeats)
+    env = {**os.environ, "ASSISTANT_INDEX_DIR": str(work / "index")}
+    results["cold"] = bench_cold_start(args.runs, env)
+    results["peak_rss_mb"] = peak_rss_mb()
+    if args.scale:
+        from bench.scale import bench_scale
+
+        results["scale"] = bench_scale(bot, [int(n) for n in args.scale.split(",")], work / "scale", args.repeats)
+    shutil.rmtree(work, ignore_errors=True)
+    return results
+
+
+def table(results: dict) -> str:
+    i, w, t, c = results["ingest"], results["warm"], results["threads"], results["cold"]
+    rows = [
+        ("ingest (Ealing, fresh index)", f"{i['ingest_s']:.2f} s", f"{i['passages_per_s']:.0f} passages/s, {i['windows']} windows"),
+        ("raw encode of the same windows", f"{i['encode_s']:.2f} s", f"embedding share of ingest {i['encode_share']:.0%}"),
+        ("one query embedding (p50)", f"{w['embed_p50_ms']:.1f} ms", ""),
+        ("retrieval alone p50 / p95", f"{w['retrieve_p50_ms']:.1f} / {w['retrieve_p95_ms']:.1f} ms", ""),
+        ("whole answer p50 / p95", f"{w['answer_p50_ms']:.1f} / {w['answer_p95_ms']:.1f} ms", f"{w['answer_over_embed']:.1f}x one embedding"),
+        ("query embedding, 1 thread p50 / p95", f"{t['embed_1_thread_p50_ms']:.1f} / {t['embed_1_thread_p95_ms']:.1f} ms", ""),
+        ("query embedding, 2 threads p50 / p95", f"{t['embed_2_thread_p50_ms']:.1f} / {t['embed_2_thread_p95_ms']:.1f} ms", ""),
+        ("cold start to first answer", f"{c['cold_start_s']:.2f} s", f"peak RSS {c['cold_start_peak_rss_mb']:.0f} MB"),
+        ("peak RSS of this run", f"{results['peak_rss_mb']:.0f} MB", ""),
+    ]
+    for s in results.get("scale", []):
+        rows.append(
+            (
+                f"scale: {s['paragraphs']:,} paragraphs",
+                f"retrieval p50 {s['retrieve_p50_ms']:.0f} / p95 {s['retrieve_p95_ms']:.0f} ms",
+                f"build {s['build_s']:.0f} s, index {s['index_mb']:.0f} MB, load {s['load_s']:.1f} s, RSS {s['rss_mb']:.0f} MB",
+            )
+        )
+    width = max(len(r[0]) for r in rows)
+    return "\n".join(f"{a:<{width}}  {b:<28}  {c}" for a, b, c in rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each slow figure (ingest, cold start)")
+    parser.add_argument("--repeats", type=int, default=5, help="passes over the question set for latencies")
+    parser.add_argument("--scale", default="", help="synthetic corpus sizes, e.g. 1000,10000,100000")
+    parser.add_argument("--out", default=str(ROOT / "bench" / "results" / "latest.json"))
+    args = parser.parse_args(argv)
+    results = run(args)
+    print(table(results))
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"\nwrote {args.out}")
+    return 0
