@@ -2,7 +2,7 @@
 
 from assistant.core import Assistant, IngestResult
 from assistant.conversation import Conversation
-from assistant.errors import AssistantError, IndexUnavailable, InvalidQuestion, ReportFormatError
+from assistant.errors import AssistantError, IndexUnavailable, InvalidQuestion, ModelUnavailable, ReportFormatError
 from assistant.settings import Settings
 from assistant.types import Answer, Citation, Source
 
@@ -15,6 +15,7 @@ __all__ = [
     "IndexUnavailable",
     "IngestResult",
     "InvalidQuestion",
+    "ModelUnavailable",
     "ReportFormatError",
     "Settings",
     "Source",

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from assistant.generate import rewrite_question
 from assistant.question import standalone
 from assistant.types import Answer
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
-
-_SENTENCE_WITH_CITATION = re.compile(r".+?\]\s*(?=\S|$)|.+$", re.S)
 
 
 class Conversation:
@@ -30,16 +28,26 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
-        earlier = [turn.standalone_question or turn.question for turn in self.turns]
-        answer = self.assistant.answer(question, standalone(question, earlier), k=self.k)
+        answer = self.assistant.answer(question, self.standalone(question), k=self.k)
         self.turns.append(answer)
         return answer
 
     def stream(self, question: str) -> Iterator[str]:
-        """Yield the answer a cited sentence at a time; ``last`` holds the whole Answer afterwards."""
-        answer = self.ask(question)
-        for piece in _SENTENCE_WITH_CITATION.findall(answer.answer):
-            yield piece
+        """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
+        question = self.assistant.clean_question(question)
+        stream = self.assistant.stream(question, self.standalone(question), k=self.k)
+        yield from stream
+        self.turns.append(stream.answer)
+
+    def standalone(self, question: str) -> str:
+        """The question made retrievable on its own: by the chat model when one is configured, else by rule."""
+        earlier = [turn.standalone_question or turn.question for turn in self.turns]
+        by_rule = standalone(question, earlier)
+        model = getattr(self.assistant, "chat_model", None)
+        if model is None or not self.turns:
+            return by_rule
+        # An empty or absurd rewrite (or a failed call) leaves the deterministic one.
+        return rewrite_question(model, question, self.turns, self.assistant.settings.max_question_chars) or by_rule
 
     def to_markdown(self) -> str:
         """The conversation as Markdown, each answer followed by the passages it cites."""

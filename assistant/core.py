@@ -8,6 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import ExtractiveAnswerer, abstention
@@ -15,8 +16,10 @@ from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import ReportFormatError
+from assistant.generate import AnswerStream, GenerativeAnswerer
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
+from assistant.llm import build_chat_model, describe
 from assistant.question import (
     asked_grade,
     clean_question,
@@ -61,11 +64,17 @@ class Assistant:
         k: int | None = None,
         embeddings: SentenceEmbeddings | None = None,
         ensure_reports: bool = True,
+        chat_model: BaseChatModel | None = None,
     ):
         overrides = {key: value for key, value in {"retrieval": retrieval, "k": k}.items() if value is not None}
         base = settings or Settings()
         self.settings = base.model_copy(update=overrides) if overrides else base
         Settings.model_validate(self.settings.model_dump())  # bad overrides fail here, naming the value
+        # A chat model object given here wins over ASSISTANT_CHAT_MODEL; a bad setting fails before the index loads.
+        self.chat_model = chat_model if chat_model is not None else build_chat_model(self.settings)
+        self.chat_model_name = (
+            describe(chat_model) if chat_model is not None else (self.settings.chat_model or "").strip()
+        )
         self.embeddings = embeddings or SentenceEmbeddings(
             self.settings.embedding_model, self.settings.query_threads, self.settings.ingest_threads
         )
@@ -108,8 +117,14 @@ class Assistant:
             k=self.settings.k,
             dense_candidates=self.settings.dense_candidates,
         )
-        self.answerer = ExtractiveAnswerer(
+        self.extractive = ExtractiveAnswerer(
             self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences
+        )
+        # With a chat model, the extractive answerer still decides abstentions and is the fallback.
+        self.answerer: ExtractiveAnswerer | GenerativeAnswerer = (
+            GenerativeAnswerer(self.chat_model, self.extractive, [p.label for p in self._paragraphs])
+            if self.chat_model is not None
+            else self.extractive
         )
 
     # --- asking ------------------------------------------------------------------------
@@ -134,6 +149,16 @@ class Assistant:
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
         return self.chain.invoke({"question": question, "query": query, "k": k or self.settings.k})
+
+    def stream(self, question: str, query: str, *, k: int | None = None) -> AnswerStream:
+        """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
+        if not self._paragraphs or not isinstance(self.answerer, GenerativeAnswerer):
+            return AnswerStream.whole(self.answer(question, query, k=k))
+        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k})
+        if state["route"] != "extract":
+            return AnswerStream.whole(self._answer_step(state))
+        sources = state["sources"]
+        return self.answerer.stream(question, state["scoped_query"], state["vector"], sources, standalone=query)
 
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
@@ -161,7 +186,9 @@ class Assistant:
             return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
         if route == "premise":
             return self._correct_premise(question, query, *state["mismatch"])
-        answer = self.answerer.answer(question, state["scoped_query"], state["vector"], state["sources"])
+        # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
+        context = {"standalone": query} if isinstance(self.answerer, GenerativeAnswerer) else {}
+        answer = self.answerer.answer(question, state["scoped_query"], state["vector"], state["sources"], **context)
         answer.standalone_question = query
         return answer
 
@@ -242,7 +269,7 @@ class Assistant:
             "windows": self.index.count(),
             "embedding_model": Path(self.settings.embedding_model).name,
             "retrieval": self.settings.retrieval,
-            "answerer": "extractive",
+            "answerer": f"chat:{self.chat_model_name}" if self.chat_model is not None else "extractive",
             "k": self.settings.k,
         }
 

@@ -2,7 +2,7 @@
 
 from ingest.errors import AssistantError, ReportFormatError
 
-__all__ = ["AssistantError", "IndexUnavailable", "InvalidQuestion", "ReportFormatError"]
+__all__ = ["AssistantError", "IndexUnavailable", "InvalidQuestion", "ModelUnavailable", "ReportFormatError"]
 
 
 class InvalidQuestion(AssistantError, ValueError):
@@ -11,3 +11,7 @@ class InvalidQuestion(AssistantError, ValueError):
 
 class IndexUnavailable(AssistantError, RuntimeError):
     """The operator must act: the index is missing, damaged or unreachable."""
+
+
+class ModelUnavailable(AssistantError, RuntimeError):
+    """The operator must act: the configured chat model cannot be built (unknown provider, missing package or key)."""
