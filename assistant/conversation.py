@@ -16,9 +16,10 @@ if TYPE_CHECKING:
 class Conversation:
     """Turns of one user's chat with the assistant; not shared between users."""
 
-    def __init__(self, assistant: Assistant, k: int | None = None):
+    def __init__(self, assistant: Assistant, k: int | None = None, use_chat_model: bool | None = None):
         self.assistant = assistant
         self.k = k
+        self.use_chat_model = use_chat_model  # None: the configured answerer; False: always extractive
         self.turns: list[Answer] = []
 
     @property
@@ -28,14 +29,14 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
-        answer = self.assistant.answer(question, self.standalone(question), k=self.k)
+        answer = self.assistant.answer(question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model)
         self.turns.append(answer)
         return answer
 
     def stream(self, question: str) -> Iterator[str]:
         """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
         question = self.assistant.clean_question(question)
-        stream = self.assistant.stream(question, self.standalone(question), k=self.k)
+        stream = self.assistant.stream(question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model)
         yield from stream
         self.turns.append(stream.answer)
 
@@ -44,7 +45,7 @@ class Conversation:
         earlier = [turn.standalone_question or turn.question for turn in self.turns]
         by_rule = standalone(question, earlier)
         model = getattr(self.assistant, "chat_model", None)
-        if model is None or not self.turns:
+        if model is None or self.use_chat_model is False or not self.turns:
             return by_rule
         # An empty or absurd rewrite (or a failed call) leaves the deterministic one.
         return rewrite_question(model, question, self.turns, self.assistant.settings.max_question_chars) or by_rule

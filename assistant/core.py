@@ -136,29 +136,37 @@ class Assistant:
         question = self.clean_question(question)
         return self.answer(question, question, k=k)
 
-    def chat(self, k: int | None = None) -> Conversation:
+    def chat(self, k: int | None = None, use_chat_model: bool | None = None) -> Conversation:
         """Start a conversation whose follow-ups are read in the light of earlier turns."""
-        return Conversation(self, k=k)
+        return Conversation(self, k=k, use_chat_model=use_chat_model)
 
     def retrieve(self, question: str, k: int = 10) -> list[Source]:
         """The top ``k`` passages for a question, best first."""
         return self.retriever.rank(self.clean_question(question), k)
 
-    def answer(self, question: str, query: str, *, k: int | None = None) -> Answer:
+    def _answerer(self, use_chat_model: bool | None) -> ExtractiveAnswerer | GenerativeAnswerer:
+        """The configured answerer, or the extractive one when the caller asks for it."""
+        return self.extractive if use_chat_model is False else self.answerer
+
+    def answer(self, question: str, query: str, *, k: int | None = None, use_chat_model: bool | None = None) -> Answer:
         """Answer ``question``, retrieving with ``query`` (the question made standalone)."""
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
-        return self.chain.invoke({"question": question, "query": query, "k": k or self.settings.k})
+        state = {"question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model}
+        return self.chain.invoke(state)
 
-    def stream(self, question: str, query: str, *, k: int | None = None) -> AnswerStream:
+    def stream(
+        self, question: str, query: str, *, k: int | None = None, use_chat_model: bool | None = None
+    ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
-        if not self._paragraphs or not isinstance(self.answerer, GenerativeAnswerer):
-            return AnswerStream.whole(self.answer(question, query, k=k))
+        answerer = self._answerer(use_chat_model)
+        if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
+            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model))
         state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k})
         if state["route"] != "extract":
             return AnswerStream.whole(self._answer_step(state))
         sources = state["sources"]
-        return self.answerer.stream(question, state["scoped_query"], state["vector"], sources, standalone=query)
+        return answerer.stream(question, state["scoped_query"], state["vector"], sources, standalone=query)
 
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
@@ -187,8 +195,9 @@ class Assistant:
         if route == "premise":
             return self._correct_premise(question, query, *state["mismatch"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
-        context = {"standalone": query} if isinstance(self.answerer, GenerativeAnswerer) else {}
-        answer = self.answerer.answer(question, state["scoped_query"], state["vector"], state["sources"], **context)
+        answerer = self._answerer(state.get("use_chat_model"))
+        context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
+        answer = answerer.answer(question, state["scoped_query"], state["vector"], state["sources"], **context)
         answer.standalone_question = query
         return answer
 

@@ -330,3 +330,17 @@ def test_follow_up_is_rewritten_by_the_model_and_a_bad_rewrite_falls_back(bot):
         assert answer.standalone_question == standalone(
             "How long did they wait on average?", ["What did inspectors say about adoption?"]
         ), bad
+
+
+@pytest.mark.slow
+def test_a_conversation_can_ask_for_the_extractive_answerer(embeddings):
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    from assistant import Assistant
+
+    never = FakeListChatModel(responses=["This must not be used [¶46]."])
+    bot = Assistant(embeddings=embeddings, chat_model=never)
+    chat = bot.chat(use_chat_model=False)
+    answer = chat.ask("How long did care proceedings take on average?")
+    assert "28 weeks" in answer.answer and "must not be used" not in answer.answer
+    assert bot.info()["answerer"].startswith("chat:")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import logging
 from typing import Any
 
@@ -73,17 +72,8 @@ def default_k(info: dict) -> int:
 
 
 def _chat_kwargs(bot: Any, k: int, mode: str | None) -> dict:
-    kwargs: dict = {"k": k}
-    if mode:
-        try:
-            params = inspect.signature(bot.chat).parameters
-        except (TypeError, ValueError):
-            params = {}
-        for name in ("answerer", "mode"):
-            if name in params:
-                kwargs[name] = mode
-                break
-    return kwargs
+    """Conversation options: ``mode`` None is the offline extractive answerer, else the chat model."""
+    return {"k": k, "use_chat_model": mode is not None}
 
 
 def new_conversation_state() -> None:
