@@ -24,6 +24,25 @@ sys.path.insert(0, str(ROOT))
 DEFAULT_CORPUS = ROOT.parent / "shared" / "ofsted"
 
 
+NOTES = """## What the refusals are (checked against the PDFs)
+
+- The numbering defects are in the published originals, not the parser: Windsor and Maidenhead
+  2020 goes from paragraph 14 to 16; Nottingham 2022 from 33 to 35; Lambeth 2026 numbers two
+  paragraphs 57 (the leadership section starts again at 57). The Markdown path refuses such a report
+  too (it names the numbers), so both paths agree.
+- Waltham Forest 2015 prints paragraph 89 as a bare number at the foot of page 22 with no text
+  (the next page starts at 90): refused, naming the paragraph, rather than indexed with an empty ¶89.
+- Four SIF reports of February 2014 (Derbyshire, Hartlepool, Hillingdon, Slough) set their findings as
+  bullet points with no paragraph numbers: there is no ¶N to cite, so they are refused saying so.
+- The corpus holds no focused visit, monitoring visit or JTAI report: every PDF is a SIF report, a SIF
+  re-inspection, the one stand-alone LSCB review (Surrey 2015) or an ILACS inspection ("focused visit"
+  appears only inside ILACS reports, about earlier visits). Those kinds are recognised by their titles
+  and tested on made-up PDFs (tests/test_pdf.py).
+- ILACS short vs standard is read from the inspection dates (a week or less on site is short; a split
+  inspection counts each part), which agrees with the manifest except where the manifest is blank.
+"""
+
+
 def _one(path: str) -> dict:
     from ingest.errors import ReportFormatError
     from ingest.files import parse_path
@@ -159,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
               "| kind (report) | framework (manifest) | reports |", "| --- | --- | ---: |"]
     for (kind, framework), n in sorted(kind_vs_manifest.items()):
         lines.append(f"| {kind} | {framework} | {n} |")
+    lines += ["", NOTES]
     named = Counter(label for r in ok for label in r["named"])
     lines += ["", "## Named (unnumbered) passages, by label", "", "| label | reports |", "| --- | ---: |"]
     for label, n in named.most_common(40):

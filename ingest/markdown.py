@@ -58,6 +58,14 @@ class ParsedReport:
     judgements: list[tuple[str, str]] = field(default_factory=list)
     inspection_dates: str = ""
     published: str = ""
+    # Read from the report itself by the PDF path; empty where the Markdown path does not know them.
+    authority: str = ""  # e.g. "Ealing"
+    kind: str = ""  # sif, sif-reinspection, lscb-review, ilacs-standard, ilacs-short, focused-visit, monitoring-visit, jtai
+    inspection_start: str = ""  # ISO dates
+    inspection_end: str = ""
+    published_on: str = ""
+    source: str = ""  # the file it was parsed from
+    pages: int = 0
 
     @property
     def numbered(self) -> list[Paragraph]:

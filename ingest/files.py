@@ -1,0 +1,63 @@
+"""Which parser reads a report file, by what the file is (its first bytes), not only its name."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ingest.errors import ReportFormatError
+from ingest.markdown import ParsedReport, parse_report
+
+REPORT_SUFFIXES = (".pdf", ".md", ".markdown")
+
+
+def sniff(path: Path) -> str:
+    """"pdf", "markdown" or "empty", from the file's first bytes; refuse what is neither."""
+    if not path.is_file():
+        raise ReportFormatError(f"no report at {path}")
+    with path.open("rb") as handle:
+        head = handle.read(1024)
+    if not head:
+        return "empty"
+    if b"%PDF-" in head:
+        return "pdf"
+    if path.suffix.lower() == ".pdf":
+        shown = head[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
+        raise ReportFormatError(f"{path.name} is named .pdf but is not a PDF (it starts {shown!r}, not '%PDF-')")
+    if b"\x00" in head:
+        raise ReportFormatError(f"{path.name} is binary, neither a PDF nor Markdown text")
+    return "markdown"
+
+
+def parse_path(path: str | Path) -> ParsedReport:
+    """Parse a report file, PDF or Markdown, whatever its extension says; ReportFormatError when it cannot."""
+    path = Path(path)
+    kind = sniff(path)
+    if kind == "empty":
+        raise ReportFormatError(f"{path.name} is empty (0 bytes)")
+    if kind == "pdf":
+        from ingest.pdf import parse_pdf  # pypdfium2 is loaded only when a PDF is read
+
+        return parse_pdf(path)
+    return parse_report(path)
+
+
+def iter_report_files(paths) -> list[Path]:
+    """Report files named or inside the folders named (recursively, sorted), each once, in the order given."""
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    found: list[Path] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in REPORT_SUFFIXES)
+        elif path.exists():
+            candidates = [path]
+        else:
+            raise ReportFormatError(f"no report at {path}")
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                found.append(candidate)
+    return found
