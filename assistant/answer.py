@@ -112,8 +112,10 @@ class ExtractiveAnswerer:
         by_label = {s.label: s for s in pool}
         sentences = []
         for report in dict.fromkeys(s.report for s in pool):
-            labels = [s.label for s in pool if s.report == report]
-            for label, text, i, sentence_vector in self.index.sentences(report, labels):
+            # The index knows passages by their own label ("¶38"); answers may name the report too.
+            own = {(s.passage_label or s.label): s.label for s in pool if s.report == report}
+            for passage, text, i, sentence_vector in self.index.sentences(report, list(own)):
+                label = own[passage]
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, np.asarray(sentence_vector)))
         if not sentences:
             return []

@@ -16,9 +16,17 @@ if TYPE_CHECKING:
 class Conversation:
     """Turns of one user's chat with the assistant; not shared between users."""
 
-    def __init__(self, assistant: Assistant, k: int | None = None, use_chat_model: bool | None = None):
+    def __init__(
+        self,
+        assistant: Assistant,
+        k: int | None = None,
+        use_chat_model: bool | None = None,
+        authority: str | None = None,
+        year: int | str | None = None,
+    ):
         self.assistant = assistant
         self.k = k
+        self.scope = {"authority": authority, "year": year}
         self.use_chat_model = use_chat_model  # None: the configured answerer; False: always extractive
         self.turns: list[Answer] = []
 
@@ -29,14 +37,18 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
-        answer = self.assistant.answer(question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model)
+        answer = self.assistant.answer(
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, **self.scope
+        )
         self.turns.append(answer)
         return answer
 
     def stream(self, question: str) -> Iterator[str]:
         """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
         question = self.assistant.clean_question(question)
-        stream = self.assistant.stream(question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model)
+        stream = self.assistant.stream(
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, **self.scope
+        )
         yield from stream
         self.turns.append(stream.answer)
 

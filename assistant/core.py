@@ -27,16 +27,18 @@ from assistant.question import (
     unknown_names,
     without_scope,
 )
-from assistant.text import terms, words
+from assistant.reports import Catalogue
 from assistant.retrieve import PassageRetriever, source_of
+from assistant.text import terms
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from ingest import Paragraph, parse_report
+from ingest import Paragraph, parse_path
 
 log = logging.getLogger(__name__)
 
-# Words of a report title that name a kind of place, not the place ("London Borough of Ealing").
-_GENERIC_PLACE_WORDS = frozenset("london borough of the council city county royal metropolitan district and".split())
+# Above this many reports in scope, "paragraph 38" is ambiguous: the user is asked to name one.
+MAX_LOOKUP_REPORTS = 3
+MAX_COMPARED_REPORTS = 6
 
 
 def file_digest(path: str | Path) -> str:
@@ -87,7 +89,7 @@ class Assistant:
         )
         if ensure_reports:
             for path in self.settings.reports:
-                if not self.index.has_report(Path(path).stem, file_digest(path)):
+                if not self.index.has_file(file_digest(path)):
                     self.ingest(path)
         self._load_passages()
         self.chain = RunnableLambda(self._retrieve_step) | RunnableLambda(self._answer_step)
@@ -96,7 +98,7 @@ class Assistant:
     def ingest(self, path: str | Path) -> IngestResult:
         """Parse and index a report, replacing any earlier copy of it."""
         started = time.perf_counter()
-        parsed = parse_report(path)
+        parsed = parse_path(path)
         windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
         self._load_passages()
         return IngestResult(
@@ -106,9 +108,8 @@ class Assistant:
     def _load_passages(self) -> None:
         self._paragraphs = self.index.paragraphs()
         self._reports = self.index.reports()
-        self.scope_names = {
-            w for entry in self._reports.values() for w in words(entry.get("title", "")) if w not in _GENERIC_PLACE_WORDS
-        }
+        self.catalogue = Catalogue(self._reports)
+        self.scope_names = self.catalogue.authority_words()
         self.keyword = KeywordIndex(self._paragraphs)
         self.retriever = PassageRetriever(
             index=self.index,
@@ -116,6 +117,7 @@ class Assistant:
             mode=self.settings.retrieval,
             k=self.settings.k,
             dense_candidates=self.settings.dense_candidates,
+            catalogue=self.catalogue,
         )
         self.extractive = ExtractiveAnswerer(
             self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences
@@ -131,38 +133,70 @@ class Assistant:
     def clean_question(self, question: str) -> str:
         return clean_question(question, self.settings.max_question_chars)
 
-    def ask(self, question: str, *, k: int | None = None) -> Answer:
-        """Answer one question on its own."""
+    def ask(
+        self, question: str, *, k: int | None = None, authority: str | None = None, year: int | str | None = None
+    ) -> Answer:
+        """Answer one question on its own, within one authority's reports or one year's when given."""
         question = self.clean_question(question)
-        return self.answer(question, question, k=k)
+        return self.answer(question, question, k=k, authority=authority, year=year)
 
-    def chat(self, k: int | None = None, use_chat_model: bool | None = None) -> Conversation:
+    def chat(
+        self,
+        k: int | None = None,
+        use_chat_model: bool | None = None,
+        authority: str | None = None,
+        year: int | str | None = None,
+    ) -> Conversation:
         """Start a conversation whose follow-ups are read in the light of earlier turns."""
-        return Conversation(self, k=k, use_chat_model=use_chat_model)
+        return Conversation(self, k=k, use_chat_model=use_chat_model, authority=authority, year=year)
 
-    def retrieve(self, question: str, k: int = 10) -> list[Source]:
-        """The top ``k`` passages for a question, best first."""
-        return self.retriever.rank(self.clean_question(question), k)
+    def retrieve(
+        self, question: str, k: int = 10, *, authority: str | None = None, year: int | str | None = None
+    ) -> list[Source]:
+        """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
+        question = self.clean_question(question)
+        scope = self.catalogue.scope(question, authority, year)
+        return self.retriever.rank(without_scope(question, self.scope_names), k, reports=scope or ["-"])
 
     def _answerer(self, use_chat_model: bool | None) -> ExtractiveAnswerer | GenerativeAnswerer:
         """The configured answerer, or the extractive one when the caller asks for it."""
         return self.extractive if use_chat_model is False else self.answerer
 
-    def answer(self, question: str, query: str, *, k: int | None = None, use_chat_model: bool | None = None) -> Answer:
+    def answer(
+        self,
+        question: str,
+        query: str,
+        *,
+        k: int | None = None,
+        use_chat_model: bool | None = None,
+        authority: str | None = None,
+        year: int | str | None = None,
+    ) -> Answer:
         """Answer ``question``, retrieving with ``query`` (the question made standalone)."""
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
-        state = {"question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model}
+        state = {
+            "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
+            "authority": authority, "year": year,
+        }
         return self.chain.invoke(state)
 
     def stream(
-        self, question: str, query: str, *, k: int | None = None, use_chat_model: bool | None = None
+        self,
+        question: str,
+        query: str,
+        *,
+        k: int | None = None,
+        use_chat_model: bool | None = None,
+        authority: str | None = None,
+        year: int | str | None = None,
     ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
         answerer = self._answerer(use_chat_model)
+        scope = {"authority": authority, "year": year}
         if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
-            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model))
-        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k})
+            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model, **scope))
+        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k, **scope})
         if state["route"] != "extract":
             return AnswerStream.whole(self._answer_step(state))
         sources = state["sources"]
@@ -170,30 +204,40 @@ class Assistant:
 
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
+        scope = self.catalogue.scope(state["query"], state.get("authority"), state.get("year"))
+        state = {**state, "scope": scope, "reports": scope if len(scope) < len(self._reports) else None}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
         if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
             return {**state, "route": "unknown", "unknown": unknown}
-        if mismatch := self._grade_mismatch(state["query"]):
+        if not scope:
+            return {**state, "route": "unknown", "unknown": [f"{state.get('authority') or ''} {state.get('year') or ''}".strip()]}
+        if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        if sections := self.retriever.recommendation_sections(state["query"]):
+        if len(scope) == 1 and (sections := self.retriever.recommendation_sections(state["query"])):
             return {**state, "route": "recommendations", "sections": sections}
         query = without_scope(state["query"], self.scope_names)
         vector = self.embeddings.embed_query(query)
-        sources = self.retriever.rank(query, state["k"], vector=vector)
+        if self.catalogue.compares(state["question"], scope):
+            per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]}
+            return {**state, "route": "compare", "scoped_query": query, "vector": vector, "per_report": per_report}
+        sources = self.retriever.rank(query, state["k"], vector=vector, reports=state["reports"])
         return {**state, "route": "extract", "scoped_query": query, "vector": vector, "sources": sources}
 
     def _answer_step(self, state: dict) -> Answer:
         question, query = state["question"], state["query"]
         route = state["route"]
+        in_scope = [p for p in self._paragraphs if p.report in state["scope"]]
         if route == "lookup":
-            return self._look_up(question, [p for p in self._paragraphs if p.number in state["numbers"]], state["numbers"])
+            return self._look_up(question, [p for p in in_scope if p.number in state["numbers"]], state["numbers"])
         if route == "recommendations":
-            return self._look_up(question, [p for p in self._paragraphs if p.section in state["sections"]], [])
+            return self._look_up(question, [p for p in in_scope if p.section in state["sections"]], [])
+        if route == "compare":
+            return self._compare(question, query, state["scoped_query"], state["vector"], state["per_report"])
         if route == "unknown":
             return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
         if route == "premise":
-            return self._correct_premise(question, query, *state["mismatch"])
+            return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
         answerer = self._answerer(state.get("use_chat_model"))
         context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
@@ -201,10 +245,32 @@ class Assistant:
         answer.standalone_question = query
         return answer
 
-    def _grade_mismatch(self, query: str) -> tuple[str, str, str] | None:
+    def _compare(self, question: str, query: str, scoped: str, vector: list[float], per_report: dict) -> Answer:
+        """Each named report's own answer, under its name, each claim cited to its report."""
+        parts, sources, notes, highlights = [], [], [], {}
+        for report, found in per_report.items():
+            answer = self.extractive.answer(question, scoped, vector, found)
+            name = self.catalogue.reports[report].name
+            parts.append(f"{name}: {answer.answer}")
+            sources += found
+            notes += [f"{name}: {note}" for note in answer.notes]
+            highlights.update(answer.highlights)
+        text = "\n\n".join(parts)
+        return Answer(
+            question=question,
+            answer=text,
+            citations=citations_in(text, sources),
+            sources=sources,
+            abstained=not citations_in(text, sources),
+            standalone_question=query,
+            notes=notes,
+            highlights=highlights,
+        )
+
+    def _grade_mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:
         """(area, grade given, grade presumed) when the question presumes a grade the report did not give."""
         presumed = asked_grade(query)
-        judgements = self.judgements()
+        judgements = self.judgements(report)
         if not presumed or not judgements:
             return None
         asked_terms = set(terms(query))
@@ -219,10 +285,10 @@ class Assistant:
             return None
         return area, grade, presumed
 
-    def _correct_premise(self, question: str, query: str, area: str, grade: str, presumed: str) -> Answer:
-        table = self.passage("Judgements")
-        source = source_of(table, 1.0)
-        text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(table.label)}"
+    def _correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
+        table = self.passage("Judgements", report)
+        source = source_of(table, 1.0, self.catalogue)
+        text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(source.label)}"
         return Answer(
             question=question,
             answer=text,
@@ -231,24 +297,29 @@ class Assistant:
             abstained=True,
             standalone_question=query,
             notes=[f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"],
-            highlights={table.label: [f"{area}: {grade}."]},
+            highlights={source.label: [f"{area}: {grade}."]},
         )
 
     def _look_up(self, question: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question names."""
+        reports = list(dict.fromkeys(p.report for p in found))
+        if len(reports) > MAX_LOOKUP_REPORTS:
+            names = ", ".join(self.catalogue.reports[r].name for r in reports[:5])
+            reason = f"{len(reports)} reports have that paragraph ({names}, …): name the authority and year"
+            return abstention(question, question, [], reason)
         if not found:
             known = [p.number for p in self._paragraphs if p.number is not None]
             span = f"{min(known)} to {max(known)}" if known else "none"
             return abstention(question, question, [], f"no paragraph {', '.join(map(str, numbers))}; they run {span}")
-        sources = [source_of(p, 1.0) for p in found]
-        text = " ".join(f"{p.text} {cite(p.label)}" for p in found)
+        sources = [source_of(p, 1.0, self.catalogue) for p in found]
+        text = " ".join(f"{p.text} {cite(s.label)}" for p, s in zip(found, sources))
         return Answer(
             question=question,
             answer=text,
             citations=citations_in(text, sources),
             sources=sources,
             standalone_question=question,
-            highlights={p.label: [p.text] for p in found},
+            highlights={s.label: [p.text] for p, s in zip(found, sources)},
         )
 
     # --- reading -----------------------------------------------------------------------
@@ -257,8 +328,9 @@ class Assistant:
         return [p for p in self._paragraphs if report is None or p.report == report]
 
     def passage(self, label: str, report: str | None = None) -> Paragraph:
-        """One passage by its label ("¶38" or a section name); KeyError when there is none."""
-        for p in self.paragraphs(report):
+        """One passage by its label ("¶38", a section name, or "Ealing 2016 ¶38"); KeyError when there is none."""
+        named, label = self.catalogue.resolve(label)
+        for p in self.paragraphs(report or named):
             if p.label == label:
                 return p
         raise KeyError(label)
@@ -272,6 +344,7 @@ class Assistant:
         """What is loaded: reports, index, models and modes."""
         return {
             "reports": list(self._reports),
+            "report_names": {r: i.name for r, i in self.catalogue.reports.items()},
             "index_path": self.index.location,
             "collection": self.index.collection_name,
             "passages": len(self._paragraphs),

@@ -104,12 +104,12 @@ class ReportIndex:
         got = self.manifest.get(include=["documents"])
         return {report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"]))}
 
-    def has_report(self, report: str, digest: str | None = None) -> bool:
-        """Is this report indexed (and, given its digest, from the same file contents)?"""
-        entry = self.reports().get(report)
-        if not entry or (digest and entry.get("sha256") != digest):
-            return False
-        return bool(self.store.get(where={"report": report}, limit=1)["ids"])
+    def has_file(self, digest: str) -> bool:
+        """Is a report with exactly these file contents indexed (sha256 of the file)?"""
+        for report, entry in self.reports().items():
+            if entry.get("sha256") == digest:
+                return bool(self.store.get(where={"report": report}, limit=1)["ids"])
+        return False
 
     def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "") -> int:
         """Index a parsed report, replacing any earlier copy of it; returns the number of windows.
@@ -127,6 +127,11 @@ class ReportIndex:
             self.store.delete(ids=sorted(stale))
         entry = {
             "title": parsed.title,
+            "authority": parsed.authority,
+            "kind": parsed.kind,
+            "inspection_start": parsed.inspection_start,
+            "inspection_end": parsed.inspection_end,
+            "published_on": parsed.published_on,
             "inspection_dates": parsed.inspection_dates,
             "published": parsed.published,
             "judgements": parsed.judgements,
@@ -155,9 +160,11 @@ class ReportIndex:
     def count(self) -> int:
         return self.store._collection.count()
 
-    def search_windows(self, vector: list[float], n: int, report: str | None = None) -> list[tuple[Document, float]]:
-        """Nearest windows to a query vector, with cosine similarity (higher is closer)."""
-        where = {"report": report} if report else None
+    def search_windows(
+        self, vector: list[float], n: int, reports: list[str] | None = None
+    ) -> list[tuple[Document, float]]:
+        """Nearest windows to a query vector (within some reports), with cosine similarity (higher is closer)."""
+        where = {"report": {"$in": reports}} if reports else None
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc, 1.0 - distance) for doc, distance in hits]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from assistant.text import terms, words
@@ -16,6 +17,7 @@ class KeywordIndex:
 
     def __init__(self, paragraphs: list[Paragraph]):
         self.paragraphs = paragraphs
+        self.report_of = np.array([p.report for p in paragraphs])
         tokenised = [terms(f"{p.section} {p.text}") for p in paragraphs]
         self.bm25 = BM25Okapi(tokenised) if paragraphs else None
         document_frequency = Counter(term for doc in tokenised for term in set(doc))
@@ -24,13 +26,16 @@ class KeywordIndex:
         # Every word the passages use, unstemmed: to tell a name the reports never mention.
         self.vocabulary_words = {w for p in paragraphs for w in words(f"{p.section} {p.text}")}
 
-    def search(self, query: str, n: int) -> list[tuple[Paragraph, float]]:
-        """Top ``n`` passages by BM25, best first; passages sharing no term are left out."""
+    def search(self, query: str, n: int, reports: list[str] | None = None) -> list[tuple[Paragraph, float]]:
+        """Top ``n`` passages by BM25 (within ``reports`` when given), best first; none sharing no term."""
         query_terms = terms(query)
         if not self.bm25 or not query_terms:
             return []
         scores = self.bm25.get_scores(query_terms)
-        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])[:n]
+        if reports:
+            scores = np.where(np.isin(self.report_of, reports), scores, 0.0)
+        top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n else np.arange(len(scores))
+        ranked = sorted(top, key=lambda i: -scores[i])
         return [(self.paragraphs[i], float(scores[i])) for i in ranked if scores[i] > 0]
 
     def weight(self, term: str) -> float:

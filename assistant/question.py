@@ -92,7 +92,9 @@ def standalone(question: str, earlier: list[str]) -> str:
 
 
 GRADES = ("requires improvement", "outstanding", "inadequate", "good")
-_JUDGING = re.compile(r"\b(judged|rated|graded|grade|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be)\b", re.I)
+_JUDGING = re.compile(
+    r"\b(judged?|rated?|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be)\b", re.I
+)
 _RECOMMEND = re.compile(r"\brecommend(?:ation|ations|ed|s)?\b", re.I)
 _LIST_WORDS = frozenset("recommend recommendation recommendations recommended list made make give gave all main key".split())
 

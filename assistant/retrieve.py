@@ -12,6 +12,7 @@ from pydantic import ConfigDict
 
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
+from assistant.reports import Catalogue
 from assistant.question import requested_paragraphs, wants_whole_recommendations
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source
@@ -20,9 +21,13 @@ from ingest import Paragraph
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; small ranks dominate, tails still count
 
 
-def source_of(p: Paragraph, score: float) -> Source:
-    """A passage as a retrieved source."""
-    return Source(report=p.report, paragraph=p.number, label=p.label, section=p.section, text=p.text, score=score)
+def source_of(p: Paragraph, score: float, catalogue: Catalogue | None = None) -> Source:
+    """A passage as a retrieved source, labelled with its report's name when several are loaded."""
+    label = catalogue.label(p.report, p.label) if catalogue else p.label
+    return Source(
+        report=p.report, paragraph=p.number, label=label, section=p.section, text=p.text, score=score,
+        passage_label=p.label,
+    )
 
 
 class PassageRetriever(BaseRetriever):
@@ -35,6 +40,7 @@ class PassageRetriever(BaseRetriever):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = 6
     dense_candidates: int = 60
+    catalogue: Catalogue | None = None
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
@@ -53,11 +59,17 @@ class PassageRetriever(BaseRetriever):
             if p.section.endswith("Recommendations"):
                 self._recommendations.setdefault(p.section, []).append(p.key)
 
-    def rank(self, query: str, k: int, vector: list[float] | None = None) -> list[Source]:
-        """The top ``k`` passages for ``query`` under this retriever's mode."""
+    def rank(
+        self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None
+    ) -> list[Source]:
+        """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given."""
         by_key = self._by_key
-        dense = self.dense(query, vector) if self.mode != "bm25" else []
-        keyword = [(p.key, s) for p, s in self.keyword.search(query, self.dense_candidates)] if self.mode != "dense" else []
+        dense = self.dense(query, vector, reports) if self.mode != "bm25" else []
+        keyword = (
+            [(p.key, s) for p, s in self.keyword.search(query, self.dense_candidates, reports)]
+            if self.mode != "dense"
+            else []
+        )
         if self.mode == "dense":
             ranked = dense
         elif self.mode == "bm25":
@@ -68,8 +80,10 @@ class PassageRetriever(BaseRetriever):
         # "what are the recommendations for the local authority?").
         named = [key for n in requested_paragraphs(query) for key in self._by_number.get(n, [])]
         named += [key for section in self.recommendation_sections(query) for key in self._recommendations[section]]
+        if reports:
+            named = [key for key in named if by_key[key].report in reports]
         ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
-        return [source_of(by_key[key], score) for key, score in ranked[:k] if key in by_key]
+        return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
     def recommendation_sections(self, query: str) -> list[str]:
         """The recommendation sections a question asks to list, those of the part it names first.
@@ -85,11 +99,13 @@ class PassageRetriever(BaseRetriever):
         matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
         return matching or sections
 
-    def dense(self, query: str, vector: list[float] | None = None) -> list[tuple[str, float]]:
+    def dense(
+        self, query: str, vector: list[float] | None = None, reports: list[str] | None = None
+    ) -> list[tuple[str, float]]:
         """Passages by their best window's cosine similarity to the question."""
         vector = vector or self.index.embeddings.embed_query(query)
         best: dict[str, float] = {}
-        for doc, similarity in self.index.search_windows(vector, self.dense_candidates):
+        for doc, similarity in self.index.search_windows(vector, self.dense_candidates, reports):
             key = f"{doc.metadata['report']}:{doc.metadata['label']}"
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])

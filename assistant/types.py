@@ -24,6 +24,7 @@ class Source:
     section: str
     text: str
     score: float
+    passage_label: str = ""  # the label inside its report ("¶38"), when ``label`` names the report too
 
     @property
     def citation(self) -> Citation:

@@ -38,7 +38,26 @@ def parse_path(path: str | Path) -> ParsedReport:
         from ingest.pdf import parse_pdf  # pypdfium2 is loaded only when a PDF is read
 
         return parse_pdf(path)
-    return parse_report(path)
+    return with_metadata(parse_report(path))
+
+
+def with_metadata(parsed: ParsedReport) -> ParsedReport:
+    """Fill what a Markdown report says about itself the way the PDF path reads it (authority, dates, kind)."""
+    from dataclasses import replace
+
+    from ingest.pdf import _iso, authority_name, classify, inspection_span
+
+    start, end = inspection_span(parsed.inspection_dates) if parsed.inspection_dates else ("", "")
+    title_lines = [p for p in parsed.paragraphs if p.label == "Judgements"][:1]
+    heading = title_lines[0].text.replace("\n", " ") if title_lines else parsed.title
+    return replace(
+        parsed,
+        authority=parsed.authority or authority_name([parsed.title]),
+        inspection_start=parsed.inspection_start or start,
+        inspection_end=parsed.inspection_end or end,
+        published_on=parsed.published_on or (_iso(parsed.published) if parsed.published else ""),
+        kind=parsed.kind or classify(heading, start, end),
+    )
 
 
 def iter_report_files(paths) -> list[Path]:
