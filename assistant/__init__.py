@@ -1,6 +1,6 @@
 """Ask questions of Ofsted children's services reports; every claim cites its paragraph."""
 
-from assistant.core import Assistant, IngestResult
+from assistant.core import Assistant, IngestResult, IngestSummary
 from assistant.conversation import Conversation
 from assistant.errors import AssistantError, IndexUnavailable, InvalidQuestion, ModelUnavailable, ReportFormatError
 from assistant.settings import Settings
@@ -14,6 +14,7 @@ __all__ = [
     "Conversation",
     "IndexUnavailable",
     "IngestResult",
+    "IngestSummary",
     "InvalidQuestion",
     "ModelUnavailable",
     "ReportFormatError",

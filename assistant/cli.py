@@ -7,7 +7,7 @@ import json
 import sys
 import textwrap
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, ReportFormatError
 
 
 def _print_answer(answer, as_json: bool) -> None:
@@ -20,7 +20,10 @@ def _print_answer(answer, as_json: bool) -> None:
 
 
 def _ingest(args) -> int:
+    from tqdm import tqdm
+
     from assistant import Assistant, Settings
+    from ingest import iter_report_files
 
     if args.if_missing:
         info = Assistant().info()  # builds whatever the index lacks
@@ -28,12 +31,23 @@ def _ingest(args) -> int:
         return 0
     bot = Assistant(ensure_reports=False)
     paths = args.paths or [str(p) for p in Settings().reports]
-    for path in paths:
-        result = bot.ingest(path)
+    files = iter_report_files(paths)
+    with tqdm(total=len(files), unit="report", disable=len(files) < 2, file=sys.stderr) as bar:
+        summary = bot.ingest_many(files, force=args.force, on_file=lambda path, outcome: bar.update(1))
+    for result in summary.indexed:
         print(
             f"{result.report}: {result.passages} passages ({result.numbered} numbered paragraphs), "
             f"{result.windows} windows in {result.seconds:.1f} s"
         )
+    for path, reason in summary.refused:
+        print(f"refused {path}: {reason}", file=sys.stderr)
+    if len(files) > 1 or summary.skipped:
+        print(
+            f"{len(summary.indexed)} indexed, {len(summary.skipped)} unchanged, {len(summary.refused)} refused; "
+            f"{sum(r.passages for r in summary.indexed)} passages added"
+        )
+    if summary.refused and not summary.indexed and not summary.skipped:
+        raise ReportFormatError(summary.refused[0][1] if len(summary.refused) == 1 else "no report could be ingested")
     return 0
 
 
@@ -42,7 +56,8 @@ def _ask(args) -> int:
     from assistant.question import clean_question
 
     clean_question(args.question, Settings().max_question_chars)  # refuse before loading the model
-    _print_answer(Assistant(retrieval=args.retrieval, k=args.k).ask(args.question), args.json)
+    bot = Assistant(retrieval=args.retrieval, k=args.k)
+    _print_answer(bot.ask(args.question, authority=args.authority, year=args.year), args.json)
     return 0
 
 
@@ -70,12 +85,15 @@ def build_parser() -> argparse.ArgumentParser:
     ingest = sub.add_parser("ingest", help="parse and index reports (default: the bundled Ealing report)")
     ingest.add_argument("paths", nargs="*", metavar="PATH")
     ingest.add_argument("--if-missing", action="store_true", help="only build what the index lacks")
+    ingest.add_argument("--force", action="store_true", help="re-index files even when unchanged")
     ingest.set_defaults(run=_ingest)
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print the whole answer as JSON")
     ask.add_argument("--k", type=int, default=None, help="passages to retrieve")
     ask.add_argument("--retrieval", choices=["hybrid", "dense", "bm25"], default=None)
+    ask.add_argument("--authority", help="only the reports on this local authority, e.g. Ealing")
+    ask.add_argument("--year", help="only the reports of this inspection (or publication) year")
     ask.set_defaults(run=_ask)
     chat = sub.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--k", type=int, default=None)

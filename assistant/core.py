@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
@@ -32,7 +33,7 @@ from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import terms
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from ingest import Paragraph, parse_path
+from ingest import Paragraph, iter_report_files, parse_path
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,15 @@ class IngestResult:
     numbered: int
     windows: int
     seconds: float
+
+
+@dataclass
+class IngestSummary:
+    """What a run over many files did: indexed, skipped as unchanged, refused (with the reason)."""
+
+    indexed: list[IngestResult] = field(default_factory=list)
+    skipped: list[Path] = field(default_factory=list)
+    refused: list[tuple[Path, str]] = field(default_factory=list)
 
 
 class Assistant:
@@ -96,11 +106,41 @@ class Assistant:
 
     # --- ingest ------------------------------------------------------------------------
     def ingest(self, path: str | Path) -> IngestResult:
-        """Parse and index a report, replacing any earlier copy of it."""
+        """Parse and index one report, replacing any earlier copy of it; ReportFormatError when it cannot."""
+        result = self._index_file(Path(path))
+        self._load_passages()
+        return result
+
+    def ingest_many(
+        self, paths, *, force: bool = False, on_file: Callable[[Path, str], None] | None = None
+    ) -> IngestSummary:
+        """Index every report file named or inside the folders named.
+
+        A file already indexed with the same contents is skipped (so an interrupted run resumes where
+        it stopped, and a second run changes nothing); a file that cannot be parsed is refused with
+        its reason and the rest go on. ``on_file(path, outcome)`` reports each file as it is done.
+        """
+        summary = IngestSummary()
+        for path in iter_report_files(paths):
+            if not force and self.index.has_file(file_digest(path)):
+                summary.skipped.append(path)
+                outcome = "unchanged"
+            else:
+                try:
+                    summary.indexed.append(self._index_file(path))
+                    outcome = "indexed"
+                except ReportFormatError as refusal:
+                    summary.refused.append((path, str(refusal)))
+                    outcome = "refused"
+            if on_file:
+                on_file(path, outcome)
+        self._load_passages()
+        return summary
+
+    def _index_file(self, path: Path) -> IngestResult:
         started = time.perf_counter()
         parsed = parse_path(path)
         windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
-        self._load_passages()
         return IngestResult(
             parsed.report, len(parsed.paragraphs), len(parsed.numbered), windows, time.perf_counter() - started
         )

@@ -13,7 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = PROJECT_ROOT / "data"
 
 # Bump when chunking or windowing changes: it renames the collection, so old vectors never mix in.
-CHUNKING_VERSION = "p4-report-metadata"
+CHUNKING_VERSION = "p5-one-id-per-report"
 
 
 def _packaged_model_path() -> str:

@@ -45,17 +45,23 @@ def with_metadata(parsed: ParsedReport) -> ParsedReport:
     """Fill what a Markdown report says about itself the way the PDF path reads it (authority, dates, kind)."""
     from dataclasses import replace
 
-    from ingest.pdf import _iso, authority_name, classify, inspection_span
+    from ingest.pdf import _iso, authority_name, classify, inspection_span, slugify
 
     start, end = inspection_span(parsed.inspection_dates) if parsed.inspection_dates else ("", "")
     title_lines = [p for p in parsed.paragraphs if p.label == "Judgements"][:1]
     heading = title_lines[0].text.replace("\n", " ") if title_lines else parsed.title
+    authority = parsed.authority or authority_name([parsed.title])
+    published_on = parsed.published_on or (_iso(parsed.published) if parsed.published else "")
+    # One report, one id, whichever form it came in: the PDF and its Markdown conversion replace each other.
+    report = f"{slugify(authority)}-{published_on}" if authority and published_on else parsed.report
     return replace(
         parsed,
-        authority=parsed.authority or authority_name([parsed.title]),
+        report=report,
+        paragraphs=[replace(p, report=report) for p in parsed.paragraphs],
+        authority=authority,
         inspection_start=parsed.inspection_start or start,
         inspection_end=parsed.inspection_end or end,
-        published_on=parsed.published_on or (_iso(parsed.published) if parsed.published else ""),
+        published_on=published_on,
         kind=parsed.kind or classify(heading, start, end),
     )
 

@@ -31,7 +31,7 @@ def test_reingest_replaces_and_never_duplicates(fresh_bot):
     second = fresh_bot.ingest(REPORT)
     assert fresh_bot.index.count() == count == second.windows
     assert len(fresh_bot.paragraphs()) == first.passages == 152
-    assert fresh_bot.index.reports()["ealing-2016"]["numbered"] == 143
+    assert fresh_bot.index.reports()["ealing-2016-08-26"]["numbered"] == 143
 
 
 def test_a_paragraph_is_found_by_a_late_sentence(bot):
@@ -43,12 +43,12 @@ def test_a_paragraph_is_found_by_a_late_sentence(bot):
     late = next(
         s for s in sentences if bot.embeddings.count_word_pieces(longest.text[: longest.text.index(s)]) > 256
     )
-    assert bot.retriever.dense(late)[0][0] == f"ealing-2016:{longest.label}"
+    assert bot.retriever.dense(late)[0][0] == f"ealing-2016-08-26:{longest.label}"
 
 
 def test_index_is_built_on_first_use(tmp_path, embeddings):
     from assistant import Assistant, Settings
 
     bot = Assistant(Settings(index_dir=tmp_path / "new-index"), embeddings=embeddings)
-    assert bot.info()["reports"] == ["ealing-2016"]
+    assert bot.info()["reports"] == ["ealing-2016-08-26"]
     assert (tmp_path / "new-index").is_dir()

@@ -48,7 +48,8 @@ def render_settings(info: dict) -> tuple[str | None, str | None, int]:
     reports = report_ids(info)
     if reports:
         report = st.sidebar.selectbox(
-            "Report", reports, key="report", format_func=report_title,
+            "Report", reports, key="report",
+            format_func=lambda r: info.get("report_names", {}).get(r) or report_title(r),
             disabled=len(reports) == 1,
             help="The inspection report the assistant answers from.",
         )
