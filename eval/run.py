@@ -40,11 +40,20 @@ class Outcome:
     error: str | None = None
 
 
-def make_assistant(retrieval: str):
-    """The real assistant with the given retrieval mode."""
-    from assistant import Assistant
+def make_assistant(retrieval: str, reports: Sequence[Path] | None = None, index_dir: Path | None = None):
+    """The real assistant with the given retrieval mode, over the default report or the reports given."""
+    from assistant import Assistant, Settings
 
-    return Assistant(retrieval=retrieval)
+    if not reports:
+        return Assistant(retrieval=retrieval)
+    settings = Settings(reports=list(reports), **({"index_dir": index_dir} if index_dir else {}))
+    return Assistant(settings, retrieval=retrieval)
+
+
+def read_reports_file(path: Path) -> list[Path]:
+    """Report files listed one a line (relative to the list's own folder), '#' comments allowed."""
+    lines = [line.split("#", 1)[0].strip() for line in path.read_text(encoding="utf-8").splitlines()]
+    return [(path.parent / line).resolve() for line in lines if line]
 
 
 def _describe(exc: Exception) -> str:
@@ -76,7 +85,8 @@ def known_labels(bot, outcomes: Iterable[Outcome]) -> tuple[set[str], str]:
     """Every label in the report and where it came from: ``bot.paragraphs()``, else labels seen in the run."""
     paragraphs = getattr(bot, "paragraphs", None)
     if callable(paragraphs):
-        return {p.label for p in paragraphs()}, "bot.paragraphs()"
+        catalogue = getattr(bot, "catalogue", None)  # with several reports, labels name their report
+        return {catalogue.label(p.report, p.label) if catalogue else p.label for p in paragraphs()}, "bot.paragraphs()"
     seen = {label for o in outcomes for label in [*(s.label for s in o.answer.sources), *o.retrieved]}
     return seen, "labels seen in this run (bot.paragraphs() missing)"
 
@@ -182,6 +192,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="JSON report (default eval/results/latest.json or ablation.json)")
     p.add_argument("--limit", type=int, help="only the first N questions")
     p.add_argument("--floors", type=Path, default=DEFAULT_FLOORS, help="gate floors (JSON)")
+    p.add_argument("--reports-file", type=Path, help="index these reports (one path a line) instead of the default")
+    p.add_argument("--index-dir", type=Path, help="where that index lives (default: the project's)")
     return p
 
 
@@ -189,15 +201,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the evaluation; exit status 1 when the gate's floors are violated."""
     args = _parser().parse_args(argv)
     items = load_gold(args.gold)[: args.limit]
+    files = read_reports_file(args.reports_file) if args.reports_file else None
+
+    def bot_for(mode: str):
+        return make_assistant(mode, files, args.index_dir)
+
     if args.ablation:
-        reports = {mode: run_once(items, mode, args.gold) for mode in MODES}
+        reports = {mode: run_once(items, mode, args.gold, bot=bot_for(mode)) for mode in MODES}
         out = args.out or RESULTS_DIR / "ablation.json"
         write_json(out, {"modes": reports})
         print("\nABLATION (overall, by retrieval mode)")
         print(ablation_table({mode: r["summary"] for mode, r in reports.items()}))
         print(f"\nwrote {out}")
         return 0
-    report = run_once(items, args.retrieval, args.gold)
+    report = run_once(items, args.retrieval, args.gold, bot=bot_for(args.retrieval))
     report["violations"] = check_floors(report["summary"], load_floors(args.floors))
     out = args.out or RESULTS_DIR / "latest.json"
     write_json(out, report)
