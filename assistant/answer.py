@@ -36,6 +36,9 @@ _BROAD = re.compile(
     r"who (?:was|were) on|summar\w+|overall)\b",
     re.I,
 )
+# Questions about Ofsted's grades, and sentences that give one.
+_GRADE_QUESTION = re.compile(r"\b(grades?|graded|judgements?|judgments?|judged|rated|ratings?|rate|overall effectiveness)\b", re.I)
+_GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I)
 # Questions that can only be answered with a figure.
 _FIGURE_QUESTION = re.compile(
     r"\b(how many|how much|what percentage|what proportion|what share|what number|"
@@ -123,12 +126,14 @@ class ExtractiveAnswerer:
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
         wants_number = bool(_QUANTITY.search(query))
         wants_comparison = bool(_COMPARISON.search(query))
+        wants_grade = bool(_GRADE_QUESTION.search(query))
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & set(terms(sentence.text))
             overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
             bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
             bonus += 0.08 if wants_comparison and _COMPARATOR.search(sentence.text) else 0.0
+            bonus += 0.1 if wants_grade and _GRADE.search(sentence.text) else 0.0
             sentence.score = float(similarity) + 0.35 * overlap + bonus + 0.04 / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 

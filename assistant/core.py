@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import zip_longest
 import logging
 import time
 from collections.abc import Callable
@@ -16,7 +17,7 @@ from assistant.answer import ExtractiveAnswerer, abstention
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
-from assistant.errors import ReportFormatError
+from assistant.errors import IndexUnavailable, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
@@ -146,8 +147,13 @@ class Assistant:
         )
 
     def _load_passages(self) -> None:
-        self._paragraphs = self.index.paragraphs()
         self._reports = self.index.reports()
+        self._paragraphs = self.index.paragraphs()
+        if empty := sorted(set(self._reports) - {p.report for p in self._paragraphs}):
+            raise IndexUnavailable(
+                f"the index at {self.index.location} is damaged: {', '.join(empty[:5])} listed but without passages; "
+                "run `python -m assistant ingest --force PATH` for those reports, or delete the index to rebuild it"
+            )
         self.catalogue = Catalogue(self._reports)
         self.scope_names = self.catalogue.authority_words()
         self.keyword = KeywordIndex(self._paragraphs)
@@ -196,7 +202,13 @@ class Assistant:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = self.clean_question(question)
         scope = self.catalogue.scope(question, authority, year)
-        return self.retriever.rank(without_scope(question, self.scope_names), k, reports=scope or ["-"])
+        query = without_scope(question, self.scope_names)
+        if not self.catalogue.compares(question, scope):
+            return self.retriever.rank(query, k, reports=scope or ["-"])
+        # A comparison takes turns between the reports it names, as its answer does.
+        vector = self.embeddings.embed_query(query)
+        rankings = [self.retriever.rank(query, k, vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]]
+        return [s for turn in zip_longest(*rankings) for s in turn if s is not None][:k]
 
     def _answerer(self, use_chat_model: bool | None) -> ExtractiveAnswerer | GenerativeAnswerer:
         """The configured answerer, or the extractive one when the caller asks for it."""

@@ -23,11 +23,18 @@ from ingest import ParsedReport, Paragraph, split_sentences
 log = logging.getLogger(__name__)
 
 NO_NUMBER = -1  # Chroma metadata cannot hold None
+WRITE_BATCH = 2000  # windows per Chroma write
 
 
-def windows_of(paragraph: Paragraph) -> list[Document]:
-    """The embedded windows of one passage: its opening, then each sentence."""
+def windows_of(paragraph: Paragraph, generation: str = "") -> list[Document]:
+    """The embedded windows of one passage: its opening, then each sentence.
+
+    ``generation`` (from the report file's digest) keeps a new version's windows apart from the
+    old one's until the new one is complete, so a failed ingest never mixes the two.
+    """
+    prefix = f"{paragraph.key}:{generation}" if generation else paragraph.key
     base = {
+        "generation": generation,
         "report": paragraph.report,
         "label": paragraph.label,
         "paragraph": paragraph.number if paragraph.number is not None else NO_NUMBER,
@@ -36,10 +43,10 @@ def windows_of(paragraph: Paragraph) -> list[Document]:
         "order": paragraph.order,
         "tokens": paragraph.tokens,
     }
-    docs = [Document(id=f"{paragraph.key}:p", page_content=paragraph.text, metadata={**base, "kind": "paragraph"})]
+    docs = [Document(id=f"{prefix}:p", page_content=paragraph.text, metadata={**base, "kind": "paragraph"})]
     for i, sentence in enumerate(split_sentences(paragraph.text)):
         docs.append(
-            Document(id=f"{paragraph.key}:s{i}", page_content=sentence, metadata={**base, "kind": "sentence", "i": i})
+            Document(id=f"{prefix}:s{i}", page_content=sentence, metadata={**base, "kind": "sentence", "i": i})
         )
     return docs
 
@@ -102,7 +109,15 @@ class ReportIndex:
     def reports(self) -> dict[str, dict]:
         """Report id → what the report says about itself (title, dates, judgements)."""
         got = self.manifest.get(include=["documents"])
-        return {report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"]))}
+        reports = {report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"]))}
+        self._current = {report: entry.get("generation", "") for report, entry in reports.items()}
+        return reports
+
+    def _is_current(self, meta: dict) -> bool:
+        """Is a window part of its report's indexed version (not a half-written or stale one)?"""
+        if not hasattr(self, "_current"):
+            self.reports()
+        return self._current.get(meta["report"]) == meta.get("generation", "")
 
     def has_file(self, digest: str) -> bool:
         """Is a report with exactly these file contents indexed (sha256 of the file)?"""
@@ -117,15 +132,21 @@ class ReportIndex:
         New windows are upserted before stale ones are deleted and the manifest is written last, so
         a failure part-way leaves the report marked as stale (re-indexed on next use), never mixed.
         """
-        docs = [doc for paragraph in parsed.paragraphs for doc in windows_of(paragraph)]
-        stale = set(self.store.get(where={"report": parsed.report}, include=[])["ids"]) - {d.id for d in docs}
-        batch = 2000
-        for start in range(0, len(docs), batch):
-            chunk = docs[start : start + batch]
-            self.store.add_documents(chunk, ids=[d.id for d in chunk])  # upsert: same id, same passage
-        if stale:
-            self.store.delete(ids=sorted(stale))
+        generation = (digest or parsed.report)[:12]
+        docs = [doc for paragraph in parsed.paragraphs for doc in windows_of(paragraph, generation)]
+        before = set(self.store.get(where={"report": parsed.report}, include=[])["ids"])
+        try:
+            for start in range(0, len(docs), WRITE_BATCH):
+                chunk = docs[start : start + WRITE_BATCH]
+                self.store.add_documents(chunk, ids=[d.id for d in chunk])  # upsert: same id, same passage
+        except BaseException:
+            # Take back what this attempt wrote; the version indexed before stays as it was.
+            written = sorted({d.id for d in docs} - before)
+            for start in range(0, len(written), WRITE_BATCH):
+                self.store.delete(ids=written[start : start + WRITE_BATCH])
+            raise
         entry = {
+            "generation": generation,
             "title": parsed.title,
             "authority": parsed.authority,
             "kind": parsed.kind,
@@ -143,6 +164,10 @@ class ReportIndex:
         }
         # Chroma wants a vector with every record; the manifest is looked up by id only.
         self.manifest.upsert(ids=[parsed.report], documents=[json.dumps(entry, ensure_ascii=False)], embeddings=[[0.0]])
+        self.reports()
+        stale = sorted(before - {d.id for d in docs})  # the previous version, now replaced
+        for start in range(0, len(stale), WRITE_BATCH):
+            self.store.delete(ids=stale[start : start + WRITE_BATCH])
         return len(docs)
 
     def remove_report(self, report: str) -> None:
@@ -154,7 +179,9 @@ class ReportIndex:
         """Every passage, in document order."""
         where = {"kind": "paragraph"} if report is None else {"$and": [{"kind": "paragraph"}, {"report": report}]}
         got = self.store.get(where=where, include=["documents", "metadatas"])
-        paragraphs = [paragraph_from(text, meta) for text, meta in zip(got["documents"], got["metadatas"])]
+        paragraphs = [
+            paragraph_from(text, meta) for text, meta in zip(got["documents"], got["metadatas"]) if self._is_current(meta)
+        ]
         return sorted(paragraphs, key=lambda p: (p.report, p.order))
 
     def count(self) -> int:
@@ -166,7 +193,7 @@ class ReportIndex:
         """Nearest windows to a query vector (within some reports), with cosine similarity (higher is closer)."""
         where = {"report": {"$in": reports}} if reports else None
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
-        return [(doc, 1.0 - distance) for doc, distance in hits]
+        return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
 
     def sentences(self, report: str, labels: list[str]) -> list[tuple[str, str, int, list[float]]]:
         """(label, sentence, index, vector) for the sentences of the given passages."""
@@ -175,4 +202,5 @@ class ReportIndex:
         return [
             (meta["label"], text, int(meta["i"]), list(vector))
             for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])
+            if self._is_current(meta)
         ]

@@ -54,8 +54,10 @@ class Catalogue:
         return None, label
 
     def authority_words(self) -> set[str]:
-        """Lower-case words of authority names: they say which report, not what about."""
-        return {w for i in self.reports.values() for w in re.findall(r"[a-z]+", i.authority.lower())}
+        """Words that say which report, not what about: authority names, and years once several are loaded."""
+        names = {w for i in self.reports.values() for w in re.findall(r"[a-z]+", i.authority.lower())}
+        years = {i.year for i in self.reports.values() if i.year} if self.many else set()
+        return names | years
 
     def scope(self, question: str, authority: str | None = None, year: str | int | None = None) -> list[str]:
         """The reports a question is about, oldest first: those named (by parameter or in the question), else all."""
@@ -65,6 +67,10 @@ class Catalogue:
             if re.search(rf"\b{re.escape(a)}(?:['’]s)?\b", lowered)
         ]
         chosen = [i for i in self.reports.values() if not authorities or i.authority.lower() in authorities]
+        if not year and (since := re.search(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", lowered)):
+            # "How has Ealing changed since 2016?": that report and every later one.
+            later = [i for i in chosen if (i.year or i.published_on[:4]) >= since.group(1)]
+            return [i.id for i in later] or [i.id for i in chosen]
         years = [str(year)] if year else re.findall(r"\b((?:19|20)\d\d)\b", question)
         by_year = [i for i in chosen if i.year in years or i.published_on[:4] in years]
         if by_year or year:

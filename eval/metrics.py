@@ -60,7 +60,11 @@ def _canon_set(labels: Iterable[str]) -> set[str]:
 
 def cited_labels(answer: Answer) -> list[str]:
     """Labels the answer cites: its citations, then any [¶N] in the text they leave out."""
-    in_text = [f"¶{n}" for group in _BRACKETED.findall(answer.answer) for n in _PARA.findall(group)]
+    # A bracket may hold several ("[¶38, ¶46]") and may name the report ("[Ealing 2016 ¶38]").
+    in_text = [
+        part.strip() for group in _BRACKETED.findall(answer.answer) for part in re.split(r"[;,]", group)
+        if _PARA.search(part)
+    ]
     return unique([c.label for c in answer.citations] + in_text)
 
 

@@ -8,12 +8,19 @@ from ingest.errors import ReportFormatError
 from ingest.markdown import ParsedReport, parse_report
 
 REPORT_SUFFIXES = (".pdf", ".md", ".markdown")
+# The largest report in the corpus is under 2 MB; anything this big is not one report.
+MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
 def sniff(path: Path) -> str:
     """"pdf", "markdown" or "empty", from the file's first bytes; refuse what is neither."""
     if not path.is_file():
         raise ReportFormatError(f"no report at {path}")
+    size = path.stat().st_size
+    if size > MAX_REPORT_BYTES:
+        raise ReportFormatError(
+            f"{path.name} is {size / 1024 / 1024:.0f} MB; a report is at most {MAX_REPORT_BYTES // 1024 // 1024} MB"
+        )
     with path.open("rb") as handle:
         head = handle.read(1024)
     if not head:

@@ -333,7 +333,7 @@ def test_tables_are_aligned_text():
 def test_cli_run_and_ablation(tmp_path, monkeypatch, capsys):
     import eval.run as run
 
-    monkeypatch.setattr(run, "make_assistant", lambda retrieval: FakeBot())
+    monkeypatch.setattr(run, "make_assistant", lambda retrieval, reports=None, index_dir=None: FakeBot())
     gold = tmp_path / "gold.jsonl"
     rows = [{"id": i.id, "type": i.type, "question": i.question, "turns": i.turns, "gold": i.gold,
              "neighbours": [], "key_facts": i.key_facts, "reference": "", "answerable": i.answerable}

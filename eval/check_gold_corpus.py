@@ -1,0 +1,174 @@
+"""Sanity checks for eval/gold_corpus.jsonl, the multi-report gold set (see eval/GOLD_CORPUS.md).
+
+Re-parses the five reports with the project's own parser (ingest.parse_path), names their passages
+the way the assistant cites them with several reports loaded (assistant.reports.Catalogue:
+"<Authority> <year> <label>"), then checks: valid JSON, schema, unique ids, follow-up turns, that
+every gold / neighbour / reference label exists under those names, and that every key fact has at
+least one alternative appearing (case-insensitive, quotes and dashes normalised) in the text of the
+question's gold passages. It also checks that questions name the report(s) they are about, and the
+minimum counts the set was written to (per report, comparisons, unanswerable).
+
+Run: python eval/check_gold_corpus.py     (exit status 1 on any error)
+"""
+from __future__ import annotations
+
+import collections
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant.reports import Catalogue  # noqa: E402
+from ingest import parse_path  # noqa: E402
+
+GOLD = ROOT / "eval" / "gold_corpus.jsonl"
+OFSTED = Path("/work/shared/ofsted/pdfs")
+REPORTS = [
+    ROOT / "data" / "ealing-2016.md",              # Ealing 2016, SIF with LSCB review
+    OFSTED / "ealing" / "2019-12-19.pdf",          # Ealing 2019, ILACS short
+    OFSTED / "ealing" / "2024-07-12.pdf",          # Ealing 2024, ILACS standard
+    OFSTED / "harrow" / "2017-03-31.pdf",          # Harrow 2017, SIF with LSCB review
+    OFSTED / "birmingham" / "2016-11-25.pdf",      # Birmingham 2016, SIF re-inspection
+]
+TYPES = {"numeric", "factoid", "summary", "list", "comparison", "synthesis",
+         "paraphrase", "lookup", "followup", "unanswerable"}
+KEYS = ["id", "type", "question", "turns", "gold", "neighbours", "key_facts", "reference", "answerable"]
+MIN_PER_REPORT, MIN_COMPARISON, MIN_UNANSWERABLE, MIN_TOTAL = 8, 8, 10, 60
+
+
+def norm(s: str) -> str:
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    s = s.replace("\u2013", "-").replace("\u2014", "-").replace("\\*", "*")
+    return re.sub(r"\s+", " ", s).lower()
+
+
+def load_passages():
+    """{citation name: passage text}, {report name: (authority, year)} for the five reports."""
+    parsed = [parse_path(p) for p in REPORTS]
+    cat = Catalogue({r.report: {"authority": r.authority, "inspection_start": r.inspection_start,
+                                "published_on": r.published_on} for r in parsed})
+    passages, names = {}, {}
+    for r in parsed:
+        info = cat.reports[r.report]
+        names[info.name] = (info.authority, info.year)
+        for p in r.paragraphs:
+            name = cat.label(r.report, p.label)
+            if name in passages:
+                raise SystemExit(f"duplicate passage name {name}")
+            passages[name] = p.text
+    return parsed, cat, passages, names
+
+
+def report_of(label: str, names) -> str | None:
+    for name in names:
+        if label.startswith(name + " "):
+            return name
+    return None
+
+
+def main() -> None:
+    parsed, cat, passages, names = load_passages()
+    ntext = {k: norm(v) for k, v in passages.items()}
+    whole = " ".join(ntext.values())
+    errors, warnings = [], []
+    ids, counts, per_report = set(), collections.Counter(), collections.Counter()
+    for i, line in enumerate(GOLD.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except Exception as e:  # noqa: BLE001
+            errors.append(f"line {i}: bad json {e}")
+            continue
+        if sorted(q) != sorted(KEYS):
+            errors.append(f"line {i}: keys {sorted(q)}")
+            continue
+        qid = q["id"]
+        if not re.fullmatch(r"c\d{3}", qid):
+            errors.append(f"{qid}: id should be c001, c002, ...")
+        if qid in ids:
+            errors.append(f"{qid}: duplicate id")
+        ids.add(qid)
+        if q["type"] not in TYPES:
+            errors.append(f"{qid}: type {q['type']}")
+        counts[q["type"]] += 1
+        if q["type"] == "followup":
+            if not (1 <= len(q["turns"]) <= 2):
+                errors.append(f"{qid}: followup needs 1-2 turns")
+        elif q["turns"]:
+            errors.append(f"{qid}: turns only for followup")
+        for lab in q["gold"] + q["neighbours"]:
+            if lab not in passages:
+                errors.append(f"{qid}: unknown label {lab!r}")
+        if set(q["gold"]) & set(q["neighbours"]):
+            errors.append(f"{qid}: label both gold and neighbour")
+        if len(set(q["gold"])) != len(q["gold"]) or len(set(q["neighbours"])) != len(q["neighbours"]):
+            errors.append(f"{qid}: repeated label")
+        for cited in re.findall(r"\[([^\]]+)\]", q["reference"]):
+            if cited not in passages:
+                errors.append(f"{qid}: reference cites unknown {cited!r}")
+        if q["type"] == "unanswerable":
+            if q["answerable"] or q["gold"] or q["key_facts"]:
+                errors.append(f"{qid}: unanswerable must have answerable=false, gold=[], key_facts=[]")
+            continue
+        if not q["answerable"] or not q["gold"]:
+            errors.append(f"{qid}: answerable question needs gold")
+        if not q["key_facts"]:
+            errors.append(f"{qid}: answerable question needs key facts")
+        gtext = " ".join(ntext.get(l, "") for l in q["gold"])
+        for fact in q["key_facts"]:
+            if not fact or not all(isinstance(a, str) and a.strip() for a in fact):
+                errors.append(f"{qid}: malformed key fact {fact}")
+                continue
+            if not any(norm(a) in gtext for a in fact):
+                errors.append(f"{qid}: key fact {fact} not in gold passages")
+            for a in fact:
+                if norm(a) not in whole:
+                    warnings.append(f"{qid}: alternative {a!r} not verbatim in any report (spelling variant)")
+        # scope: the question (with earlier turns) names the report(s) its gold comes from
+        asked = " ".join(q["turns"] + [q["question"]])
+        reports = sorted({report_of(l, names) for l in q["gold"]} - {None})
+        for name in reports:
+            authority, year = names[name]
+            if not re.search(rf"\b{re.escape(authority)}", asked, re.I):
+                errors.append(f"{qid}: question does not name {authority}")
+            if year not in asked:
+                (warnings if q["type"] == "comparison" else errors).append(
+                    f"{qid}: question does not name the year {year} of {name}")
+        if q["type"] == "comparison":
+            if len(reports) < 2:
+                errors.append(f"{qid}: comparison gold should come from two or more reports")
+            for name in reports:
+                own = " ".join(ntext[l] for l in q["gold"] if l.startswith(name + " "))
+                if not any(any(norm(a) in own for a in fact) for fact in q["key_facts"]):
+                    warnings.append(f"{qid}: no key fact comes from {name}'s gold passages")
+        elif len(reports) == 1:
+            per_report[reports[0]] += 1
+    total = sum(counts.values())
+    for name in names:
+        if per_report[name] < MIN_PER_REPORT:
+            errors.append(f"only {per_report[name]} single-report questions about {name}")
+    if counts["comparison"] < MIN_COMPARISON:
+        errors.append(f"only {counts['comparison']} comparison questions")
+    if counts["unanswerable"] < MIN_UNANSWERABLE:
+        errors.append(f"only {counts['unanswerable']} unanswerable questions")
+    if total < MIN_TOTAL:
+        errors.append(f"only {total} questions")
+    for e in errors:
+        print("ERROR", e)
+    for w in warnings:
+        print("warn ", w)
+    print("reports:")
+    for r in parsed:
+        info = cat.reports[r.report]
+        print(f"  {info.name:16} id={r.report:22} kind={r.kind:17} passages={len(r.paragraphs)}")
+    print("total", total, dict(sorted(counts.items())))
+    print("single-report questions (incl. follow-ups):", dict(sorted(per_report.items())))
+    sys.exit(1 if errors else 0)
+
+
+if __name__ == "__main__":
+    main()
