@@ -32,7 +32,7 @@ def _bad_files(tmp_path, report_text):
         "binary.md": (b"\x00\x01\x02\xff" * 64, "binary"),
         "latin1.md": ("Rapport d'inspection - élèves\n\n1. Première.\n".encode("latin-1"), "not UTF-8"),
         "junk.pdf": (b"GIF89a not a pdf at all", "not a PDF"),
-        "truncated.pdf": (pdf_start, ""),
+        "truncated.pdf": (pdf_start, "truncated or damaged"),
         "no-numbers.md": (b"# A report\n\nProse without any numbered paragraph.\n", "no numbered paragraphs"),
         "repeat.md": (broken.encode(), "missing 86; repeated 85"),
     }
