@@ -81,8 +81,13 @@ class Catalogue:
         """Does the question ask to set several reports side by side ("compare Ealing and Hounslow…")?"""
         if len(scope) < 2:
             return False
-        named = {self.reports[r].authority.lower() for r in scope}
-        return len(named) > 1 or bool(_COMPARING.search(question))
+        lowered = question.lower()
+        named = {
+            a for a in {self.reports[r].authority.lower() for r in scope}
+            if re.search(rf"\b{re.escape(a)}(?:['’]s)?\b", lowered)
+        }
+        # Two authorities named, or one named with words of change or comparison across its reports.
+        return len(named) > 1 or (len(named) == 1 and bool(_COMPARING.search(question)))
 
 
 def _info(report: str, entry: dict) -> ReportInfo:

@@ -142,9 +142,11 @@ def run(args) -> dict:
     embeddings = SentenceEmbeddings(settings.embedding_model, settings.query_threads, settings.ingest_threads)
     report = settings.reports[0]
 
+    runs = iter(range(1_000))
+
     def fresh_bot():
-        shutil.rmtree(work / "ingest", ignore_errors=True)
-        return Assistant(Settings(index_dir=work / "ingest"), embeddings=embeddings, ensure_reports=False)
+        # A new folder each run: Chroma keeps a deleted store's handle open within a process.
+        return Assistant(Settings(index_dir=work / f"ingest-{next(runs)}"), embeddings=embeddings, ensure_reports=False)
 
     results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0]}}
     results["ingest"] = bench_ingest(fresh_bot, report, args.runs)
