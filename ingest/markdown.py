@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ReportFormatError
-from ingest.records import Paragraph
-from ingest.tokens import count_tokens
+from ingest.records import Paragraph, build_paragraphs
 
 GRADES = r"Outstanding|Good|Requires improvement(?: to be good)?|Inadequate"
 
@@ -298,22 +297,9 @@ def parse_markdown(text: str, report: str) -> ParsedReport:
     for number, section, lines in builder.numbered:
         passages.append((number, f"¶{number}", section, " ".join(lines)))
 
-    paragraphs = [
-        Paragraph(
-            report=report,
-            number=number,
-            label=label,
-            section=section,
-            area=area_of(section),
-            text=body,
-            tokens=count_tokens(body),
-            order=0,
-        )
-        for number, label, section, body in passages
-    ]
     # Document order: where each passage starts in the file (numbers break ties on repeats).
-    paragraphs.sort(key=lambda p: (builder.position.get(p.label, 0), p.number or 0))
-    paragraphs = [replace(p, order=i) for i, p in enumerate(paragraphs)]
+    passages.sort(key=lambda p: (builder.position.get(p[1], 0), p[0] or 0))
+    paragraphs = build_paragraphs(report, passages, area_of)
     return ParsedReport(
         report=report,
         title=builder.title,

@@ -27,8 +27,7 @@ from ingest.errors import ReportFormatError
 from ingest.markdown import AREAS, ParsedReport, _check_numbering
 from ingest.pdf_blocks import Block, Layout, assemble
 from ingest.pdf_layout import Line, read_lines, strip_page_furniture
-from ingest.records import Paragraph
-from ingest.tokens import count_tokens
+from ingest.records import build_paragraphs
 
 GRADE = r"Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate"
 GRADE_WORDS = re.compile(rf"\b({GRADE})\b", re.I)
@@ -562,19 +561,7 @@ def parse_pdf(path: str | Path, report: str | None = None) -> ParsedReport:
     for index, (number, section, text) in enumerate(walk.numbered, start=1):
         passages.append((number, f"¶{number}", section, text, walk.position[f"¶{number}:{index}"]))
     passages.sort(key=lambda p: (p[4], p[0] or 0))
-    paragraphs = [
-        Paragraph(
-            report=report,
-            number=number,
-            label=label,
-            section=section,
-            area=area_of(section),
-            text=text,
-            tokens=count_tokens(text),
-            order=order,
-        )
-        for order, (number, label, section, text, _) in enumerate(passages)
-    ]
+    paragraphs = build_paragraphs(report, [p[:4] for p in passages], area_of)
     return ParsedReport(
         report=report,
         title=" ".join(front.title_lines[:1]) if kind.startswith("sif") or kind == "lscb-review" else authority,

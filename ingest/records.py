@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+
+from ingest.tokens import count_tokens
 
 
 @dataclass(frozen=True)
@@ -22,3 +25,22 @@ class Paragraph:
     def key(self) -> str:
         """Stable id within the index: the same passage always gets the same id."""
         return f"{self.report}:{self.label}"
+
+
+def build_paragraphs(
+    report: str, passages: Iterable[tuple[int | None, str, str, str]], area_of: Callable[[str], str]
+) -> list[Paragraph]:
+    """Paragraph records from (number, label, section, text) already in document order."""
+    return [
+        Paragraph(
+            report=report,
+            number=number,
+            label=label,
+            section=section,
+            area=area_of(section),
+            text=text,
+            tokens=count_tokens(text),
+            order=order,
+        )
+        for order, (number, label, section, text) in enumerate(passages)
+    ]
