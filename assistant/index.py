@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 
 NO_NUMBER = -1  # Chroma metadata cannot hold None
 WRITE_BATCH = 2000  # windows per Chroma write
+READ_PAGE = 5000  # records per Chroma read
 
 
 def windows_of(paragraph: Paragraph, generation: str = "") -> list[Document]:
@@ -178,10 +179,16 @@ class ReportIndex:
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:
         """Every passage, in document order."""
         where = {"kind": "paragraph"} if report is None else {"$and": [{"kind": "paragraph"}, {"report": report}]}
-        got = self.store.get(where=where, include=["documents", "metadatas"])
-        paragraphs = [
-            paragraph_from(text, meta) for text, meta in zip(got["documents"], got["metadatas"]) if self._is_current(meta)
-        ]
+        paragraphs = []
+        for offset in range(0, 10**9, READ_PAGE):  # Chroma (SQLite) refuses very large single reads
+            got = self.store.get(where=where, include=["documents", "metadatas"], limit=READ_PAGE, offset=offset)
+            paragraphs += [
+                paragraph_from(text, meta)
+                for text, meta in zip(got["documents"], got["metadatas"])
+                if self._is_current(meta)
+            ]
+            if len(got["ids"]) < READ_PAGE:
+                break
         return sorted(paragraphs, key=lambda p: (p.report, p.order))
 
     def count(self) -> int:

@@ -52,3 +52,10 @@ def test_index_is_built_on_first_use(tmp_path, embeddings):
     bot = Assistant(Settings(index_dir=tmp_path / "new-index"), embeddings=embeddings)
     assert bot.info()["reports"] == ["ealing-2016-08-26"]
     assert (tmp_path / "new-index").is_dir()
+
+
+def test_passages_are_read_in_pages(fresh_bot, monkeypatch):
+    monkeypatch.setattr("assistant.index.READ_PAGE", 40)
+    fresh_bot.ingest(REPORT)
+    labels = [p.label for p in fresh_bot.index.paragraphs()]
+    assert len(labels) == len(set(labels)) == 152
