@@ -117,7 +117,9 @@ class ExtractiveAnswerer:
         for report in dict.fromkeys(s.report for s in pool):
             # The index knows passages by their own label ("¶38"); answers may name the report too.
             own = {(s.passage_label or s.label): s.label for s in pool if s.report == report}
-            for passage, text, i, sentence_vector in self.index.sentences(report, list(own)):
+            # A sentence is at least a few tokens long: an upper bound on each passage's sentences.
+            at_most = {label: self.keyword.tokens.get(f"{report}:{label}", 1000) // 2 + 2 for label in own}
+            for passage, text, i, sentence_vector in self.index.sentences(report, list(own), at_most):
                 label = own[passage]
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, np.asarray(sentence_vector)))
         if not sentences:

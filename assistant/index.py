@@ -202,10 +202,23 @@ class ReportIndex:
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
 
-    def sentences(self, report: str, labels: list[str]) -> list[tuple[str, str, int, list[float]]]:
-        """(label, sentence, index, vector) for the sentences of the given passages."""
-        where = {"$and": [{"report": report}, {"kind": "sentence"}, {"label": {"$in": labels}}]}
-        got = self.store.get(where=where, include=["documents", "metadatas", "embeddings"])
+    def sentences(
+        self, report: str, labels: list[str], at_most: dict[str, int] | None = None
+    ) -> list[tuple[str, str, int, list[float]]]:
+        """(label, sentence, index, vector) for the sentences of the given passages.
+
+        With ``at_most`` (label → an upper bound on its sentences) the windows are read by id, which
+        stays fast however large the index; a metadata filter scans it.
+        """
+        include = ["documents", "metadatas", "embeddings"]
+        if at_most is not None:
+            generation = self._current.get(report, "") if hasattr(self, "_current") else ""
+            prefix = f":{generation}" if generation else ""
+            ids = [f"{report}:{label}{prefix}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
+            got = self.store.get(ids=ids, include=include)
+        else:
+            where = {"$and": [{"report": report}, {"kind": "sentence"}, {"label": {"$in": labels}}]}
+            got = self.store.get(where=where, include=include)
         return [
             (meta["label"], text, int(meta["i"]), list(vector))
             for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])

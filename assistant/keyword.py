@@ -18,6 +18,7 @@ class KeywordIndex:
     def __init__(self, paragraphs: list[Paragraph]):
         self.paragraphs = paragraphs
         self.report_of = np.array([p.report for p in paragraphs])
+        self.tokens = {p.key: p.tokens for p in paragraphs}
         tokenised = [terms(f"{p.section} {p.text}") for p in paragraphs]
         self.bm25 = BM25Okapi(tokenised) if paragraphs else None
         document_frequency = Counter(term for doc in tokenised for term in set(doc))
