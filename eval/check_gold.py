@@ -1,134 +1,189 @@
-"""Sanity checks for eval/gold.jsonl against the report text.
+"""Sanity checks for a gold set (eval/GOLD.md, eval/GOLD_CORPUS.md) against the reports it is about.
 
-Segments data/ealing-2016.md into citation passages (numbered paragraphs
-"¶N", page-break continuations joined, plus the named unnumbered sections),
-then checks: valid JSON, schema, unique ids, labels exist, and that every
-key fact has at least one alternative appearing (case-insensitive) in the
-text of the gold passages. Self-contained: does not use assistant/ or ingest/.
+Parses the reports with the project's own parser (ingest.parse_path), names their passages the way
+the assistant cites them (assistant.reports.Catalogue: "¶38" with one report, "<Authority> <year>
+<label>" with several), then checks: valid JSON, schema, unique ids, follow-up turns, that every
+gold / neighbour / reference label exists under those names, and that every key fact has at least
+one alternative appearing (case-insensitive, quotes and dashes normalised) in the text of the
+question's gold passages. Over several reports it also checks that questions name the report(s)
+they are about, and the minimum counts that set was written to.
+
+Run: python eval/check_gold.py                                   (eval/gold.jsonl, the Ealing report)
+     python eval/check_gold.py eval/gold_corpus.jsonl eval/corpus_reports.txt
+Exit status 1 on any error.
 """
-import json, re, sys, collections
+from __future__ import annotations
+
+import collections
+import json
+import re
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-REPORT = ROOT / "data" / "ealing-2016.md"
-GOLD = ROOT / "eval" / "gold.jsonl"
+sys.path.insert(0, str(ROOT))
 
-SECTIONS = [
-    "Judgements", "Executive summary", "Information about this local authority area",
-    "Summary for children", "Summary: children who need help and protection",
-    "Summary: children looked after and achieving permanence",
-    "Summary: leadership, management and governance", "LSCB executive summary",
-    "Information about this inspection",
-]
+from assistant.reports import Catalogue  # noqa: E402
+from ingest import parse_path  # noqa: E402
+
+DEFAULT_GOLD = ROOT / "eval" / "gold.jsonl"
+DEFAULT_REPORTS = [ROOT / "data" / "ealing-2016.md"]
 TYPES = {"numeric", "factoid", "summary", "list", "comparison", "synthesis",
          "paraphrase", "lookup", "followup", "unanswerable"}
-PARA = re.compile(r"^(?:- )?(\d{1,3})\. ")
+KEYS = ["id", "type", "question", "turns", "gold", "neighbours", "key_facts", "reference", "answerable"]
+MIN_PER_REPORT, MIN_COMPARISON, MIN_UNANSWERABLE, MIN_TOTAL = 8, 8, 10, 60
 
 
-def norm(s):
-    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u2013", "-").replace("\u2014", "-")
-    s = re.sub(r"<[^>]+>", " ", s)
-    s = s.replace("\\*", "*")
+def norm(s: str) -> str:
+    s = s.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    s = s.replace("\u2013", "-").replace("\u2014", "-").replace("\\*", "*")
     return re.sub(r"\s+", " ", s).lower()
 
 
-def segment(text):
-    lines = text.split("\n")
-    segs = collections.OrderedDict()
-    cur = "Judgements"          # title block + judgement table
-    segs[cur] = []
-    for ln in lines:
-        s = ln.strip()
-        new = None
-        m = PARA.match(s)
-        if m and not s.startswith("<"):
-            new = "¶" + m.group(1)
-        elif s == "## Executive summary":
-            new = "Executive summary"
-        elif s == "# Contents":
-            new = "_contents"
-        elif s.startswith("### Information about this local authority area"):
-            new = "Information about this local authority area"
-        elif s == "## Recommendations":
-            new = "_recs_heading"
-        elif s == "## Summary for children":
-            new = "Summary for children"
-        elif s.startswith("<b>The experiences and progress of children who need help"):
-            new = "Summary: children who need help and protection"
-        elif s.startswith("**The experiences and progress of children looked after"):
-            new = "Summary: children looked after and achieving permanence"
-        elif s.startswith("<b>Leadership, management and governance</b>"):
-            new = "Summary: leadership, management and governance"
-        elif s.startswith("### The Local Safeguarding Children Board requires improvement"):
-            new = "LSCB executive summary"
-        elif s.startswith("### **Inspection findings"):
-            new = "_lscb_findings_heading"
-        elif s.startswith("## **Information about this inspection"):
-            new = "Information about this inspection"
-        elif s.startswith("## Inspection findings") or s.startswith("## The Local Safeguarding"):
-            new = "_heading"
-        if new:
-            cur = new
-            segs.setdefault(cur, [])
-        segs[cur].append(ln)
-    return {k: "\n".join(v) for k, v in segs.items()}
+def load_passages(reports: list[Path]):
+    """{citation name: passage text}, {report name: (authority, year)} for the reports."""
+    parsed = [parse_path(p) for p in reports]
+    cat = Catalogue({r.report: {"authority": r.authority, "inspection_start": r.inspection_start,
+                                "published_on": r.published_on} for r in parsed})
+    passages, names = {}, {}
+    for r in parsed:
+        info = cat.reports[r.report]
+        names[info.name] = (info.authority, info.year)
+        for p in r.paragraphs:
+            name = cat.label(r.report, p.label)
+            if name in passages:
+                raise SystemExit(f"duplicate passage name {name}")
+            passages[name] = p.text
+    return parsed, cat, passages, names
 
 
-def main():
-    text = REPORT.read_text(encoding="utf-8")
-    segs = segment(text)
-    nums = sorted(int(k[1:]) for k in segs if k.startswith("¶"))
-    assert nums == list(range(1, 144)), nums
-    for s in SECTIONS:
-        assert s in segs and len(segs[s]) > 50, s
-    ntext = {k: norm(v) for k, v in segs.items()}
-    whole = norm(text)
+def report_of(label: str, names) -> str | None:
+    for name in names:
+        if label.startswith(name + " "):
+            return name
+    return None
+
+
+def check(gold: Path, reports: list[Path]) -> tuple[list[str], list[str], str]:
+    """(errors, warnings, summary) of a gold set over the reports it is about."""
+    parsed, cat, passages, names = load_passages(reports)
+    several = cat.many
+    ntext = {k: norm(v) for k, v in passages.items()}
+    whole = " ".join(ntext.values())
     errors, warnings = [], []
-    ids, counts = set(), collections.Counter()
-    keys = ["id", "type", "question", "turns", "gold", "neighbours", "key_facts", "reference", "answerable"]
-    for i, line in enumerate(GOLD.read_text(encoding="utf-8").splitlines(), 1):
+    ids, counts, per_report = set(), collections.Counter(), collections.Counter()
+    for i, line in enumerate(gold.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
         try:
             q = json.loads(line)
-        except Exception as e:
-            errors.append(f"line {i}: bad json {e}"); continue
-        if sorted(q) != sorted(keys):
+        except Exception as e:  # noqa: BLE001
+            errors.append(f"line {i}: bad json {e}")
+            continue
+        if sorted(q) != sorted(KEYS):
             errors.append(f"line {i}: keys {sorted(q)}")
+            continue
         qid = q["id"]
-        if qid in ids: errors.append(f"{qid}: duplicate id")
+        if not re.fullmatch(r"[a-z]\d{3}", qid):
+            errors.append(f"{qid}: id should be a letter and three digits (q001, c001, ...)")
+        if qid in ids:
+            errors.append(f"{qid}: duplicate id")
         ids.add(qid)
-        if q["type"] not in TYPES: errors.append(f"{qid}: type {q['type']}")
+        if q["type"] not in TYPES:
+            errors.append(f"{qid}: type {q['type']}")
         counts[q["type"]] += 1
         if q["type"] == "followup":
-            if not (1 <= len(q["turns"]) <= 2): errors.append(f"{qid}: followup needs 1-2 turns")
+            if not (1 <= len(q["turns"]) <= 2):
+                errors.append(f"{qid}: followup needs 1-2 turns")
         elif q["turns"]:
             errors.append(f"{qid}: turns only for followup")
         for lab in q["gold"] + q["neighbours"]:
-            if lab not in segs or lab.startswith("_"):
-                errors.append(f"{qid}: unknown label {lab}")
+            if lab not in passages:
+                errors.append(f"{qid}: unknown label {lab!r}")
         if set(q["gold"]) & set(q["neighbours"]):
             errors.append(f"{qid}: label both gold and neighbour")
+        if len(set(q["gold"])) != len(q["gold"]) or len(set(q["neighbours"])) != len(q["neighbours"]):
+            errors.append(f"{qid}: repeated label")
+        for group in re.findall(r"\[([^\]]+)\]", q["reference"]):
+            for cited in [group] if group in passages else re.split(r",\s*", group):
+                if cited not in passages:
+                    errors.append(f"{qid}: reference cites unknown {cited!r}")
         if q["type"] == "unanswerable":
             if q["answerable"] or q["gold"] or q["key_facts"]:
                 errors.append(f"{qid}: unanswerable must have answerable=false, gold=[], key_facts=[]")
             continue
         if not q["answerable"] or not q["gold"]:
             errors.append(f"{qid}: answerable question needs gold")
-        for lab in re.findall(r"\[([^\]]+)\]", q["reference"]):
-            for l in re.split(r",\s*", lab):
-                if l not in segs:
-                    errors.append(f"{qid}: reference cites unknown {l}")
+        if not q["key_facts"]:
+            errors.append(f"{qid}: answerable question needs key facts")
         gtext = " ".join(ntext.get(l, "") for l in q["gold"])
         for fact in q["key_facts"]:
+            if not fact or not all(isinstance(a, str) and a.strip() for a in fact):
+                errors.append(f"{qid}: malformed key fact {fact}")
+                continue
             if not any(norm(a) in gtext for a in fact):
                 errors.append(f"{qid}: key fact {fact} not in gold passages")
             for a in fact:
                 if norm(a) not in whole:
-                    warnings.append(f"{qid}: alternative {a!r} not verbatim in report (spelling variant)")
-    for e in errors: print("ERROR", e)
-    for w in warnings: print("warn ", w)
-    print("total", sum(counts.values()), dict(sorted(counts.items())))
+                    warnings.append(f"{qid}: alternative {a!r} not verbatim in any report (spelling variant)")
+        if not several:
+            continue
+        # scope: the question (with earlier turns) names the report(s) its gold comes from
+        asked = " ".join(q["turns"] + [q["question"]])
+        reports = sorted({report_of(l, names) for l in q["gold"]} - {None})
+        for name in reports:
+            authority, year = names[name]
+            if not re.search(rf"\b{re.escape(authority)}", asked, re.I):
+                errors.append(f"{qid}: question does not name {authority}")
+            if year not in asked:
+                (warnings if q["type"] == "comparison" else errors).append(
+                    f"{qid}: question does not name the year {year} of {name}")
+        if q["type"] == "comparison":
+            if len(reports) < 2:
+                errors.append(f"{qid}: comparison gold should come from two or more reports")
+            for name in reports:
+                own = " ".join(ntext[l] for l in q["gold"] if l.startswith(name + " "))
+                if not any(any(norm(a) in own for a in fact) for fact in q["key_facts"]):
+                    warnings.append(f"{qid}: no key fact comes from {name}'s gold passages")
+        elif len(reports) == 1:
+            per_report[reports[0]] += 1
+    total = sum(counts.values())
+    if several:
+        for name in names:
+            if per_report[name] < MIN_PER_REPORT:
+                errors.append(f"only {per_report[name]} single-report questions about {name}")
+        if counts["comparison"] < MIN_COMPARISON:
+            errors.append(f"only {counts['comparison']} comparison questions")
+    if counts["unanswerable"] < MIN_UNANSWERABLE:
+        errors.append(f"only {counts['unanswerable']} unanswerable questions")
+    if total < MIN_TOTAL:
+        errors.append(f"only {total} questions")
+    lines = ["reports:"] + [
+        f"  {cat.reports[r.report].name:16} id={r.report:22} kind={r.kind:17} passages={len(r.paragraphs)}"
+        for r in parsed
+    ]
+    lines.append(f"total {total} {dict(sorted(counts.items()))}")
+    if several:
+        lines.append(f"single-report questions (incl. follow-ups): {dict(sorted(per_report.items()))}")
+    return errors, warnings, "\n".join(lines)
+
+
+def main(argv: list[str]) -> None:
+    gold = Path(argv[0]) if argv else DEFAULT_GOLD
+    if len(argv) > 1:
+        from eval.run import read_reports_file
+
+        reports = read_reports_file(Path(argv[1]))
+    else:
+        reports = DEFAULT_REPORTS
+    errors, warnings, summary = check(gold, reports)
+    for e in errors:
+        print("ERROR", e)
+    for w in warnings:
+        print("warn ", w)
+    print(summary)
     sys.exit(1 if errors else 0)
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,0 +1,28 @@
+"""Both gold sets hold together against the reports as the project parses them: labels exist, key facts are in the gold passages."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from eval.check_gold import DEFAULT_GOLD, DEFAULT_REPORTS, check
+from eval.run import read_reports_file
+
+EVAL = Path(__file__).resolve().parents[1] / "eval"
+
+
+def test_ealing_gold_set_is_consistent_with_the_report():
+    errors, _, summary = check(DEFAULT_GOLD, DEFAULT_REPORTS)
+    assert errors == [], "\n".join(errors)
+    assert "total 158" in summary
+
+
+def test_five_report_gold_set_is_consistent_with_its_reports():
+    reports = read_reports_file(EVAL / "corpus_reports.txt")
+    if not all(r.is_file() for r in reports) and not os.environ.get("CI"):
+        pytest.skip("the Ofsted corpus is not beside the project")
+    errors, _, summary = check(EVAL / "gold_corpus.jsonl", reports)
+    assert errors == [], "\n".join(errors)
+    assert "total 91" in summary
