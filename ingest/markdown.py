@@ -28,7 +28,12 @@ SUMMARY_BLOCK = re.compile(r"^\s*<p>\s*<b>\s*Summary\s*</b>\s*</p>(.*)$", re.S)
 FOOTNOTE = re.compile(r"^\s*<sup>\d+</sup>")
 RULE = re.compile(r"^\s*-{2,}\s*$")
 # Ofsted's standard back page (complaints, licence, address) is not part of the report's findings.
-BACK_MATTER = re.compile(r"^\s*Any complaints about the inspection or the report", re.I)
+BACK_MATTER = re.compile(
+    r"^\s*(?:Any complaints about the inspection or the report"
+    r"|The Office for Standards in Education, Children.s Services and Skills"
+    r"|Ofsted has published a report about|If you would like a copy of this document in a different format)",
+    re.I,
+)
 GRADED_JUDGEMENT = re.compile(
     rf"graded judgement (?:for|about) (?:the )?(.+?) is that it is ({GRADES})", re.I
 )

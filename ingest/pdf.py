@@ -24,7 +24,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ingest.errors import ReportFormatError
-from ingest.markdown import AREAS, ParsedReport, _check_numbering
+from ingest.markdown import AREAS, BACK_MATTER, ParsedReport, _check_numbering
 from ingest.pdf_blocks import Block, Layout, assemble
 from ingest.pdf_layout import Line, read_lines, strip_page_furniture
 from ingest.records import build_paragraphs
@@ -35,12 +35,6 @@ MONTHS = "January|February|March|April|May|June|July|August|September|October|No
 DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}"
 CORPUS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
 
-BACK_MATTER = re.compile(
-    r"^(?:Any complaints about the inspection or the report"
-    r"|The Office for Standards in Education, Children.s Services and Skills"
-    r"|Ofsted has published a report about|If you would like a copy of this document in a different format)",
-    re.I,
-)
 NOT_AN_ITEM = re.compile(r"^(?:contents|page)$", re.I)
 
 # Judgement areas of the ILACS framework, matched before the Markdown path's list.
