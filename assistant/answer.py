@@ -42,9 +42,19 @@ _GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", r
 # Questions that can only be answered with a figure.
 _FIGURE_QUESTION = re.compile(
     r"\b(how many|how much|what percentage|what proportion|what share|what number|"
-    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost))\b",
+    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost)|"
+    r"what (?:is|was|'s|are|were) (?:the |its |their )?(?:[\w'-]+ ){0,3}(?:rates?|budgets?|costs?))\b",
     re.I,
 )
+# The kind of figure a question wants: a share wants a share, a cost wants money.
+_SHARE_QUESTION = re.compile(r"\b(percentage|proportion|share|per ?cent|rates?)\b", re.I)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority)\b|\bper \d|"
+    r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",
+    re.I,
+)
+_MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|funding|funded)\b|\b(costs?|budgets?|prices?)\b", re.I)
+_MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
 _COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
 _COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # A sentence that leans on the one before it ("This is better than…") is quoted with it.
@@ -104,7 +114,7 @@ class ExtractiveAnswerer:
         known = [t for t in set(terms(_FIGURE_QUESTION.sub(" ", query))) if t in self.keyword.idf]
         focus = sorted(known, key=self.keyword.weight, reverse=True)[:3]
         for sentence in chosen:
-            if _has_figure(sentence.text) and (not focus or set(focus) & set(terms(sentence.text))):
+            if _gives_figure(query, sentence.text) and (not focus or set(focus) & set(terms(sentence.text))):
                 return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
 
@@ -163,6 +173,15 @@ class ExtractiveAnswerer:
 
 def _has_figure(text: str) -> bool:
     return bool(re.search(r"\d", text) or _NUMBER.search(text))
+
+
+def _gives_figure(query: str, text: str) -> bool:
+    """Does ``text`` give the kind of figure ``query`` asks for (a share, a sum of money, a number)?"""
+    if _SHARE_QUESTION.search(query):
+        return bool(_SHARE.search(text))
+    if _MONEY_QUESTION.search(query):
+        return bool(_MONEY.search(text))
+    return _has_figure(text)
 
 
 def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> str:

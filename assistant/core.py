@@ -19,6 +19,7 @@ from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import IndexUnavailable, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
+from assistant.grades import GradeQuestion, grade_line, grade_question, select
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
@@ -202,6 +203,14 @@ class Assistant:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = self.clean_question(question)
         scope = self.catalogue.scope(question, authority, year)
+        ranked = self._rank(question, k, scope)
+        # A question about grades is answered from the judgements: their passages come first.
+        if (asked := grade_question(question)) and (picks := self._grade_rows(asked, scope)):
+            first = self._grade_sources(picks)
+            ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
+        return ranked[:k]
+
+    def _rank(self, question: str, k: int, scope: list[str]) -> list[Source]:
         query = without_scope(question, self.scope_names)
         if not self.catalogue.compares(question, scope):
             every = len(scope) == len(self._reports)  # no filter at all is far faster than "$in" every report
@@ -265,6 +274,8 @@ class Assistant:
             return {**state, "route": "unknown", "unknown": unknown}
         if not scope:
             return {**state, "route": "unknown", "unknown": [f"{state.get('authority') or ''} {state.get('year') or ''}".strip()]}
+        if (asked := grade_question(state["query"])) and (picks := self._grade_rows(asked, scope)):
+            return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(state["query"])):
@@ -291,6 +302,8 @@ class Assistant:
             return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
         if route == "premise":
             return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
+        if route == "grades":
+            return self._grades(question, query, state["picks"], state["asked_grade"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
         answerer = self._answerer(state.get("use_chat_model"))
         context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
@@ -337,6 +350,76 @@ class Assistant:
         if grade.lower().startswith(presumed):
             return None
         return area, grade, presumed
+
+    def _grade_rows(self, asked: GradeQuestion, scope: list[str]) -> dict[str, list[tuple[str, str]]] | None:
+        """The judgement rows that answer a grade question in each report in scope; None when it is not
+        about the grades after all, or names too many reports to answer report by report."""
+        if len(scope) > MAX_COMPARED_REPORTS or not any(self.judgements(r) for r in scope):
+            return None
+        picks = {r: select(asked, self.judgements(r), self.scope_names) for r in scope}
+        return None if any(rows is None for rows in picks.values()) else picks
+
+    def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str]:
+        """The passage and line that give an area's grade: the judgement table, else the section that states it."""
+        table = self.passage("Judgements", report)
+        line = grade_line(area, grade, table.text.splitlines())
+        if line in table.text:
+            return table, line
+        for p in self.paragraphs(report):
+            for sentence in p.text.splitlines():
+                if area.lower() in sentence.lower() and grade.lower() in sentence.lower():
+                    return p, sentence
+        return table, line
+
+    def _grade_quotes(self, report: str, rows: list[tuple[str, str]]) -> list[tuple[Source, str]]:
+        """Each row's grade as the report states it, with the passage to cite."""
+        quotes = []
+        for area, grade in rows:
+            passage, line = self._grade_evidence(report, area, grade)
+            quotes.append((source_of(passage, 1.0, self.catalogue), line))
+        return quotes
+
+    def _grade_sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
+        """The passages that state the grades picked, once each."""
+        by_label: dict[str, Source] = {}
+        for report, rows in picks.items():
+            for source, _ in self._grade_quotes(report, rows):
+                by_label.setdefault(source.label, source)
+        return list(by_label.values())
+
+    def _grades(self, question: str, query: str, picks: dict[str, list[tuple[str, str]]], asked_grade: str | None) -> Answer:
+        """Each report's grades that the question asks for, quoted from the report and cited."""
+        parts, sources, highlights, notes = [], [], {}, []
+        for report, rows in picks.items():
+            name = self.catalogue.reports[report].name
+            if not rows and asked_grade:
+                rows = self.judgements(report)
+                lead = f"No judgement in {name} is {asked_grade}. "
+            elif not rows:
+                parts.append((name, f"{REFUSAL} what grade that was given: it is not among its judgements."))
+                notes.append(f"{name}: no judgement for that area")
+                continue
+            else:
+                lead = ""
+            quoted = []
+            for source, line in self._grade_quotes(report, rows):
+                if source.label not in highlights:
+                    sources.append(source)
+                highlights.setdefault(source.label, []).append(line)
+                quoted.append(f"{line} {cite(source.label)}")
+            parts.append((name, lead + " ".join(quoted)))
+        text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
+        citations = citations_in(text, sources)
+        return Answer(
+            question=question,
+            answer=text,
+            citations=citations,
+            sources=sources,
+            abstained=not citations,
+            standalone_question=query,
+            notes=notes,
+            highlights=highlights,
+        )
 
     def _correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
         table = self.passage("Judgements", report)

@@ -1,0 +1,128 @@
+"""Questions about Ofsted's grades, answered from the judgements each report gives.
+
+"What was the overall judgement?", "how were adoption and care leavers graded?", "which areas
+require improvement?", "what grade did the LSCB get?": the answer is a row of the report's own
+judgement table, quoted and cited, never a sentence that merely mentions a grade.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.question import GRADES
+from assistant.text import terms
+
+_ASKS_GRADE = re.compile(
+    r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|overall effectiveness)\b", re.I
+)
+_ASKS_WHICH = re.compile(r"\b(which|what)\b", re.I)
+_ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
+# Words that frame a grade question rather than name what was graded.
+_FRAME = frozenset(
+    terms(
+        """grade grades graded grading judgement judgements judgment judged rated rating ratings overall get got
+        given receive received award awarded inspection inspections reinspection re-inspection report reports
+        area areas part parts aspect aspects each every all which what latest last most recent previous first
+        children's services service local authority council requires improvement good outstanding inadequate
+        to be compare compared comparison change changed between differ difference since"""
+    )
+)
+# Other words for an area's terms: the frameworks name the same areas differently ("leadership,
+# management and governance", "the impact of leaders"; "looked after", "in care").
+_SYNONYMS = {
+    "lscb": "local safeguarding board",
+    "leader": "leadership",
+    "leadership": "leader",
+    "looked": "care",
+    "permanence": "care",
+    "protect": "protection",
+    "board": "lscb",
+    "overall": "effectiveness",
+    "effectiveness": "overall",
+}
+# Terms every area shares: they do not tell one area from another.
+_COMMON = frozenset(terms("children child services experiences progress the impact of and who need families"))
+_OVERALL = frozenset(terms("overall effectiveness children's services overall"))
+
+
+@dataclass(frozen=True)
+class GradeQuestion:
+    """What a grade question asks for: some areas, the overall grade, or the areas with one grade."""
+
+    area_terms: frozenset[str]
+    overall: bool
+    grade: str | None  # "which areas were judged inadequate?"
+
+
+def grade_question(question: str) -> GradeQuestion | None:
+    """The grade question ``question`` asks, or None when it asks something else (or asks why)."""
+    if not _ASKS_GRADE.search(question) or _ASKS_WHY.search(question):
+        return None
+    lowered = question.lower()
+    grade = next((g for g in GRADES if re.search(rf"\b{g}\b", lowered)), None)
+    asked_terms = _expanded(terms(re.sub(r"\b(?:19|20)\d\d\b", " ", question)))
+    overall = bool(asked_terms & {"overall", "effectiveness"})
+    topic = asked_terms - _FRAME
+    if grade and not _ASKS_WHICH.search(question):
+        return None  # "was Ealing judged inadequate?" presumes a grade: the premise check answers it
+    return GradeQuestion(frozenset(topic), overall, grade)
+
+
+def _expanded(found: list[str]) -> frozenset[str]:
+    return frozenset(found).union(*(terms(_SYNONYMS[t]) for t in found if t in _SYNONYMS))
+
+
+def _area_terms(area: str) -> frozenset[str]:
+    return _expanded(terms(area)) - _COMMON
+
+
+def is_overall(area: str) -> bool:
+    return bool(set(terms(area)) & {"overall"}) or area.lower().startswith("overall")
+
+
+def select(asked: GradeQuestion, judgements: list[tuple[str, str]], scope_names: set[str]) -> list[tuple[str, str]] | None:
+    """The judgement rows that answer ``asked``; [] when it names an area the report does not grade;
+    None when the question is about something other than grades (a topic no area covers).
+    ``scope_names`` (authority names) say which report, not what was graded."""
+    matched = [(len(asked.area_terms & _area_terms(area)), area, grade) for area, grade in judgements]
+    best = max((m[0] for m in matched), default=0)
+    rows = [(area, grade) for score, area, grade in matched if best and score == best]
+    covered = set().union(*(_area_terms(a) for a, _ in rows)) if rows else set()
+    leftover = asked.area_terms - covered - set(terms(" ".join(scope_names))) - _COMMON
+    if asked.grade:
+        if leftover and not rows:
+            return None
+        pool = rows or [j for j in judgements if not is_overall(j[0])]
+        return [(a, g) for a, g in pool if g.lower().startswith(asked.grade)]
+    if rows and not leftover:
+        return rows
+    if leftover & _area_vocabulary():
+        return []  # an area Ofsted grades (the LSCB, say), but not in this report
+    if leftover:
+        return None
+    overall = [j for j in judgements if is_overall(j[0])]
+    return overall if asked.overall and overall else list(judgements)
+
+
+def _area_vocabulary() -> frozenset[str]:
+    """Terms of the areas Ofsted has graded in any framework: to tell "not graded here" from "not a grade"."""
+    return frozenset(terms("local safeguarding children board lscb")) - _COMMON
+
+
+def grade_line(area: str, grade: str, lines: list[str]) -> str:
+    """The report's own line for an area's grade, else the area and grade as the table gives them."""
+    wanted = _normal(area)
+    for line in lines:
+        if _normal(line).startswith(wanted):
+            return line
+    if is_overall(area):
+        for line in lines:
+            # "Children's services in X are good" / "… require improvement": the grade's stem will do.
+            if re.search(r"\bservices in\b", line, re.I) and grade.lower()[:6] in line.lower():
+                return line
+    return f"{area}: {grade}."
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()

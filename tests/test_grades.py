@@ -1,0 +1,110 @@
+"""Grade questions are answered from the report's judgement table: which rows a question asks for."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.grades import grade_line, grade_question, select
+
+SIF = [
+    ("Children's services overall", "Requires improvement"),
+    ("Children who need help and protection", "Inadequate"),
+    ("Children looked after and achieving permanence", "Requires improvement"),
+    ("Adoption performance", "Good"),
+    ("Experiences and progress of care leavers", "Good"),
+    ("Leadership, management and governance", "Inadequate"),
+    ("Local Safeguarding Children Board", "Good"),
+]
+ILACS = [
+    ("The impact of leaders on social work practice with children and families", "Good"),
+    ("The experiences and progress of children who need help and protection", "Outstanding"),
+    ("The experiences and progress of children in care", "Good"),
+    ("The experiences and progress of care leavers", "Requires improvement to be good"),
+    ("Overall effectiveness", "Good"),
+]
+NAMES = {"barsetshire"}
+
+
+def rows(question: str, judgements: list[tuple[str, str]]) -> list[str] | None:
+    asked = grade_question(question)
+    assert asked is not None, question
+    picked = select(asked, judgements, NAMES)
+    return None if picked is None else [area for area, _ in picked]
+
+
+@pytest.mark.parametrize(
+    "question, judgements, expected",
+    [
+        ("What was Barsetshire's overall judgement?", SIF, ["Children's services overall"]),
+        ("What was the overall effectiveness grade?", SIF, ["Children's services overall"]),
+        ("What was the overall judgement?", ILACS, ["Overall effectiveness"]),
+        ("How was adoption graded?", SIF, ["Adoption performance"]),
+        ("How were care leavers rated?", ILACS, ["The experiences and progress of care leavers"]),
+        ("What grade did leadership get?", ILACS, [ILACS[0][0]]),
+        ("How were the leaders judged?", SIF, ["Leadership, management and governance"]),
+        ("What grade did the LSCB get?", SIF, ["Local Safeguarding Children Board"]),
+        ("Which areas were judged inadequate?", SIF,
+         ["Children who need help and protection", "Leadership, management and governance"]),
+        ("What grades did Barsetshire get in 2017?", ILACS, [a for a, _ in ILACS]),
+    ],
+)
+def test_the_rows_a_question_asks_for(question, judgements, expected):
+    assert rows(question, judgements) == expected
+
+
+def test_an_area_this_framework_does_not_grade_is_an_empty_answer():
+    assert rows("What grade did the Local Safeguarding Children Board get?", ILACS) == []
+
+
+def test_a_grade_no_area_has_is_an_empty_answer():
+    assert rows("Which areas were judged outstanding?", SIF) == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How was private fostering judged?",  # a topic, not a graded area: the report's text answers it
+        "What rating did the fostering panel give the carers?",
+    ],
+)
+def test_questions_about_other_topics_are_not_grade_questions(question):
+    assert rows(question, SIF) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Why was Barsetshire judged inadequate?",  # asks for reasons
+        "Was Barsetshire judged outstanding?",  # presumes a grade: the premise check answers it
+        "What did inspectors say about private fostering?",  # no grade asked
+    ],
+)
+def test_questions_that_do_not_ask_for_grades(question):
+    assert grade_question(question) is None
+
+
+def test_grade_line_quotes_the_report_else_the_table():
+    lines = ["Children’s services in Barsetshire require improvement.", "Adoption performance: Good."]
+    assert grade_line("Adoption performance", "Good", lines) == "Adoption performance: Good."
+    assert grade_line("Children's services overall", "Requires improvement", lines) == lines[0]
+    assert grade_line("Experiences and progress of care leavers", "Good", lines) == (
+        "Experiences and progress of care leavers: Good."
+    )
+
+
+def test_grade_questions_are_answered_from_the_judgement_table(bot):
+    answer = bot.ask("How was adoption performance graded?")
+    assert answer.answer == "Adoption performance: Good. [Judgements]"
+    assert [c.label for c in answer.citations] == ["Judgements"]
+    assert answer.highlights == {"Judgements": ["Adoption performance: Good."]}
+
+
+def test_which_question_lists_the_areas_with_that_grade(bot):
+    answer = bot.ask("Which areas were judged outstanding?")
+    assert answer.answer == "Experiences and progress of care leavers: Outstanding. [Judgements]"
+    assert not answer.abstained
+
+
+def test_retrieval_puts_the_judgements_first_for_a_grade_question(bot):
+    assert bot.retrieve("What was the overall judgement?", k=3)[0].label == "Judgements"
+    assert bot.retrieve("What grade did the LSCB get?", k=3)[0].label == "LSCB executive summary"
