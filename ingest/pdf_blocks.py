@@ -7,6 +7,8 @@ made-up lines. The rules, from how Ofsted's reports are set:
 - a numbered paragraph starts with "12. " at the left margin and carries on in the lines indented
   under its text (a hanging indent) — across page breaks, and around footnotes already removed;
   a report without hanging indents carries on until a paragraph gap or the next block;
+  a number printed without its full stop ("34 Most …") starts a paragraph only where that number is
+  the next one due, at the number column, after a paragraph gap;
 - a list item starts with a bullet; its wrapped lines are indented under its text;
 - prose paragraphs are separated by a gap larger than the line spacing; a paragraph cut by a page
   break carries on at the top of the next page when it had not ended a sentence.
@@ -21,6 +23,9 @@ from dataclasses import dataclass, field
 from ingest.pdf_layout import Line, body_size
 
 NUMBERED = re.compile(r"^(\d{1,3})\.{1,2}(?:\s+|(?=[A-Z\u2018\u201c'\"(])|$)(.*)$")
+# "34 Most children …": a paragraph number printed without its full stop (a slip in a few reports);
+# taken as a number only where the next number is due, at the number column, after a paragraph gap.
+BARE_NUMBER = re.compile(r"^(\d{1,3})\s+(?=[A-Z\u2018\u201c])(.*)$")
 BULLET = re.compile(r"^([•◼▪■●◦○‣∙·\-–—*])\s*(.*)$")
 SENTENCE_END = re.compile(r"[.:;!?)\]’”'\"]\s*$")
 
@@ -110,6 +115,7 @@ def assemble(lines: list[Line], layout: Layout | None = None) -> list[Block]:
     layout = layout or Layout.of(lines)
     blocks: list[Block] = []
     hanging_seen: set[int] = set()  # numbered blocks that carried on in an indented line
+    last_number = 0  # the number of the latest numbered paragraph
 
     def new(kind: str, line: Line, text: str, number: int | None = None) -> Block:
         block = Block(kind, [line], number, [text])
@@ -158,7 +164,22 @@ def assemble(lines: list[Line], layout: Layout | None = None) -> list[Block]:
             and line.left >= (current.lines[1].left if len(current.lines) > 1 else current.first.left + 8) - 4
         )
         if numbered and layout.at_number_column(line) and not wrapped and not under_text:
-            new("numbered", line, numbered.group(2), int(numbered.group(1)))
+            last_number = int(numbered.group(1))
+            new("numbered", line, numbered.group(2), last_number)
+            continue
+        bare = None if numbered else BARE_NUMBER.match(text)
+        if (
+            bare
+            and last_number
+            and int(bare.group(1)) == last_number + 1
+            and layout.at_number_column(line)
+            and not under_text
+            and current is not None
+            and _paragraph_gap(current.last, line, layout)
+            and SENTENCE_END.search(current.last.text)
+        ):
+            last_number += 1
+            new("numbered", line, bare.group(2), last_number)
             continue
         indented = current is not None and line.left > current.first.left + 8
         if current is not None and current.kind == "numbered" and indented:

@@ -195,6 +195,33 @@ def test_a_report_with_a_numbering_gap_in_the_original_is_refused_naming_it():
 
 
 @needs_corpus
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        # Lambeth 2026, page 11: "57. Care leavers who are parents …" then, under the next heading,
+        # "57. Senior leaders in Lambeth …" and on from 58.
+        ("lambeth/2026-03-10.pdf", r"paragraph numbering is broken: repeated 57$"),
+        # Waltham Forest 2015: page 22 ends with a bare "89." and page 23 starts at "90. The majority …".
+        ("waltham-forest/2015-01-20.pdf", r"paragraph 89 has a number but no text in the PDF$"),
+    ],
+)
+def test_numbering_faults_printed_in_the_original_are_refused(name, reason):
+    with pytest.raises(ReportFormatError, match=reason):
+        parse_path(corpus_pdf(name))
+
+
+@needs_corpus
+def test_a_paragraph_number_printed_without_its_full_stop_is_still_a_paragraph():
+    # Nottingham 2022, page 7: "34 Most children in care live in stable placements …" (no "34.").
+    parsed = parse_path(corpus_pdf("nottingham/2022-09-05.pdf"))
+    assert [p.number for p in parsed.numbered] == list(range(1, 59))
+    by_label = {p.label: p for p in parsed.paragraphs}
+    assert by_label["¶33"].text.endswith("nurse to support UASC.")
+    assert by_label["¶34"].text.startswith("Most children in care live in stable placements")
+    assert by_label["¶34"].text.endswith("maintain effective oversight.")
+
+
+@needs_corpus
 def test_a_2014_report_of_bullet_points_is_refused_saying_why():
     with pytest.raises(ReportFormatError, match=r"no numbered paragraphs found — its findings are \d+ bullet points"):
         parse_path(corpus_pdf("hartlepool/2014-02-11.pdf"))
@@ -447,3 +474,18 @@ def test_prose_paragraphs_split_at_gaps_and_join_across_wraps(prose, width):
     blocks = assemble(lines, Layout(12.0, 72.0))
     assert [b.text for b in blocks] == prose
     assert {b.kind for b in blocks} == {"text"}
+
+
+def test_a_number_without_its_full_stop_starts_a_paragraph_only_where_that_number_is_due():
+    def row(text, y, left):
+        return Line(text, 1, y, y + 14.5, left, 500, 12)
+
+    lines = [
+        row("1. First paragraph starts here and", 100, 72), row("ends here.", 114.5, 106),
+        row("2 Second paragraph, its number printed", 143.5, 72), row("without a full stop.", 158, 106),
+        row("3. Third paragraph.", 187, 72),
+        row("7 Days later the review was held.", 216, 72),  # not the number due: not a paragraph number
+    ]
+    blocks = assemble(lines, Layout(12.0, 72.0, (72.0,)))
+    assert [(b.kind, b.number) for b in blocks] == [("numbered", 1), ("numbered", 2), ("numbered", 3), ("text", None)]
+    assert blocks[1].text == "Second paragraph, its number printed without a full stop."
