@@ -278,9 +278,9 @@ class Assistant:
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        if len(scope) == 1 and (sections := self.retriever.recommendation_sections(state["query"])):
-            return {**state, "route": "recommendations", "sections": sections}
         query = without_scope(state["query"], self.scope_names)
+        if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
+            return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)
         if self.catalogue.compares(state["question"], scope):
             per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]}

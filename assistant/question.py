@@ -95,8 +95,16 @@ GRADES = ("requires improvement", "outstanding", "inadequate", "good")
 _JUDGING = re.compile(
     r"\b(judged?|rated?|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be)\b", re.I
 )
-_RECOMMEND = re.compile(r"\brecommend(?:ation|ations|ed|s)?\b", re.I)
-_LIST_WORDS = frozenset("recommend recommendation recommendations recommended list made make give gave all main key".split())
+# Recommendations (the 2014-18 framework) and "What needs to improve" (ILACS) are the same list.
+_RECOMMEND = re.compile(
+    r"\brecommend(?:ation|ations|ed|s)?\b|\bneeds? to improve\b|\bareas? (?:for|of|to|that need) improv\w*|"
+    r"\bimprovements? (?:needed|required)\b|\bmust improve\b",
+    re.I,
+)
+_LIST_WORDS = frozenset(
+    """recommend recommendation recommendations recommended list made make give gave all main key need needs
+    needed improve improvement improvements area areas required must inspection inspections report reports""".split()
+)
 
 
 def without_scope(question: str, scope_names: set[str]) -> str:
@@ -120,5 +128,5 @@ def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
     if not _RECOMMEND.search(question):
         return False
-    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS]
+    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)]
     return all(w in _LIST_WORDS or w in section_words for w in topical)

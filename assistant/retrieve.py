@@ -56,7 +56,7 @@ class PassageRetriever(BaseRetriever):
                 self._by_number.setdefault(p.number, []).append(p.key)
         self._recommendations = {}
         for p in self.keyword.paragraphs:
-            if p.section.endswith("Recommendations"):
+            if p.section.endswith("Recommendations") or p.section == IMPROVEMENTS_SECTION:
                 self._recommendations.setdefault(p.section, []).append(p.key)
 
     def rank(
@@ -96,7 +96,7 @@ class PassageRetriever(BaseRetriever):
         if not sections or not wants_whole_recommendations(own_question, section_words):
             return []
         asked = {w for w in words(query) if w not in STOP_WORDS}
-        matching = [s for s in sections if asked & (set(words(s)) - {"recommendations", "the"})]
+        matching = [s for s in sections if asked & (set(words(s)) - set(words(f"recommendations the {IMPROVEMENTS_SECTION}")))]
         return matching or sections
 
     def dense(
@@ -109,6 +109,9 @@ class PassageRetriever(BaseRetriever):
             key = f"{doc.metadata['report']}:{doc.metadata['label']}"
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
+
+
+IMPROVEMENTS_SECTION = "What needs to improve"  # ILACS reports' list, as the 2014-18 framework's recommendations
 
 
 def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:

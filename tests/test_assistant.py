@@ -110,3 +110,15 @@ def test_stream_yields_the_whole_answer(bot):
     assert "".join(pieces).strip() == chat.last.answer.strip()
     assert "372" in chat.last.answer
     assert "[" in chat.to_markdown()
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("What are Ealing's recommendations for the LSCB?", [f"¶{n}" for n in range(123, 128)]),
+        # the 2014-18 framework's recommendations are what ILACS reports call "What needs to improve"
+        ("What does Ealing need to improve?", [f"¶{n}" for n in [*range(1, 11), *range(123, 128)]]),
+    ],
+)
+def test_whole_list_of_recommendations_whatever_the_wording(bot, question, expected):
+    assert [s.label for s in bot.ask(question).sources] == expected

@@ -108,3 +108,4 @@ def test_which_question_lists_the_areas_with_that_grade(bot):
 def test_retrieval_puts_the_judgements_first_for_a_grade_question(bot):
     assert bot.retrieve("What was the overall judgement?", k=3)[0].label == "Judgements"
     assert bot.retrieve("What grade did the LSCB get?", k=3)[0].label == "LSCB executive summary"
+
