@@ -57,6 +57,15 @@ _MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|fundin
 _MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
 _COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
 _COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
+# Questions that can only be answered with a name, and the names a sentence gives: runs of
+# capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
+_NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
+_PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+_QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
+_NOT_NAMES = frozenset(
+    "The A An In On At Of And This These That Those It Its Their There Since During In For From But However "
+    "January February March April May June July August September October November December".split()
+)
 # A sentence that leans on the one before it ("This is better than…") is quoted with it.
 _LEANS_BACK = re.compile(r"^(this|these|that|those|it|they|their|such|however|despite this|as a result)\b", re.I)
 
@@ -89,11 +98,12 @@ class ExtractiveAnswerer:
         broad = bool(_BROAD.search(query))
         chosen = self.select(
             candidates,
+            query,
             wants_number=bool(_QUANTITY.search(query) or _COMPARISON.search(query)),
             limit=self.max_sentences + 2 if broad else self.max_sentences,
             margin=BROAD_MARGIN if broad else MARGIN,
         )
-        if missing := self.missing_figure(query, chosen):
+        if missing := self.missing_figure(query, chosen) or missing_name(query, chosen):
             return abstention(question, query, sources, missing)
         text = compose(chosen, candidates)
         return Answer(
@@ -150,16 +160,20 @@ class ExtractiveAnswerer:
         return sorted(sentences, key=lambda s: -s.score)
 
     def select(
-        self, candidates: list[ScoredSentence], wants_number: bool = False, limit: int = 3, margin: float = 0.12
+        self, candidates: list[ScoredSentence], query: str = "", wants_number: bool = False, limit: int = 3,
+        margin: float = 0.12,
     ) -> list[ScoredSentence]:
         """The best sentence, the next best ones that score close to it and say something new, and,
-        when the question asks for a figure and none was chosen, the best sentence of the top passage with one."""
+        when the question asks for a figure or a name and none was chosen, the best sentence of the
+        top passage with one."""
+        wants_name = bool(_NAME_QUESTION.search(query))
         best = candidates[0]
         chosen = [best]
-        if wants_number and not _has_figure(best.text):
-            with_figure = [c for c in candidates if c.source.label == best.source.label and _has_figure(c.text)]
-            if with_figure and with_figure[0].score >= self.abstain_below:
-                chosen.append(with_figure[0])
+        for wanted, gives in ((wants_number, _has_figure), (wants_name, lambda text: _gives_name(query, text))):
+            if wanted and not gives(best.text):
+                giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
+                if giving and giving[0].score >= self.abstain_below:
+                    chosen.append(giving[0])
         for candidate in candidates[1:]:
             if len(chosen) >= limit:
                 break
@@ -169,6 +183,23 @@ class ExtractiveAnswerer:
                 continue  # says the same thing again
             chosen.append(candidate)
         return chosen
+
+
+def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:
+    """Why a question that asks for a name ("what is the name of…", "who is the…") gets none:
+    no chosen sentence names anyone or anything the question does not already name."""
+    if not _NAME_QUESTION.search(query) or any(_gives_name(query, s.text) for s in chosen):
+        return None
+    return "the retrieved passages name no one and nothing that answers it"
+
+
+def _gives_name(query: str, text: str) -> bool:
+    """Does ``text`` name someone or something that ``query`` does not already name?"""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", query)}
+    for run in _PROPER_RUN.findall(text):
+        if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
+            return True
+    return bool(_QUOTED_NAME.search(text))
 
 
 def _has_figure(text: str) -> bool:

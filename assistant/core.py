@@ -25,6 +25,7 @@ from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.question import (
     asked_grade,
+    asks_for_advice,
     clean_question,
     requested_paragraphs,
     unknown_names,
@@ -270,6 +271,8 @@ class Assistant:
         state = {**state, "scope": scope, "reports": scope if len(scope) < len(self._reports) else None}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
+        if asks_for_advice(state["question"]):
+            return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
         if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
             return {**state, "route": "unknown", "unknown": unknown}
         if not scope:
@@ -298,6 +301,8 @@ class Assistant:
             return self._look_up(question, [p for p in in_scope if p.section in state["sections"]], [])
         if route == "compare":
             return self._compare(question, query, state["scoped_query"], state["vector"], state["per_report"])
+        if route == "decline":
+            return abstention(question, query, [], state["reason"])
         if route == "unknown":
             return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
         if route == "premise":

@@ -41,6 +41,19 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+# Requests for the assistant's own advice or opinion: it reports what inspectors found, nothing more.
+_ADVICE = re.compile(
+    r"\b(?:can|could|would|will) you (?:please )?(?:recommend|suggest|advise)\b|"
+    r"\bwhat (?:would|do) you (?:recommend|suggest|advise)\b|\bwhich [\w-]+(?: [\w-]+)? should (?:i|we) (?:choose|pick|use)\b",
+    re.I,
+)
+
+
+def asks_for_advice(question: str) -> bool:
+    """"Can you recommend a good school?" asks the assistant, not the report."""
+    return bool(_ADVICE.search(question))
+
+
 def requested_paragraphs(question: str) -> list[int]:
     """Paragraph numbers the question names ("what does paragraph 38 say?", "paras 12-14")."""
     match = _LOOKUP.search(question)
