@@ -23,7 +23,7 @@ _FRAME = frozenset(
     terms(
         """grade grades graded grading judgement judgements judgment judged rated rating ratings overall get got
         given receive received award awarded inspection inspections reinspection re-inspection report reports
-        area areas part parts aspect aspects each every all which what latest last most recent previous first
+        area areas part parts aspect aspects review reviewed each every all which what latest last most recent previous first
         children's services service local authority council requires improvement good outstanding inadequate
         to be compare compared comparison change changed between differ difference since"""
     )

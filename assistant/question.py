@@ -94,10 +94,12 @@ def standalone(question: str, earlier: list[str]) -> str:
     if not earlier or not is_follow_up(question):
         return question
     own = set(words(question))
+    names_a_year = bool(_YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
     topic = [
         w
         for w in words(earlier[-1])
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS
+        and not (names_a_year and _YEAR.fullmatch(w))
     ]
     if not topic:
         return question

@@ -122,3 +122,11 @@ def test_stream_yields_the_whole_answer(bot):
 )
 def test_whole_list_of_recommendations_whatever_the_wording(bot, question, expected):
     assert [s.label for s in bot.ask(question).sources] == expected
+
+
+def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
+    from assistant.question import standalone
+
+    asked = standalone("And what was it in 2024?", ["What was the overall grade in 2019?"])
+    assert "2024" in asked and "2019" not in asked
+    assert "2019" in standalone("And for care leavers?", ["What was the overall grade in 2019?"])
