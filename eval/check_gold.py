@@ -80,7 +80,7 @@ def check(gold: Path, reports: list[Path]) -> tuple[list[str], list[str], str]:
         except Exception as e:  # noqa: BLE001
             errors.append(f"line {i}: bad json {e}")
             continue
-        if sorted(q) != sorted(KEYS):
+        if sorted(set(q) - {"standalone"}) != sorted(KEYS):
             errors.append(f"line {i}: keys {sorted(q)}")
             continue
         qid = q["id"]
@@ -95,8 +95,10 @@ def check(gold: Path, reports: list[Path]) -> tuple[list[str], list[str], str]:
         if q["type"] == "followup":
             if not (1 <= len(q["turns"]) <= 2):
                 errors.append(f"{qid}: followup needs 1-2 turns")
-        elif q["turns"]:
-            errors.append(f"{qid}: turns only for followup")
+            if not q.get("standalone", "").strip():
+                errors.append(f"{qid}: followup needs its standalone form (the question asked on its own)")
+        elif q["turns"] or "standalone" in q:
+            errors.append(f"{qid}: turns and standalone only for followup")
         for lab in q["gold"] + q["neighbours"]:
             if lab not in passages:
                 errors.append(f"{qid}: unknown label {lab!r}")

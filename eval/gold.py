@@ -26,6 +26,7 @@ class GoldItem:
     key_facts: list[list[str]] = field(default_factory=list)
     turns: list[str] = field(default_factory=list)
     reference: str = ""
+    standalone: str = ""  # a follow-up asked on its own, to compare the two
 
 
 def parse_item(data: dict) -> GoldItem:
@@ -50,6 +51,7 @@ def parse_item(data: dict) -> GoldItem:
         key_facts=facts,
         turns=list(data.get("turns") or []),
         reference=data.get("reference") or "",
+        standalone=data.get("standalone") or "",
     )
 
 

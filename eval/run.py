@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -171,6 +171,11 @@ def run_once(items: Sequence[GoldItem], retrieval: str = "hybrid", gold_path: Pa
     outcomes = collect(bot, items, progress)
     known, origin = known_labels(bot, outcomes)
     results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error) for o in outcomes]
+    # Each follow-up asked again on its own, written out in full: a follow-up should do as well.
+    alone = [replace(o.item, question=o.item.standalone, turns=[]) for o in outcomes if o.item.standalone]
+    alone_results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error)
+                     for o in collect(bot, alone, progress=False)]
+    in_context = [r for r, o in zip(results, outcomes) if o.item.standalone]
     return {
         "meta": {
             "gold": str(gold_path), "retrieval": retrieval, "questions": len(items),
@@ -179,6 +184,8 @@ def run_once(items: Sequence[GoldItem], retrieval: str = "hybrid", gold_path: Pa
         },
         "gold_problems": gold_label_problems(items, known) if origin == "bot.paragraphs()" else [],
         "summary": summarise(results),
+        "followups": {"in context": summarise(in_context)["overall"], "asked on their own": summarise(alone_results)["overall"]}
+        if alone_results else {},
         "questions": [r.to_dict() for r in results],
     }
 
@@ -220,6 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     write_json(out, report)
     print(f"\nSUMMARY (retrieval={args.retrieval}, {len(items)} questions)")
     print(summary_table(report["summary"]))
+    if report["followups"]:
+        print("\nFOLLOW-UPS: in context, and the same questions asked on their own")
+        print(format_table(["follow-ups", "n", "failed", *(h for _, h in COLUMNS)],
+                           [_row(name, group) for name, group in report["followups"].items()]))
     print("\nFAILING QUESTIONS")
     print(failures_text(report["questions"]))
     if report["gold_problems"]:

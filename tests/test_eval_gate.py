@@ -35,6 +35,13 @@ def test_gate_fails_just_above_measured(report):
     assert check_floors(report["summary"], ceiling)
 
 
+def test_follow_ups_do_as_well_as_the_same_questions_asked_on_their_own(report):
+    in_context, alone = report["followups"]["in context"], report["followups"]["asked on their own"]
+    assert in_context["n"] == alone["n"] == sum(1 for item in load_gold() if item.type == "followup")
+    for metric in ("hit@5", "mrr@10", "key_fact_containment"):
+        assert in_context["means"][metric] >= alone["means"][metric], metric
+
+
 CORPUS_GOLD = Path(__file__).resolve().parents[1] / "eval" / "gold_corpus.jsonl"
 CORPUS_REPORTS = CORPUS_GOLD.with_name("corpus_reports.txt")
 CORPUS_FLOORS = CORPUS_GOLD.with_name("floors_corpus.json")
