@@ -89,7 +89,7 @@ def select(asked: GradeQuestion, judgements: list[tuple[str, str]], scope_names:
     best = max((m[0] for m in matched), default=0)
     rows = [(area, grade) for score, area, grade in matched if best and score == best]
     covered = set().union(*(_area_terms(a) for a, _ in rows)) if rows else set()
-    leftover = asked.area_terms - covered - set(terms(" ".join(scope_names))) - _COMMON
+    leftover = asked.area_terms - covered - set(terms(" ".join(scope_names))) - _COMMON - _OVERALL
     if asked.grade:
         if leftover and not rows:
             return None

@@ -109,3 +109,8 @@ def test_retrieval_puts_the_judgements_first_for_a_grade_question(bot):
     assert bot.retrieve("What was the overall judgement?", k=3)[0].label == "Judgements"
     assert bot.retrieve("What grade did the LSCB get?", k=3)[0].label == "LSCB executive summary"
 
+
+
+def test_a_report_without_an_overall_row_answers_with_the_grades_it_gives():
+    without_overall = [row for row in SIF if row[0] != "Children's services overall"]
+    assert rows("What was the overall effectiveness grade?", without_overall) == [a for a, _ in without_overall]
