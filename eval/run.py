@@ -40,14 +40,13 @@ class Outcome:
     error: str | None = None
 
 
-def make_assistant(retrieval: str, reports: Sequence[Path] | None = None, index_dir: Path | None = None):
-    """The real assistant with the given retrieval mode, over the default report or the reports given."""
+def make_assistant(retrieval: str, reports: Sequence[Path] | None = None, index_dir: Path | None = None, **overrides):
+    """The real assistant with the given retrieval mode (and settings), over the default report or the reports given."""
     from assistant import Assistant, Settings
 
-    if not reports:
-        return Assistant(retrieval=retrieval)
-    settings = Settings(reports=list(reports), **({"index_dir": index_dir} if index_dir else {}))
-    return Assistant(settings, retrieval=retrieval)
+    if reports:
+        overrides = {"reports": list(reports), **({"index_dir": index_dir} if index_dir else {}), **overrides}
+    return Assistant(Settings(**overrides), retrieval=retrieval)
 
 
 def read_reports_file(path: Path) -> list[Path]:
@@ -201,6 +200,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--floors", type=Path, default=DEFAULT_FLOORS, help="gate floors (JSON)")
     p.add_argument("--reports-file", type=Path, help="index these reports (one path a line) instead of the default")
     p.add_argument("--index-dir", type=Path, help="where that index lives (default: the project's)")
+    p.add_argument("--sweep-abstention", metavar="T1,T2,...",
+                   help="run at each abstention threshold and show the trade-off (abstention recall vs false abstentions)")
     return p
 
 
@@ -213,6 +214,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     def bot_for(mode: str):
         return make_assistant(mode, files, args.index_dir)
 
+    if args.sweep_abstention:
+        thresholds = [float(t) for t in args.sweep_abstention.split(",")]
+        runs = {f"abstain_below={t:.2f}": run_once(items, args.retrieval, args.gold,
+                                                 bot=make_assistant(args.retrieval, files, args.index_dir, abstain_below=t),
+                                                 progress=False) for t in thresholds}
+        out = args.out or RESULTS_DIR / "abstention_sweep.json"
+        write_json(out, {"runs": runs})
+        print("\nABSTENTION THRESHOLD SWEEP (overall)")
+        print(format_table(["threshold", "n", "failed", *(h for _, h in COLUMNS)],
+                           [_row(name, r["summary"]["overall"]) for name, r in runs.items()]))
+        print(f"\nwrote {out}")
+        return 0
     if args.ablation:
         reports = {mode: run_once(items, mode, args.gold, bot=bot_for(mode)) for mode in MODES}
         out = args.out or RESULTS_DIR / "ablation.json"

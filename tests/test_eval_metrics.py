@@ -333,7 +333,9 @@ def test_tables_are_aligned_text():
 def test_cli_run_and_ablation(tmp_path, monkeypatch, capsys):
     import eval.run as run
 
-    monkeypatch.setattr(run, "make_assistant", lambda retrieval, reports=None, index_dir=None: FakeBot())
+    made = []
+    monkeypatch.setattr(run, "make_assistant",
+                        lambda retrieval, reports=None, index_dir=None, **settings: made.append(settings) or FakeBot())
     gold = tmp_path / "gold.jsonl"
     rows = [{"id": i.id, "type": i.type, "question": i.question, "turns": i.turns, "gold": i.gold,
              "neighbours": [], "key_facts": i.key_facts, "reference": "", "answerable": i.answerable}
@@ -353,3 +355,10 @@ def test_cli_run_and_ablation(tmp_path, monkeypatch, capsys):
     ablation = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert list(ablation["modes"]) == ["dense", "bm25", "hybrid"]
     assert [line.split()[0] for line in out.split("ABLATION")[1].splitlines()[3:6]] == ["dense", "bm25", "hybrid"]
+
+    made.clear()
+    assert run.main(["--gold", str(gold), "--sweep-abstention", "0.3,0.6", "--out", str(tmp_path / "s.json")]) == 0
+    sweep = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert made == [{"abstain_below": 0.3}, {"abstain_below": 0.6}]
+    assert list(sweep["runs"]) == ["abstain_below=0.30", "abstain_below=0.60"]
+    assert "abstain_below=0.60" in capsys.readouterr().out.split("SWEEP")[1]
