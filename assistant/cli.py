@@ -57,7 +57,7 @@ def _ask(args) -> int:
 
     clean_question(args.question, Settings().max_question_chars)  # refuse before loading the model
     bot = Assistant(retrieval=args.retrieval, k=args.k)
-    _print_answer(bot.ask(args.question, authority=args.authority, year=args.year), args.json)
+    _print_answer(bot.ask(args.question, authority=args.authority, year=args.year, report=args.report), args.json)
     return 0
 
 
@@ -94,6 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--retrieval", choices=["hybrid", "dense", "bm25"], default=None)
     ask.add_argument("--authority", help="only the reports on this local authority, e.g. Ealing")
     ask.add_argument("--year", help="only the reports of this inspection (or publication) year")
+    ask.add_argument("--report", help="only this report, by its id (e.g. ealing-2016-08-26)")
     ask.set_defaults(run=_ask)
     chat = sub.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--k", type=int, default=None)

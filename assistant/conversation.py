@@ -23,10 +23,11 @@ class Conversation:
         use_chat_model: bool | None = None,
         authority: str | None = None,
         year: int | str | None = None,
+        report: str | None = None,
     ):
         self.assistant = assistant
         self.k = k
-        self.scope = {"authority": authority, "year": year}
+        self.scope = {"authority": authority, "year": year, "report": report}
         self.use_chat_model = use_chat_model  # None: the configured answerer; False: always extractive
         self.turns: list[Answer] = []
 

@@ -182,11 +182,17 @@ class Assistant:
         return clean_question(question, self.settings.max_question_chars)
 
     def ask(
-        self, question: str, *, k: int | None = None, authority: str | None = None, year: int | str | None = None
+        self,
+        question: str,
+        *,
+        k: int | None = None,
+        authority: str | None = None,
+        year: int | str | None = None,
+        report: str | None = None,
     ) -> Answer:
-        """Answer one question on its own, within one authority's reports or one year's when given."""
+        """Answer one question on its own, within one authority's reports, one year's, or one report when given."""
         question = self.clean_question(question)
-        return self.answer(question, question, k=k, authority=authority, year=year)
+        return self.answer(question, question, k=k, authority=authority, year=year, report=report)
 
     def chat(
         self,
@@ -194,16 +200,23 @@ class Assistant:
         use_chat_model: bool | None = None,
         authority: str | None = None,
         year: int | str | None = None,
+        report: str | None = None,
     ) -> Conversation:
         """Start a conversation whose follow-ups are read in the light of earlier turns."""
-        return Conversation(self, k=k, use_chat_model=use_chat_model, authority=authority, year=year)
+        return Conversation(self, k=k, use_chat_model=use_chat_model, authority=authority, year=year, report=report)
 
     def retrieve(
-        self, question: str, k: int = 10, *, authority: str | None = None, year: int | str | None = None
+        self,
+        question: str,
+        k: int = 10,
+        *,
+        authority: str | None = None,
+        year: int | str | None = None,
+        report: str | None = None,
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = self.clean_question(question)
-        scope = self.catalogue.scope(question, authority, year)
+        scope = self.catalogue.scope(question, authority, year, report)
         ranked = self._rank(question, k, scope)
         # A question about grades is answered from the judgements: their passages come first.
         if (asked := grade_question(question)) and (picks := self._grade_rows(asked, scope)):
@@ -234,13 +247,14 @@ class Assistant:
         use_chat_model: bool | None = None,
         authority: str | None = None,
         year: int | str | None = None,
+        report: str | None = None,
     ) -> Answer:
         """Answer ``question``, retrieving with ``query`` (the question made standalone)."""
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
         state = {
             "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
-            "authority": authority, "year": year,
+            "authority": authority, "year": year, "report": report,
         }
         return self.chain.invoke(state)
 
@@ -253,10 +267,11 @@ class Assistant:
         use_chat_model: bool | None = None,
         authority: str | None = None,
         year: int | str | None = None,
+        report: str | None = None,
     ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
         answerer = self._answerer(use_chat_model)
-        scope = {"authority": authority, "year": year}
+        scope = {"authority": authority, "year": year, "report": report}
         if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
             return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model, **scope))
         state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k, **scope})
@@ -267,7 +282,7 @@ class Assistant:
 
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
-        scope = self.catalogue.scope(state["query"], state.get("authority"), state.get("year"))
+        scope = self.catalogue.scope(state["query"], state.get("authority"), state.get("year"), state.get("report"))
         state = {**state, "scope": scope, "reports": scope if len(scope) < len(self._reports) else None}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
@@ -276,6 +291,8 @@ class Assistant:
         if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
             return {**state, "route": "unknown", "unknown": unknown}
         if not scope:
+            if state.get("report"):
+                return {**state, "route": "decline", "reason": f"no report {state['report']!r} is loaded"}
             return {**state, "route": "unknown", "unknown": [f"{state.get('authority') or ''} {state.get('year') or ''}".strip()]}
         if (asked := grade_question(state["query"])) and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}

@@ -59,8 +59,13 @@ class Catalogue:
         years = {i.year for i in self.reports.values() if i.year} if self.many else set()
         return names | years
 
-    def scope(self, question: str, authority: str | None = None, year: str | int | None = None) -> list[str]:
-        """The reports a question is about, oldest first: those named (by parameter or in the question), else all."""
+    def scope(
+        self, question: str, authority: str | None = None, year: str | int | None = None, report: str | None = None
+    ) -> list[str]:
+        """The reports a question is about, oldest first: the one report given, else those named (by
+        parameter or in the question), else all."""
+        if report:
+            return [report] if report in self.reports else []
         lowered = question.lower()
         authorities = [authority.lower()] if authority else [
             a for a in {i.authority.lower() for i in self.reports.values() if i.authority}

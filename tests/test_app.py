@@ -267,3 +267,44 @@ def test_sources_slider_sets_k_of_the_conversation():
     _ask(at, QUESTION)
     _assert_ok(at)
     assert len(_conversation(at).last.sources) <= 3
+
+
+HARROW_PDF = ROOT.parent / "shared" / "ofsted" / "pdfs" / "harrow" / "2017-03-31.pdf"
+
+
+@pytest.fixture
+def two_reports(tmp_path, monkeypatch):
+    """The app over its own index of two reports (Ealing 2016 and Harrow 2017), then back to the default."""
+    import json
+    import os
+
+    from ui.resources import get_assistant, get_judgements, get_report_view
+
+    if not HARROW_PDF.is_file() and not os.environ.get("CI"):
+        pytest.skip(f"the Ofsted corpus is not beside the project ({HARROW_PDF})")
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
+    monkeypatch.setenv("ASSISTANT_REPORTS", json.dumps([str(ROOT / "data" / "ealing-2016.md"), str(HARROW_PDF)]))
+    caches = (get_assistant, get_report_view, get_judgements)
+    for cache in caches:
+        cache.clear()
+    yield
+    for cache in caches:
+        cache.clear()
+
+
+@pytest.mark.slow
+def test_answers_can_be_limited_to_the_report_chosen(two_reports):
+    at = _new_app()
+    assert at.title[0].value == "Ofsted report assistant — 2 reports"
+    _ask(at, "What was the overall judgement?")
+    _assert_ok(at)
+    both = _texts(_assistant_messages(at)[-1].markdown)[0]
+    assert "Ealing 2016" in both and "Harrow 2017" in both  # every loaded report, each under its name
+
+    at.selectbox(key="report").set_value("harrow-2017-03-31").run()
+    at.toggle(key="only_this_report").set_value(True).run()
+    assert not at.session_state["conversation"].turns  # another scope: a new conversation
+    _ask(at, "What was the overall judgement?")
+    _assert_ok(at)
+    one = _texts(_assistant_messages(at)[-1].markdown)[0]
+    assert "Harrow 2017 Judgements" in one and "Ealing" not in one

@@ -27,6 +27,9 @@ def test_scope_by_naming_authority_and_year():
     assert c.scope("How has Ealing changed since 2019?") == ["ealing-2019-12-19", "ealing-2024-07-12"]
     assert c.scope("care leavers", authority="ealing", year=2016) == ["ealing-2016-08-26"]
     assert len(c.scope("What about care leavers in 2015-16?")) == 4  # a year no report has narrows nothing
+    # one report chosen (the app's report selector) wins over what the question names
+    assert c.scope("In Ealing's 2019 inspection, what needed to improve?", report="harrow-2017-03-31") == ["harrow-2017-03-31"]
+    assert c.scope("care leavers", report="no-such-report") == []
 
 
 def test_only_named_reports_are_compared():

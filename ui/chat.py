@@ -51,11 +51,16 @@ def open_in_reader(label: str, section: str) -> None:
 
 
 # ---------------------------------------------------------------- rendering
-def render_welcome() -> None:
+def render_welcome(names: list[str]) -> None:
+    """The first message: what the assistant answers from (``names`` of the loaded reports) and how."""
+    if len(names) == 1:
+        about = f"the Ofsted inspection report on children's services **{escape_markdown(names[0])}**"
+    else:
+        about = (f"the **{len(names)} Ofsted inspection reports** on children's services loaded here; "
+                 "name the authority and year in your question, or choose a report in the sidebar")
     with st.chat_message("assistant"):
         st.markdown(
-            "Ask me about the Ofsted inspection of **Ealing's children's services** "
-            "(inspected June–July 2016, published August 2016). I answer only from the report, "
+            f"Ask me about {about}. I answer only from {'the report' if len(names) == 1 else 'these reports'}, "
             "and every answer cites the paragraph it comes from, like \\[¶46\\]. "
             "**Click a citation** to read that paragraph with the sentences I used highlighted. "
             "If the report does not cover your question, I will say so."

@@ -24,7 +24,7 @@ from ui.text import report_title
 
 logger = logging.getLogger("ofsted_app")
 
-TITLE = "Ofsted report assistant — Ealing 2016"
+TITLE = "Ofsted report assistant"
 EXTRACTIVE = "extractive (offline)"
 
 
@@ -42,17 +42,43 @@ def _load_assistant() -> Any:
     st.stop()
 
 
-def render_settings(info: dict) -> tuple[str | None, str | None, int]:
-    """Sidebar settings; returns (report, chat mode or None for extractive, k)."""
+def report_name(info: dict, report: str) -> str:
+    return info.get("report_names", {}).get(report) or report_title(report)
+
+
+def render_heading(info: dict) -> None:
+    """Title and caption naming the report, or how many reports, the answers come from."""
+    reports = report_ids(info)
+    if len(reports) == 1:
+        st.title(f"{TITLE} — {report_name(info, reports[0])}", anchor=False)
+        source = f"the Ofsted report {report_name(info, reports[0])} on children's services"
+    else:
+        st.title(f"{TITLE} — {len(reports)} reports" if reports else TITLE, anchor=False)
+        source = f"the {len(reports)} Ofsted reports on children's services loaded here"
+    st.caption(
+        f"Answers come only from {source}, with the paragraph behind every claim. "
+        "Check the cited paragraph before relying on an answer."
+    )
+
+
+def render_settings(info: dict) -> tuple[str | None, str | None, int, str | None]:
+    """Sidebar settings; returns (report to read, chat mode or None for extractive, k, report that
+    answers are limited to or None for every loaded report)."""
     st.sidebar.header("Settings", anchor=False)
     reports = report_ids(info)
+    scope = None
     if reports:
         report = st.sidebar.selectbox(
-            "Report", reports, key="report",
-            format_func=lambda r: info.get("report_names", {}).get(r) or report_title(r),
+            "Report", reports, key="report", format_func=lambda r: report_name(info, r),
             disabled=len(reports) == 1,
-            help="The inspection report the assistant answers from.",
+            help="The inspection report to read, and to answer from when limited to it.",
         )
+        if len(reports) > 1 and st.sidebar.toggle(
+            "Answer from this report only", key="only_this_report",
+            help="Off: answers come from every loaded report, narrowed by the authority and year "
+                 "your question names. On: only from the report chosen above.",
+        ):
+            scope = report
     else:
         report = None
     modes = [EXTRACTIVE]
@@ -69,7 +95,7 @@ def render_settings(info: dict) -> tuple[str | None, str | None, int]:
         help="How many passages of the report are looked at for each answer. "
              "More can help broad questions; fewer keep answers focused.",
     )
-    return report, (None if mode == EXTRACTIVE else model), int(k)
+    return report, (None if mode == EXTRACTIVE else model), int(k), scope
 
 
 def render_conversation_controls(box: Any, chat: Any) -> None:
@@ -96,26 +122,21 @@ def render_conversation_controls(box: Any, chat: Any) -> None:
 
 
 def main() -> None:
-    st.title(TITLE, anchor=False)
-    st.caption(
-        "Answers come only from the 2016 Ofsted report on Ealing's children's services, "
-        "with the paragraph behind every claim. Check the cited paragraph before relying on an answer."
-    )
-
     bot = _load_assistant()
     try:
         info = dict(bot.info() or {})
     except Exception:  # noqa: BLE001
         logger.exception("info() failed")
         info = {}
+    render_heading(info)
 
-    report, mode, k = render_settings(info)
+    report, mode, k, scope = render_settings(info)
     conversation_box = st.sidebar.container()
     with st.sidebar.expander("About the index and models", icon=":material/info:"):
         render_info(info)
 
     view = get_report_view(report)
-    chat = get_conversation(bot, k, mode)
+    chat = get_conversation(bot, k, mode, scope)
     conv_id = st.session_state.get("conv_id", 0)
 
     tab_ask, tab_read = st.tabs([TAB_ASK, TAB_READ], key="main_tab", on_change="rerun")
@@ -134,7 +155,7 @@ def main() -> None:
         with tab_ask:
             turns = list(getattr(chat, "turns", []) or [])
             if not turns and question is None:
-                render_welcome()
+                render_welcome([report_name(info, r) for r in report_ids(info)])
             for i, ans in enumerate(turns):
                 render_turn(ans, i, conv_id, view, bot)
             if question is not None:

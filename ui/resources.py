@@ -71,9 +71,10 @@ def default_k(info: dict) -> int:
     return 5
 
 
-def _chat_kwargs(bot: Any, k: int, mode: str | None) -> dict:
-    """Conversation options: ``mode`` None is the offline extractive answerer, else the chat model."""
-    return {"k": k, "use_chat_model": mode is not None}
+def _chat_kwargs(bot: Any, k: int, mode: str | None, scope: str | None = None) -> dict:
+    """Conversation options: ``mode`` None is the offline extractive answerer, else the chat model;
+    ``scope`` a report the answers are limited to."""
+    return {"k": k, "use_chat_model": mode is not None, **({"report": scope} if scope else {})}
 
 
 def new_conversation_state() -> None:
@@ -87,25 +88,30 @@ def new_conversation_state() -> None:
     ss["conv_id"] = ss.get("conv_id", 0) + 1
 
 
-def get_conversation(bot: Any, k: int, mode: str | None = None) -> Any:
-    """This session's Conversation, created with ``k`` sources per answer.
+def get_conversation(bot: Any, k: int, mode: str | None = None, scope: str | None = None) -> Any:
+    """This session's Conversation, created with ``k`` sources per answer, limited to ``scope``.
 
     If the user moves the slider, the new ``k`` applies from the next question:
     either by updating the conversation in place (when it has a ``k``), or,
-    for a conversation with no turns yet, by starting it again.
+    for a conversation with no turns yet, by starting it again. Limiting answers to
+    another report starts a new conversation: follow-ups would otherwise cross reports.
     """
     ss = st.session_state
     ss.setdefault("conv_id", 0)
     chat = ss.get("conversation")
+    if chat is not None and ss.get("conversation_scope") != scope:
+        new_conversation_state()
+        chat = None
     if chat is None or (ss.get("conversation_mode") != mode and not getattr(chat, "turns", None)):
-        chat = bot.chat(**_chat_kwargs(bot, k, mode))
+        chat = bot.chat(**_chat_kwargs(bot, k, mode, scope))
         ss["conversation"] = chat
         ss["conversation_k"] = k
         ss["conversation_mode"] = mode
+        ss["conversation_scope"] = scope
         return chat
     if ss.get("conversation_k") != k:
         if not getattr(chat, "turns", None):
-            chat = bot.chat(**_chat_kwargs(bot, k, mode))
+            chat = bot.chat(**_chat_kwargs(bot, k, mode, scope))
             ss["conversation"] = chat
         elif hasattr(chat, "k"):
             try:
