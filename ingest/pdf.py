@@ -60,8 +60,9 @@ def _cap(text: str) -> str:
 
 
 def _grade(text: str) -> str:
-    """A grade as printed, in sentence case: "Requires improvement to be good", "Good"."""
-    return _cap(re.sub(r"\s+", " ", text.strip()).lower())
+    """A grade by its name, in sentence case: "Requires improvement to be good", "Good" (a sentence's
+    "services … require improvement" is the grade "Requires improvement")."""
+    return _cap(re.sub(r"^require improvement", "requires improvement", re.sub(r"\s+", " ", text.strip()).lower()))
 
 
 def _area_key(area: str) -> str:
@@ -161,7 +162,13 @@ LSCB_GRADE = re.compile(
     rf"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb)(?: \(lscb\))? (?:is |are )?({GRADE})\.?$",
     re.I,
 )
-OVERALL_SIF = re.compile(rf"^(?:children['’]s services in .+? (?:are|is)|the overall judgement is) ({GRADE})\.?$", re.I)
+# "Children's services in Ealing are good", "… in Bedford Borough require improvement to be good"
+OVERALL_SIF = re.compile(
+    rf"^(?:children['’]s services in .+? (?:(?:are|is) )?|the overall judgement is (?:that children['’]s services (?:(?:are|is) )?)?)"
+    rf"({GRADE})\.?$",
+    re.I,
+)
+OVERALL_START = re.compile(r"^(?:children['’]s services in|the overall judgement is)\b", re.I)
 
 
 @dataclass
@@ -381,7 +388,27 @@ def _front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
             body_start = page_one[-1] + 1  # SIF: page 1 is the title and the judgement table
         else:
             table, body_start = [], last_meta + 1 if last_meta >= 0 else page_one[-1] + 1  # no table: a visit
-    return _FrontMatter(title, authority, dates, published, table, body_start, lead, printed)
+    return _FrontMatter(title, authority, dates, published, _join_wrapped(table), body_start, lead, printed)
+
+
+def _join_wrapped(rows: list[str]) -> list[str]:
+    """Table rows with the overall judgement's sentence joined when it wraps ("Children's services in
+    Lancashire require improvement to be" / "good"); the numbered rows that follow stay as they are."""
+    joined: list[str] = []
+    i = 0
+    while i < len(rows):
+        sentence, end = rows[i].strip(), i
+        if OVERALL_START.match(sentence):
+            while not OVERALL_SIF.match(sentence) and end + 1 < min(len(rows), i + 4) and not re.match(r"^\d", rows[end + 1].strip()):
+                end += 1
+                sentence = f"{sentence} {rows[end].strip()}"
+            if OVERALL_SIF.match(sentence):
+                joined.append(sentence)
+                i = end + 1
+                continue
+        joined.append(rows[i])
+        i += 1
+    return joined
 
 
 def _same_heading(previous: Line, line: Line) -> bool:

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from ingest import parse_report
 from ingest.errors import ReportFormatError
 from ingest.files import iter_report_files, parse_path
-from ingest.pdf import classify, inspection_span, parse_pdf
+from ingest.pdf import OVERALL_SIF, _grade, _join_wrapped, classify, inspection_span, parse_pdf
 from ingest.pdf_blocks import Layout, assemble
 from ingest.pdf_layout import Line, strip_page_furniture
 
@@ -170,6 +170,36 @@ def test_other_kinds_parse_whole_with_their_metadata(name, kind, authority, numb
         assert p.text.strip() and p.tokens > 0
         assert "The Office for Standards in Education" not in p.text, p.label
         assert not re.search(r"Inspection of .{3,80} children.s services\s+\d", p.text), p.label  # running header
+
+
+@pytest.mark.parametrize(
+    "rows, sentence",
+    [
+        (["Children’s services in Lancashire require improvement to be", "good", "1. Children who need help"],
+         "Children’s services in Lancashire require improvement to be good"),
+        (["Children’s services in the Blackburn with Darwen Council area", "are good", "1. Children who"],
+         "Children’s services in the Blackburn with Darwen Council area are good"),
+        (["The overall judgement is that children’s services require", "improvement", "The authority is not yet"],
+         "The overall judgement is that children’s services require improvement"),
+    ],
+)
+def test_the_overall_judgement_is_read_when_its_sentence_wraps(rows, sentence):
+    joined = _join_wrapped(rows)
+    assert joined[0] == sentence and joined[1:] == rows[-1:]
+    assert _grade(OVERALL_SIF.match(sentence).group(1)).startswith(("Requires improvement", "Good"))
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name, overall",
+    [
+        ("lancashire/2018-08-17.pdf", "Requires improvement to be good"),
+        ("devon/2015-05-12.pdf", "Requires improvement"),
+        ("blackburn-with-darwen/2017-12-08.pdf", "Good"),
+    ],
+)
+def test_wrapped_overall_judgements_in_the_corpus(name, overall):
+    assert ("Children's services overall", overall) in parse_path(corpus_pdf(name)).judgements
 
 
 @needs_corpus
