@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant.cite import REFUSAL, cite, citations_in
+from assistant.grades import ASKS_GRADE
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.text import terms
@@ -39,8 +40,7 @@ _BROAD = re.compile(
     r"who (?:was|were) on|summar\w+|overall)\b",
     re.I,
 )
-# Questions about Ofsted's grades, and sentences that give one.
-_GRADE_QUESTION = re.compile(r"\b(grades?|graded|judgements?|judgments?|judged|rated|ratings?|rate|overall effectiveness)\b", re.I)
+# Sentences that give a grade.
 _GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I)
 # Questions that can only be answered with a figure.
 _FIGURE_QUESTION = re.compile(
@@ -151,7 +151,7 @@ class ExtractiveAnswerer:
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
         wants_number = bool(_QUANTITY.search(query))
         wants_comparison = bool(_COMPARISON.search(query))
-        wants_grade = bool(_GRADE_QUESTION.search(query))
+        wants_grade = bool(ASKS_GRADE.search(query))
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & set(terms(sentence.text))

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from assistant.question import GRADES
 from assistant.text import terms
 
-_ASKS_GRADE = re.compile(
+# Questions about Ofsted's grades (shared with the answerer, which favours sentences giving one).
+ASKS_GRADE = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|overall effectiveness)\b", re.I
 )
 _ASKS_WHICH = re.compile(r"\b(which|what)\b", re.I)
@@ -57,7 +58,7 @@ class GradeQuestion:
 
 def grade_question(question: str) -> GradeQuestion | None:
     """The grade question ``question`` asks, or None when it asks something else (or asks why)."""
-    if not _ASKS_GRADE.search(question) or _ASKS_WHY.search(question):
+    if not ASKS_GRADE.search(question) or _ASKS_WHY.search(question):
         return None
     lowered = question.lower()
     grade = next((g for g in GRADES if re.search(rf"\b{g}\b", lowered)), None)
