@@ -383,11 +383,12 @@ class Assistant:
 
     def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str]:
         """The passage and line that give an area's grade: the judgement table, else the section that states it."""
-        table = self.passage("Judgements", report)
+        passages = self.paragraphs(report)
+        table = next((p for p in passages if p.label == "Judgements"), passages[0])
         line = grade_line(area, grade, table.text.splitlines())
         if line in table.text:
             return table, line
-        for p in self.paragraphs(report):
+        for p in passages:
             for sentence in p.text.splitlines():
                 if area.lower() in sentence.lower() and grade.lower() in sentence.lower():
                     return p, sentence

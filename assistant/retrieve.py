@@ -19,6 +19,7 @@ from assistant.types import Source
 from ingest import Paragraph
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; small ranks dominate, tails still count
+IMPROVEMENTS_SECTION = "What needs to improve"  # ILACS reports' list, as the 2014-18 framework's recommendations
 
 
 def source_of(p: Paragraph, score: float, catalogue: Catalogue | None = None) -> Source:
@@ -109,9 +110,6 @@ class PassageRetriever(BaseRetriever):
             key = f"{doc.metadata['report']}:{doc.metadata['label']}"
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
-
-
-IMPROVEMENTS_SECTION = "What needs to improve"  # ILACS reports' list, as the 2014-18 framework's recommendations
 
 
 def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
