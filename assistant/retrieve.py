@@ -20,6 +20,10 @@ from ingest import Paragraph
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant; small ranks dominate, tails still count
 IMPROVEMENTS_SECTION = "What needs to improve"  # ILACS reports' list, as the 2014-18 framework's recommendations
+# A summary restates what numbered paragraphs say in detail; the paragraph is the better source.
+# Measured on both gold sets: 0.95 raised Ealing hit@5 0.93 → 0.945 and hit@1 0.78 → 0.79 with nothing
+# lower; 0.9 also raised key facts 0.74 → 0.75 but cost citation precision 0.84 → 0.83.
+SUMMARY_WEIGHT = 0.95
 
 
 def source_of(p: Paragraph, score: float, catalogue: Catalogue | None = None) -> Source:
@@ -76,7 +80,7 @@ class PassageRetriever(BaseRetriever):
         elif self.mode == "bm25":
             ranked = keyword
         else:
-            ranked = fuse([dense, keyword])
+            ranked = demote_summaries(fuse([dense, keyword]), by_key)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         named = [key for n in requested_paragraphs(query) for key in self._by_number.get(n, [])]
@@ -110,6 +114,19 @@ class PassageRetriever(BaseRetriever):
             key = f"{doc.metadata['report']}:{doc.metadata['label']}"
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
+
+
+def is_summary(label: str) -> bool:
+    """"Executive summary", "Summary for children", "Summary: <judgement area>"."""
+    return label == "Executive summary" or label.startswith("Summary")
+
+
+def demote_summaries(ranked: list[tuple[str, float]], by_key: dict[str, Paragraph]) -> list[tuple[str, float]]:
+    """Fused scores with summaries weighted down, re-sorted."""
+    weighted = [
+        (key, score * SUMMARY_WEIGHT if key in by_key and is_summary(by_key[key].label) else score) for key, score in ranked
+    ]
+    return sorted(weighted, key=lambda item: -item[1])
 
 
 def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:

@@ -130,3 +130,17 @@ def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
     asked = standalone("And what was it in 2024?", ["What was the overall grade in 2019?"])
     assert "2024" in asked and "2019" not in asked
     assert "2019" in standalone("And for care leavers?", ["What was the overall grade in 2019?"])
+
+
+def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
+    from assistant.retrieve import SUMMARY_WEIGHT, demote_summaries, is_summary
+    from ingest import Paragraph
+
+    def passage(label):
+        return Paragraph(report="r", number=None, label=label, section=label, area="", text="t", tokens=1, order=0)
+
+    by_key = {"r:Executive summary": passage("Executive summary"), "r:¶12": passage("¶12")}
+    assert is_summary("Summary for children") and is_summary("Summary: adoption") and not is_summary("¶12")
+    ranked = demote_summaries([("r:Executive summary", 0.0330), ("r:¶12", 0.0320)], by_key)
+    assert [key for key, _ in ranked] == ["r:¶12", "r:Executive summary"]
+    assert ranked[1][1] == 0.0330 * SUMMARY_WEIGHT
