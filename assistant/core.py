@@ -36,7 +36,7 @@ from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import terms
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from ingest import Paragraph, iter_report_files, parse_path
+from ingest import PARSER_VERSION, Paragraph, iter_report_files, parse_path
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +46,11 @@ MAX_COMPARED_REPORTS = 6
 
 
 def file_digest(path: str | Path) -> str:
-    """sha256 of a report file: a changed report is re-indexed on first use."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest() if Path(path).is_file() else ""
+    """sha256 of a report file and the parser version: a changed report, or a report an improved
+    parser would read differently, is re-indexed on the next ingest (or on first use)."""
+    if not Path(path).is_file():
+        return ""
+    return hashlib.sha256(Path(path).read_bytes() + f"|parser {PARSER_VERSION}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,15 @@ def test_reingest_replaces_and_never_duplicates(fresh_bot):
     assert fresh_bot.index.reports()["ealing-2016-08-26"]["numbered"] == 143
 
 
+def test_an_improved_parser_re_reads_unchanged_files(fresh_bot, monkeypatch):
+    assert [r.report for r in fresh_bot.ingest_many([REPORT]).indexed] == ["ealing-2016-08-26"]
+    count = fresh_bot.index.count()
+    assert fresh_bot.ingest_many([REPORT]).skipped == [REPORT]  # unchanged file, same parser: nothing to do
+    monkeypatch.setattr("assistant.core.PARSER_VERSION", "a newer parser")
+    assert [r.report for r in fresh_bot.ingest_many([REPORT]).indexed] == ["ealing-2016-08-26"]
+    assert fresh_bot.index.count() == count  # replaced, not added
+
+
 def test_a_paragraph_is_found_by_a_late_sentence(bot):
     from ingest import split_sentences
 
