@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from assistant.generate import rewrite_question
 from assistant.question import standalone
+from assistant.reports import Scope
 from assistant.types import Answer
 
 if TYPE_CHECKING:
@@ -21,13 +22,11 @@ class Conversation:
         assistant: Assistant,
         k: int | None = None,
         use_chat_model: bool | None = None,
-        authority: str | None = None,
-        year: int | str | None = None,
-        report: str | None = None,
+        limit: Scope = Scope(),
     ):
         self.assistant = assistant
         self.k = k
-        self.scope = {"authority": authority, "year": year, "report": report}
+        self.limit = limit
         self.use_chat_model = use_chat_model  # None: the configured answerer; False: always extractive
         self.turns: list[Answer] = []
 
@@ -39,7 +38,7 @@ class Conversation:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
         answer = self.assistant.answer(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, **self.scope
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit
         )
         self.turns.append(answer)
         return answer
@@ -48,7 +47,7 @@ class Conversation:
         """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
         question = self.assistant.clean_question(question)
         stream = self.assistant.stream(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, **self.scope
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit
         )
         yield from stream
         self.turns.append(stream.answer)

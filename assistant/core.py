@@ -31,7 +31,7 @@ from assistant.question import (
     unknown_names,
     without_scope,
 )
-from assistant.reports import Catalogue
+from assistant.reports import Catalogue, Scope
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import terms
 from assistant.settings import Settings
@@ -195,7 +195,7 @@ class Assistant:
     ) -> Answer:
         """Answer one question on its own, within one authority's reports, one year's, or one report when given."""
         question = self.clean_question(question)
-        return self.answer(question, question, k=k, authority=authority, year=year, report=report)
+        return self.answer(question, question, k=k, limit=Scope(authority, year, report))
 
     def chat(
         self,
@@ -206,7 +206,7 @@ class Assistant:
         report: str | None = None,
     ) -> Conversation:
         """Start a conversation whose follow-ups are read in the light of earlier turns."""
-        return Conversation(self, k=k, use_chat_model=use_chat_model, authority=authority, year=year, report=report)
+        return Conversation(self, k=k, use_chat_model=use_chat_model, limit=Scope(authority, year, report))
 
     def retrieve(
         self,
@@ -248,16 +248,14 @@ class Assistant:
         *,
         k: int | None = None,
         use_chat_model: bool | None = None,
-        authority: str | None = None,
-        year: int | str | None = None,
-        report: str | None = None,
+        limit: Scope = Scope(),
     ) -> Answer:
-        """Answer ``question``, retrieving with ``query`` (the question made standalone)."""
+        """Answer ``question``, retrieving with ``query`` (the question made standalone), within ``limit``."""
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
         state = {
             "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
-            "authority": authority, "year": year, "report": report,
+            "limit": limit,
         }
         return self.chain.invoke(state)
 
@@ -268,16 +266,13 @@ class Assistant:
         *,
         k: int | None = None,
         use_chat_model: bool | None = None,
-        authority: str | None = None,
-        year: int | str | None = None,
-        report: str | None = None,
+        limit: Scope = Scope(),
     ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
         answerer = self._answerer(use_chat_model)
-        scope = {"authority": authority, "year": year, "report": report}
         if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
-            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model, **scope))
-        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k, **scope})
+            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model, limit=limit))
+        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k, "limit": limit})
         if state["route"] != "extract":
             return AnswerStream.whole(self._answer_step(state))
         sources = state["sources"]
@@ -285,7 +280,8 @@ class Assistant:
 
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
-        scope = self.catalogue.scope(state["query"], state.get("authority"), state.get("year"), state.get("report"))
+        limit: Scope = state["limit"]
+        scope = self.catalogue.scope(state["query"], limit.authority, limit.year, limit.report)
         state = {**state, "scope": scope, "reports": scope if len(scope) < len(self._reports) else None}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
@@ -294,9 +290,9 @@ class Assistant:
         if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
             return {**state, "route": "unknown", "unknown": unknown}
         if not scope:
-            if state.get("report"):
-                return {**state, "route": "decline", "reason": f"no report {state['report']!r} is loaded"}
-            return {**state, "route": "unknown", "unknown": [f"{state.get('authority') or ''} {state.get('year') or ''}".strip()]}
+            if limit.report:
+                return {**state, "route": "decline", "reason": f"no report {limit.report!r} is loaded"}
+            return {**state, "route": "unknown", "unknown": [f"{limit.authority or ''} {limit.year or ''}".strip()]}
         if (asked := grade_question(state["query"])) and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):

@@ -13,6 +13,15 @@ _COMPARING = re.compile(
 
 
 @dataclass(frozen=True)
+class Scope:
+    """What a caller limits answers to: an authority, a year, or one report by id; nothing means every report."""
+
+    authority: str | None = None
+    year: str | int | None = None
+    report: str | None = None
+
+
+@dataclass(frozen=True)
 class ReportInfo:
     """One indexed report, as its manifest entry describes it."""
 
