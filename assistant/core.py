@@ -14,6 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
 from assistant.answer import ExtractiveAnswerer, abstention
+from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
@@ -29,6 +30,7 @@ from assistant.question import (
     clean_question,
     requested_paragraphs,
     unknown_names,
+    with_acronyms_spelled_out,
     without_scope,
 )
 from assistant.reports import Catalogue, Scope
@@ -287,8 +289,10 @@ class Assistant:
             return {**state, "route": "lookup", "numbers": numbers}
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
-        if unknown := unknown_names(state["query"], self.keyword.vocabulary_words):
+        if unknown := unknown_names(state["query"], self.keyword.vocabulary_words, self.keyword.spelled_out):
             return {**state, "route": "unknown", "unknown": unknown}
+        if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
+            return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
         if not scope:
             if limit.report:
                 return {**state, "route": "decline", "reason": f"no report {limit.report!r} is loaded"}
@@ -297,7 +301,9 @@ class Assistant:
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        query = without_scope(state["query"], self.scope_names)
+        query = with_acronyms_spelled_out(
+            without_scope(state["query"], self.scope_names), self.keyword.vocabulary_words, self.keyword.spelled_out
+        )
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -38,6 +40,20 @@ class KeywordIndex:
         top = np.argpartition(-scores, min(n, len(scores) - 1))[:n] if len(scores) > n else np.arange(len(scores))
         ranked = sorted(top, key=lambda i: -scores[i])
         return [(self.paragraphs[i], float(scores[i])) for i in ranked if scores[i] > 0]
+
+    @lru_cache(maxsize=256)
+    def spelled_out(self, acronym: str) -> str | None:
+        """The words an acronym the reports never use stands for, when they use those words:
+        "FGM" → "female genital mutilation", "CAMHS" → "child and adolescent mental health services"."""
+        letters = acronym.lower().rstrip("s") if acronym.endswith("s") and len(acronym) > 3 else acronym.lower()
+        if not 2 <= len(letters) <= 8 or not letters.isalpha():
+            return None
+        joiner = r"[a-z'’-]*(?:\s+(?:and|of|for|the|in|on|to|&))*\s+"
+        pattern = re.compile(r"\b" + joiner.join(letters) + r"[a-z'’-]*", re.I)
+        for paragraph in self.paragraphs:
+            if found := pattern.search(paragraph.text):
+                return found.group(0)
+        return None
 
     def weight(self, term: str) -> float:
         """How telling a term is: rare terms weigh more; unseen terms weigh most."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 from assistant.errors import InvalidQuestion
 from assistant.text import STOP_WORDS, words
@@ -11,6 +12,7 @@ from assistant.text import STOP_WORDS, words
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7.
 _LOOKUP = re.compile(r"(?:\bparagraphs?|\bparas?\.?|\brecommendations?|¶)\s*(\d{1,4}(?:\s*(?:,|and|&|to|-|–)\s*\d{1,4})*)", re.I)
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
+_ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _QUESTION_OPENERS = frozenset(
     """what how who when where why which whose whom did does do is are was were can could should would will tell
@@ -69,18 +71,34 @@ def requested_paragraphs(question: str) -> list[int]:
     return list(dict.fromkeys(numbers))
 
 
-def unknown_names(question: str, vocabulary: set[str]) -> list[str]:
-    """Names and years in the question that the reports never mention ("Hounslow", "2019")."""
+def unknown_names(
+    question: str, vocabulary: set[str], spelled_out: Callable[[str], str | None] = lambda _: None
+) -> list[str]:
+    """Names and years in the question that the reports never mention ("Hounslow", "2019"). An
+    acronym the reports spell out instead ("FGM": female genital mutilation) is not unknown."""
     unknown = []
     for match in _CAPITALISED.finditer(question):
         word = re.sub(r"['’]s$", "", match.group(1))
         lowered = word.lower()
         if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
             continue
-        if lowered not in vocabulary:
+        if lowered not in vocabulary and not (word.isupper() and spelled_out(word)):
             unknown.append(word)
     unknown += [year for year in _YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))
+
+
+def with_acronyms_spelled_out(question: str, vocabulary: set[str], spelled_out: Callable[[str], str | None]) -> str:
+    """The question with each acronym the reports never use followed by the words the reports use
+    for it, so both the keyword and the dense search find them: "FGM" → "FGM (female genital mutilation)"."""
+
+    def expand(match: re.Match) -> str:
+        acronym = match.group(1)
+        if acronym.lower() in vocabulary or not (words_for := spelled_out(acronym)):
+            return match.group(0)
+        return f"{match.group(0)} ({words_for})"
+
+    return _ACRONYM.sub(expand, question)
 
 
 def is_follow_up(question: str) -> bool:

@@ -62,6 +62,10 @@ class Catalogue:
                 return report, label[len(name) + 1 :]
         return None, label
 
+    def authorities(self) -> set[str]:
+        """The loaded reports' authorities, lower case, "&" written "and"."""
+        return {i.authority.lower().replace("&", "and") for i in self.reports.values() if i.authority}
+
     def authority_words(self) -> set[str]:
         """Words that say which report, not what about: authority names, and years once several are loaded."""
         names = {w for i in self.reports.values() for w in re.findall(r"[a-z]+", i.authority.lower())}

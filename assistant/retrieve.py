@@ -61,7 +61,7 @@ class PassageRetriever(BaseRetriever):
                 self._by_number.setdefault(p.number, []).append(p.key)
         self._recommendations = {}
         for p in self.keyword.paragraphs:
-            if p.section.endswith("Recommendations") or p.section == IMPROVEMENTS_SECTION:
+            if is_recommendation(p.section):
                 self._recommendations.setdefault(p.section, []).append(p.key)
 
     def rank(
@@ -114,6 +114,11 @@ class PassageRetriever(BaseRetriever):
             key = f"{doc.metadata['report']}:{doc.metadata['label']}"
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
+
+
+def is_recommendation(section: str) -> bool:
+    """A recommendations section (2014-18 reports) or "What needs to improve" (ILACS)."""
+    return section.endswith("Recommendations") or section == IMPROVEMENTS_SECTION
 
 
 def is_summary(label: str) -> bool:

@@ -21,6 +21,8 @@ STOP_WORDS = frozenset(
 def stem(word: str) -> str:
     """A crude suffix strip: enough to match "fostered"/"fostering", "plans"/"plan"."""
     word = word.replace("'", "")
+    if word.endswith("es") and not word.endswith(("sses", "xes", "zes", "ches", "shes", "ies")):
+        word = word[:-1]  # "advocates", "cases": drop the plural s only, to meet "advocate", "case"
     for suffix, keep, shortest in (("ies", "y", 3), ("ing", "", 3), ("ed", "", 3), ("es", "", 3), ("ly", "", 5), ("s", "", 3)):
         if word.endswith(suffix) and len(word) - len(suffix) >= shortest and not word.endswith("ss"):
             return word[: -len(suffix)] + keep
@@ -29,7 +31,9 @@ def stem(word: str) -> str:
 
 def words(text: str) -> list[str]:
     """Lower-case word tokens, possessives dropped."""
-    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text.lower().replace("’", "'"))]
+    text = text.lower().replace("’", "'")
+    text = re.sub(r"(?<=\d)[–—](?=\d)", "-", text)  # "2015–16" and "2015-16" are one term
+    return [w[:-2] if w.endswith("'s") else w for w in _WORD.findall(text)]
 
 
 def terms(text: str) -> list[str]:

@@ -1,0 +1,52 @@
+"""England's local authorities with children's services (and the ones since merged), by name: to
+tell a question about a council whose report is not loaded from one that merely mentions it."""
+
+from __future__ import annotations
+
+import re
+
+ENGLISH_AUTHORITIES = frozenset(
+    name.strip()
+    for name in """
+    Barking and Dagenham, Barnet, Barnsley, Bath and North East Somerset, Bedford, Bexley, Birmingham,
+    Blackburn with Darwen, Blackpool, Bolton, Bournemouth, Christchurch and Poole, Bournemouth, Poole,
+    Bracknell Forest, Bradford, Brent, Brighton and Hove, Bristol, Bromley, Buckinghamshire, Bury, Calderdale,
+    Cambridgeshire, Camden, Central Bedfordshire, Cheshire East, Cheshire West and Chester, City of London,
+    London Corporation, Cornwall, Coventry, Croydon, Cumberland, Cumbria, Darlington, Derby, Derbyshire, Devon,
+    Doncaster, Dorset, Dudley, Durham, Ealing, East Riding of Yorkshire, East Sussex, Enfield, Essex, Gateshead,
+    Gloucestershire, Greenwich, Hackney, Halton, Hammersmith and Fulham, Hampshire, Haringey, Harrow, Hartlepool,
+    Havering, Herefordshire, Hertfordshire, Hillingdon, Hounslow, Isle of Wight, Isles of Scilly, Islington,
+    Kensington and Chelsea, Kent, Kingston upon Hull, Hull, Kingston upon Thames, Kirklees, Knowsley, Lambeth,
+    Lancashire, Leeds, Leicester, Leicestershire, Lewisham, Lincolnshire, Liverpool, Luton, Manchester, Medway,
+    Merton, Middlesbrough, Milton Keynes, Newcastle upon Tyne, Newham, Norfolk, North East Lincolnshire,
+    North Lincolnshire, North Northamptonshire, Northamptonshire, North Somerset, North Tyneside, North Yorkshire,
+    Northumberland, Nottingham, Nottinghamshire, Oldham, Oxfordshire, Peterborough, Plymouth, Portsmouth, Reading,
+    Redbridge, Redcar and Cleveland, Richmond upon Thames, Rochdale, Rotherham, Rutland, Salford, Sandwell, Sefton,
+    Sheffield, Shropshire, Slough, Solihull, Somerset, South Gloucestershire, South Tyneside, Southampton,
+    Southend-on-Sea, Southwark, St Helens, Staffordshire, Stockport, Stockton-on-Tees, Stoke-on-Trent, Suffolk,
+    Sunderland, Surrey, Sutton, Swindon, Tameside, Telford and Wrekin, Thurrock, Torbay, Tower Hamlets, Trafford,
+    Wakefield, Walsall, Waltham Forest, Wandsworth, Warrington, Warwickshire, West Berkshire,
+    West Northamptonshire, West Sussex, Westminster, Westmorland and Furness, Wigan, Wiltshire,
+    Windsor and Maidenhead, Wirral, Wokingham, Wolverhampton, Worcestershire, York
+    """.replace("\n", " ").split(",")
+    if name.strip()
+)
+# "Ealing's children's services", "in Brent", "Hounslow council": the question is about that council.
+_ABOUT = r"(?:\b(?:in|for|by|at|of)\s+{name}\b|\b{name}(?:['’]s|\s+(?:council|borough|children's services)\b))"
+
+
+def other_authorities(question: str, loaded: set[str]) -> list[str]:
+    """English authorities a question is about (not merely mentions) whose reports are not loaded.
+
+    ``loaded`` holds the loaded reports' authority names, lower case. Empty when the question also
+    names a loaded authority: "Ealing's work with Hammersmith and Fulham" is about Ealing.
+    """
+    lowered = question.lower().replace("&", "and")
+    if any(re.search(rf"\b{re.escape(a)}\b", lowered) for a in loaded):
+        return []
+    named = [
+        name for name in sorted(ENGLISH_AUTHORITIES, key=len, reverse=True)
+        if name.lower() not in loaded and re.search(_ABOUT.format(name=re.escape(name.lower())), lowered)
+    ]
+    # "Bournemouth, Christchurch and Poole" names Poole too: keep the longest names only.
+    return [n for n in named if not any(n != m and n.lower() in m.lower() for m in named)]
