@@ -68,6 +68,12 @@ _SHARE = re.compile(
     re.I,
 )
 _COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b", re.I)
+# Years, periods and dates are not counts: "In 2015–16, almost all complaints…" counts nothing.
+_DATES = re.compile(
+    r"\b(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"(?: \d{4})?\b|\b(?:19|20)\d\d(?:[-–/](?:\d\d){1,2})?\b|\bquarter (?:one|two|three|four|\d)\b",
+    re.I,
+)
 _VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
 _MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|funding|funded)\b|\b(costs?|budgets?|prices?)\b", re.I)
 _MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
@@ -81,6 +87,21 @@ _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
 _NOT_NAMES = frozenset(
     "The A An In On At Of And This These That Those It Its Their There Since During In For From But However "
     "January February March April May June July August September October November December".split()
+)
+# "Why was corporate parenting judged weak?": a question that presumes a fault, and the words a
+# sentence that finds one uses. Judgements by grade are checked against the table (core, premise).
+_PRESUMED_FAULT = re.compile(
+    r"\bwhy\b.*\b(?:judged|rated|found|considered|seen as|described as|so|deemed)\s+(?:as\s+|to be\s+)?"
+    r"(weak|poor|failing|bad|ineffective|unsafe|worse|unsatisfactory|criticised|criticized)\b",
+    re.I,
+)
+_FAULT = re.compile(
+    r"\b(weak\w*|poor\w*|inadequate|requires? improvement|insufficient\w*|lack\w*|fail\w*|concern\w*|"
+    r"limited|variable|inconsistent\w*|delay\w*|shortfall\w*|gaps?|deficit\w*|backlog\w*|"
+    r"too (?:few|many|long|slow|variable|high|low|much|little)|"
+    r"not (?:\w+ ){0,2}(?:sufficient\w*|consistent\w*|always|yet|fully|good|robust|effective\w*|strong|well|timely|"
+    r"comprehensive|rigorous|clear|enough))\b",
+    re.I,
 )
 # The title lines above a report's judgements ("Inspection of services for children in need of help
 # and protection…", "and."): a line with neither a colon nor a verb of being.
@@ -124,6 +145,8 @@ class ExtractiveAnswerer:
         )
         if missing := self.missing_figure(query, chosen, candidates) or missing_name(query, chosen):
             return abstention(question, query, sources, missing)
+        if _PRESUMED_FAULT.search(query) and not any(_FAULT.search(c.text) for c in chosen):
+            return premise_not_found(question, query, sources, chosen[0], _PRESUMED_FAULT.search(query).group(1))
         text = compose(chosen, candidates)
         return Answer(
             question=question,
@@ -223,16 +246,18 @@ class ExtractiveAnswerer:
         """The chosen sentences and more of the lead passage, its best sentences first: the first
         paragraph of findings chosen (a summary or a recommendation only restates it), else the
         first passage. Its other sentences cost no extra citation and carry the detail (names,
-        figures, lists). No score floor: the passage is on topic, and a sentence that lists the
-        details scores low against a question that names none of them (measured: floors between
-        0.0 and 0.35 moved key facts by at most 0.01)."""
+        figures, lists). No score floor in a paragraph: it is on topic, and a sentence that lists
+        the details scores low against a question that names none of them (measured: floors
+        between 0.0 and 0.35 moved key facts by at most 0.01)."""
         numbered = [c for c in chosen if c.source.paragraph is not None]
         findings = [c for c in numbered if not is_recommendation(c.source.section)]
         lead = (findings or numbered or chosen)[0].source.label
+        # A summary or facts section covers many topics: from it, only sentences on this one.
+        floor = float("-inf") if numbered else self.abstain_below
         for candidate in candidates:
             if len(chosen) >= LEAD_PASSAGE_SENTENCES:
                 break
-            if candidate.source.label != lead or candidate in chosen:
+            if candidate.source.label != lead or candidate in chosen or candidate.score < floor:
                 continue
             if not any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 chosen.append(candidate)
@@ -269,7 +294,7 @@ def _gives_figure(query: str, text: str) -> bool:
     if _MONEY_QUESTION.search(query):
         return bool(_MONEY.search(text))
     if re.search(r"\bhow many\b", query, re.I):  # a count, not "all" or "the majority"
-        return bool(_COUNT.search(text))
+        return bool(_COUNT.search(_DATES.sub(" ", text)))
     return _has_figure(text)
 
 
@@ -303,6 +328,22 @@ def _highlights(chosen: list[ScoredSentence]) -> dict[str, list[str]]:
     for sentence in chosen:
         highlights.setdefault(sentence.source.label, []).append(sentence.text)
     return highlights
+
+
+def premise_not_found(question: str, query: str, sources: list[Source], best: ScoredSentence, fault: str) -> Answer:
+    """A "why was it so weak?" question whose best passages find no fault: say so, and quote what
+    the report does say, rather than explain a judgement it never made."""
+    text = f"{REFUSAL} that it is {fault.lower()}. What it says: {_as_sentence(best.text)} {cite(best.source.label)}"
+    return Answer(
+        question=question,
+        answer=text,
+        citations=citations_in(text, sources),
+        sources=sources,
+        abstained=True,
+        standalone_question=query,
+        notes=[f"the question presumes a fault ({fault!r}) that the retrieved passages do not state"],
+        highlights={best.source.label: [best.text]},
+    )
 
 
 def abstention(question: str, query: str, sources: list[Source], reason: str) -> Answer:

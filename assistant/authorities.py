@@ -9,7 +9,7 @@ ENGLISH_AUTHORITIES = frozenset(
     name.strip()
     for name in """
     Barking and Dagenham, Barnet, Barnsley, Bath and North East Somerset, Bedford, Bexley, Birmingham,
-    Blackburn with Darwen, Blackpool, Bolton, Bournemouth, Christchurch and Poole, Bournemouth, Poole,
+    Blackburn with Darwen, Blackpool, Bolton, Bournemouth Christchurch and Poole, Bournemouth, Poole,
     Bracknell Forest, Bradford, Brent, Brighton and Hove, Bristol, Bromley, Buckinghamshire, Bury, Calderdale,
     Cambridgeshire, Camden, Central Bedfordshire, Cheshire East, Cheshire West and Chester, City of London,
     London Corporation, Cornwall, Coventry, Croydon, Cumberland, Cumbria, Darlington, Derby, Derbyshire, Devon,
@@ -41,7 +41,7 @@ def other_authorities(question: str, loaded: set[str]) -> list[str]:
     ``loaded`` holds the loaded reports' authority names, lower case. Empty when the question also
     names a loaded authority: "Ealing's work with Hammersmith and Fulham" is about Ealing.
     """
-    lowered = question.lower().replace("&", "and")
+    lowered = question.lower().replace("&", "and").replace(",", "")
     if any(re.search(rf"\b{re.escape(a)}\b", lowered) for a in loaded):
         return []
     named = [

@@ -22,6 +22,12 @@ from assistant.question import asks_for_advice
         ("How much did referrals fall?", "Referrals fell by 40.", True),
         ("How many children were adopted?", "Eleven children were adopted.", True),
         ("How many children were adopted?", "Children were adopted quickly.", False),
+        # a count is a number, not "all" and not a year
+        ("How many complaints were made?", "In 2015–16, almost all complaints were resolved.", False),
+        ("How many complaints were made?", "In 2015–16, 40 complaints were made.", True),
+        # a percentage is a number, not "the majority"
+        ("What percentage of interviews were recorded?", "The majority of interviews were recorded.", False),
+        ("What percentage of interviews were recorded?", "Over 80% of interviews were recorded.", True),
     ],
 )
 def test_a_figure_of_the_kind_asked_for(question, sentence, gives):
@@ -89,3 +95,39 @@ def test_requests_for_advice_are_told_apart(question, advice):
 def test_advice_is_declined_with_the_reason(bot):
     answer = bot.ask("Could you recommend a foster carer for my nephew?")
     assert answer.abstained and answer.citations == [] and "advice" in answer.notes[0]
+
+
+def test_a_figure_about_something_else_is_not_an_answer(bot):
+    # ¶46 gives an average (of care proceedings in weeks), not a caseload
+    answer = bot.ask("What is the average number of cases held by each social worker in Ealing?")
+    assert answer.abstained, answer.answer
+
+
+def test_an_acronym_the_report_spells_out_is_understood(bot):
+    # the report writes "female genital mutilation" and never "FGM"
+    answer = bot.ask("What work is done on FGM?")
+    assert not answer.abstained
+    assert "¶37" in {c.label for c in answer.citations}
+
+
+@pytest.mark.parametrize("fault", ["weak", "poor"])
+def test_a_question_that_presumes_a_fault_the_report_does_not_find(bot, fault):
+    answer = bot.ask(f"Why were services for care leavers judged {fault}?")
+    assert answer.abstained
+    assert answer.answer.startswith(f"The report does not say that it is {fault}")
+    assert answer.citations  # what the report does say, cited
+
+
+def test_a_question_about_a_fault_the_report_finds_is_answered(bot):
+    # ¶38, ¶7 and the LSCB summary: awareness raising on private fostering is "not sufficiently strong"
+    answer = bot.ask("Why was awareness raising of private fostering judged weak?")
+    assert not answer.abstained and answer.citations
+
+
+def test_the_lead_paragraph_is_quoted_beyond_its_best_sentence(bot):
+    answer = bot.ask("What did inspectors say about the psychology team for children looked after?")
+    lead = answer.citations[0].label
+    assert len(answer.highlights[lead]) > 1
+    # every quoted sentence is a sentence of the passage it cites
+    by_label = {s.label: s.text for s in answer.sources}
+    assert all(sentence in by_label[label] for label, quoted in answer.highlights.items() for sentence in quoted)

@@ -1,0 +1,56 @@
+"""How questions are read: word forms, acronyms and the authorities a question is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.authorities import other_authorities
+from assistant.keyword import KeywordIndex
+from assistant.question import unknown_names, with_acronyms_spelled_out
+from assistant.text import terms
+from ingest import Paragraph
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [("advocates", "advocate"), ("cases", "case"), ("referrals", "referral"), ("2015–16", "2015-16"), ("churches", "church")],
+)
+def test_forms_of_a_word_are_one_term(one, other):
+    assert terms(one) == terms(other)
+
+
+def _index(*texts: str) -> KeywordIndex:
+    return KeywordIndex([
+        Paragraph(report="r", number=i, label=f"¶{i}", section="s", area="general", text=t, tokens=len(t.split()), order=i)
+        for i, t in enumerate(texts, 1)
+    ])
+
+
+def test_an_acronym_is_found_spelled_out():
+    index = _index("Waiting times for child and adolescent mental health services are good.",
+                   "Work to protect children from female genital mutilation is strong.")
+    assert index.spelled_out("CAMHS") == "child and adolescent mental health services"
+    assert index.spelled_out("FGM") == "female genital mutilation"
+    assert index.spelled_out("XYZ") is None
+    vocabulary = index.vocabulary_words
+    assert unknown_names("How long is the wait for CAMHS?", vocabulary, index.spelled_out) == []
+    assert unknown_names("How long is the wait for XYZ?", vocabulary, index.spelled_out) == ["XYZ"]
+    assert with_acronyms_spelled_out("Is FGM work strong?", vocabulary, index.spelled_out) == (
+        "Is FGM (female genital mutilation) work strong?"
+    )
+
+
+@pytest.mark.parametrize(
+    "question, others",
+    [
+        ("What did Ofsted say about Brent's children's services?", ["Brent"]),
+        ("How are care leavers doing in Hammersmith and Fulham?", ["Hammersmith and Fulham"]),
+        ("Which councils led the review with Hammersmith and Fulham?", []),  # a mention, not the subject
+        ("How does Ealing's work compare with Brent's?", []),  # about Ealing too
+        ("What did Windsor & Maidenhead's report say?", ["Windsor and Maidenhead"]),
+        ("How did Bournemouth, Christchurch and Poole's council do?", ["Bournemouth Christchurch and Poole"]),
+        ("How good is Ealing's adoption service?", []),
+    ],
+)
+def test_questions_about_an_authority_that_is_not_loaded(question, others):
+    assert other_authorities(question, {"ealing"}) == others
