@@ -370,7 +370,8 @@ class Assistant:
         overlap = [(len(asked_terms & set(terms(area))), area, grade) for area, grade in judgements]
         best, area, grade = max(overlap, key=lambda o: o[0])
         if best == 0:
-            overall = [j for j in judgements if j[0] == "Children's services overall"]
+            # "Children's services overall" (2014-18 reports) or "Overall effectiveness" (ILACS)
+            overall = [j for j in judgements if j[0] in ("Children's services overall", "Overall effectiveness")]
             if not overall:
                 return None
             area, grade = overall[0]

@@ -114,3 +114,14 @@ def test_retrieval_puts_the_judgements_first_for_a_grade_question(bot):
 def test_a_report_without_an_overall_row_answers_with_the_grades_it_gives():
     without_overall = [row for row in SIF if row[0] != "Children's services overall"]
     assert rows("What was the overall effectiveness grade?", without_overall) == [a for a, _ in without_overall]
+
+
+@pytest.mark.parametrize("judgements, area", [(SIF, "Children's services overall"), (ILACS, "Overall effectiveness")])
+def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_row(judgements, area):
+    from types import SimpleNamespace
+
+    from assistant.core import Assistant
+
+    report = SimpleNamespace(judgements=lambda _: judgements)
+    grade = dict(judgements)[area]
+    assert Assistant._grade_mismatch(report, "Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
