@@ -56,7 +56,7 @@ _GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", r
 # Questions that can only be answered with a figure.
 _FIGURE_QUESTION = re.compile(
     r"\b(how many|how much|what percentage|what proportion|what share|what number|"
-    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost)|"
+    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost|cap|limit|target|threshold|ceiling)\b|"
     r"what (?:is|was|'s|are|were) (?:the |its |their )?(?:[\w'-]+ ){0,3}(?:rates?|budgets?|costs?))\b",
     re.I,
 )
@@ -103,6 +103,12 @@ _FAULT = re.compile(
     r"comprehensive|rigorous|clear|enough))\b",
     re.I,
 )
+# A question about what comes next, and a sentence that looks ahead.
+_ASKS_AHEAD = re.compile(r"\b(next|upcoming|forthcoming|when will|will (?:it|they|the \w+) be)\b", re.I)
+_LOOKS_AHEAD = re.compile(
+    r"\b(will|next|plans?|planned|planning|due|scheduled|expected|intends?|intention|future|forthcoming|upcoming|aims? to)\b",
+    re.I,
+)
 # The title lines above a report's judgements ("Inspection of services for children in need of help
 # and protection…", "and."): a line with neither a colon nor a verb of being.
 _TITLE_LINE = re.compile(r"^(?!.*:)(?!.*\b(?:is|are|was|were|requires?|has|have)\b).*$", re.I | re.S)
@@ -143,7 +149,9 @@ class ExtractiveAnswerer:
             limit=self.max_sentences + 2 if broad else self.max_sentences,
             margin=BROAD_MARGIN if broad else MARGIN,
         )
-        if missing := self.missing_figure(query, chosen, candidates) or missing_name(query, chosen):
+        if missing := (
+            self.missing_figure(query, chosen, candidates) or missing_name(query, chosen) or missing_future(query, chosen)
+        ):
             return abstention(question, query, sources, missing)
         if _PRESUMED_FAULT.search(query) and not any(_FAULT.search(c.text) for c in chosen):
             return premise_not_found(question, query, sources, chosen[0], _PRESUMED_FAULT.search(query).group(1))
@@ -270,6 +278,14 @@ def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:
     if not _NAME_QUESTION.search(query) or any(_gives_name(query, s.text) for s in chosen):
         return None
     return "the retrieved passages name no one and nothing that answers it"
+
+
+def missing_future(query: str, chosen: list[ScoredSentence]) -> str | None:
+    """Why a question about what comes next ("when is the next inspection due?") gets no answer:
+    a report says what inspectors found then, and none of the chosen sentences looks ahead."""
+    if not _ASKS_AHEAD.search(query) or any(_LOOKS_AHEAD.search(s.text) for s in chosen):
+        return None
+    return "the retrieved passages say nothing about what comes next"
 
 
 def _gives_name(query: str, text: str) -> bool:

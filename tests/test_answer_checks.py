@@ -131,3 +131,15 @@ def test_the_lead_paragraph_is_quoted_beyond_its_best_sentence(bot):
     # every quoted sentence is a sentence of the passage it cites
     by_label = {s.label: s.text for s in answer.sources}
     assert all(sentence in by_label[label] for label, quoted in answer.highlights.items() for sentence in quoted)
+
+
+@pytest.mark.parametrize("question", ["When will Ealing next be inspected?", "What will the LSCB chair do next?"])
+def test_a_question_about_what_comes_next_needs_a_sentence_that_looks_ahead(bot, question):
+    answer = bot.ask(question)
+    assert answer.abstained and "next" in answer.notes[0]
+
+
+def test_a_limit_or_target_is_a_figure(bot):
+    # ¶69 says how foster carers are recruited; the report sets no number to reach
+    answer = bot.ask("What is the target for recruiting foster carers?")
+    assert answer.abstained and "figure" in answer.notes[0]
