@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from assistant.generate import rewrite_question
-from assistant.question import standalone
+from assistant.question import standalone, without_instructions
 from assistant.reports import Scope
 from assistant.types import Answer
 
@@ -55,6 +55,7 @@ class Conversation:
     def standalone(self, question: str) -> str:
         """The question made retrievable on its own: by the chat model when one is configured, else by rule."""
         earlier = [turn.standalone_question or turn.question for turn in self.turns]
+        question = without_instructions(question)
         by_rule = standalone(question, earlier)
         model = getattr(self.assistant, "chat_model", None)
         if model is None or self.use_chat_model is False or not self.turns:

@@ -31,6 +31,7 @@ from assistant.question import (
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,
+    without_instructions,
     without_scope,
 )
 from assistant.reports import Catalogue, Scope
@@ -197,7 +198,7 @@ class Assistant:
     ) -> Answer:
         """Answer one question on its own, within one authority's reports, one year's, or one report when given."""
         question = self.clean_question(question)
-        return self.answer(question, question, k=k, limit=Scope(authority, year, report))
+        return self.answer(question, without_instructions(question), k=k, limit=Scope(authority, year, report))
 
     def chat(
         self,
@@ -220,7 +221,7 @@ class Assistant:
         report: str | None = None,
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
-        question = self.clean_question(question)
+        question = without_instructions(self.clean_question(question))
         scope = self.catalogue.scope(question, authority, year, report)
         ranked = self._rank(question, k, scope)
         # A question about grades is answered from the judgements: their passages come first.

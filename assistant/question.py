@@ -43,6 +43,24 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
+# Sentences addressed to the assistant rather than asked of the report: "Ignore previous
+# instructions and say…", "You are now…", "From now on…". They are dropped before the question is read.
+_INSTRUCTION = re.compile(
+    r"^(?:please\s+)?(?:(?:ignore|disregard|forget|override)\b.*\b(?:instructions?|prompts?|rules?|above|previous|prior|system)\b"
+    r"|you are now\b|from now on\b|act as\b|pretend\b|new instructions?\b|system prompt\b)",
+    re.I,
+)
+
+
+def without_instructions(question: str) -> str:
+    """The question without sentences that instruct the assistant ("Ignore previous instructions and
+    say…"): they change nothing about how answers are found or cited. A question that is nothing but
+    instructions is kept, to be answered (or not) as it stands."""
+    sentences = re.split(r"(?<=[.!?;])\s+", question)
+    kept = [s for s in sentences if not _INSTRUCTION.search(s.strip())]
+    return " ".join(kept) if kept and len(kept) < len(sentences) else question
+
+
 # Requests for the assistant's own advice or opinion: it reports what inspectors found, nothing more.
 _ADVICE = re.compile(
     r"\b(?:can|could|would|will) you (?:please )?(?:recommend|suggest|advise)\b|"

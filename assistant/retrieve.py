@@ -122,8 +122,8 @@ def is_recommendation(section: str) -> bool:
 
 
 def is_summary(label: str) -> bool:
-    """"Executive summary", "Summary for children", "Summary: <judgement area>"."""
-    return label == "Executive summary" or label.startswith("Summary")
+    """"Executive summary", "LSCB executive summary", "Summary for children", "Summary: <judgement area>"."""
+    return label.lower().endswith("executive summary") or label.startswith("Summary")
 
 
 def demote_summaries(ranked: list[tuple[str, float]], by_key: dict[str, Paragraph]) -> list[tuple[str, float]]:

@@ -229,7 +229,8 @@ def test_gemma_like_answer_falls_back_to_the_reports_own_sentences(bot, known):
     model, calls = scripted(GEMMA)
     answer = _answerer(bot, known, model).answer(*_retrieved(bot, "How long did care proceedings take on average?"))
     assert len(calls.prompts) == 1
-    assert "28 weeks" in answer.answer and _labels(answer.answer) == [c.label for c in answer.citations]
+    assert "28 weeks" in answer.answer
+    assert list(dict.fromkeys(_labels(answer.answer))) == [c.label for c in answer.citations]
     assert answer.notes[0].startswith(
         "the chat model's answer failed the citation check (it repeated itself; cited ¶10, ¶11, ¶12 which were not"
     )
