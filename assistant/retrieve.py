@@ -101,8 +101,12 @@ class PassageRetriever(BaseRetriever):
         if not sections or not wants_whole_recommendations(own_question, section_words):
             return []
         asked = {w for w in words(query) if w not in STOP_WORDS}
-        matching = [s for s in sections if asked & (set(words(s)) - set(words(f"recommendations the {IMPROVEMENTS_SECTION}")))]
-        return matching or sections
+        generic = set(words(f"recommendations the {IMPROVEMENTS_SECTION}"))
+        shared = {s: len(asked & (set(words(s)) - generic)) for s in sections}
+        # "for the local authority" shares two words with its own section, one with the Local
+        # Safeguarding Children Board's: the sections that share the most.
+        most = max(shared.values())
+        return [s for s in sections if shared[s] == most] if most else sections
 
     def dense(
         self, query: str, vector: list[float] | None = None, reports: list[str] | None = None

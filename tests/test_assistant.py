@@ -118,6 +118,9 @@ def test_stream_yields_the_whole_answer(bot):
     "question, expected",
     [
         ("What are Ealing's recommendations for the LSCB?", [f"¶{n}" for n in range(123, 128)]),
+        # "local" is in both sections' names; "local authority" names only the council's own
+        ("What are the recommendations for the local authority?", [f"¶{n}" for n in range(1, 11)]),
+        ("What are the recommendations for the Local Safeguarding Children Board?", [f"¶{n}" for n in range(123, 128)]),
         # the 2014-18 framework's recommendations are what ILACS reports call "What needs to improve"
         ("What does Ealing need to improve?", [f"¶{n}" for n in [*range(1, 11), *range(123, 128)]]),
     ],
