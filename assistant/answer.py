@@ -248,7 +248,7 @@ class ExtractiveAnswerer:
         and none was chosen, the best sentence of the lead passage with one; then more of the lead
         passage."""
         wants_name = bool(_NAME_QUESTION.search(query))
-        best = _lead_sentence(candidates, margin)
+        best = _lead_sentence(candidates, _passage_strengths(candidates), margin)
         chosen = [best]
         for wanted, gives in ((wants_number, _has_figure), (wants_name, lambda text: _gives_name(query, text))):
             if wanted and not gives(best.text):
@@ -291,9 +291,8 @@ class ExtractiveAnswerer:
         return chosen
 
 
-def _lead_sentence(candidates: list[ScoredSentence], margin: float) -> ScoredSentence:
-    """The best sentence of the passage whose two best sentences answer best, unless it scores
-    more than ``margin`` below the best sentence of all (``candidates`` come best first)."""
+def _passage_strengths(candidates: list[ScoredSentence]) -> dict[str, float]:
+    """How well each passage answers: its best sentence plus half its second best (see SECOND_WEIGHT)."""
     by_passage: dict[str, list[ScoredSentence]] = {}
     for candidate in candidates:
         by_passage.setdefault(candidate.source.label, []).append(candidate)
@@ -305,8 +304,15 @@ def _lead_sentence(candidates: list[ScoredSentence], margin: float) -> ScoredSen
         second = sentences[1].score if len(sentences) > 1 else top.score - ONE_SENTENCE_PENALTY
         return (top.score + SECOND_WEIGHT * second) / (1 + SECOND_WEIGHT)
 
-    lead = max(by_passage.values(), key=strength)[0]
-    return lead if lead.score >= candidates[0].score - margin else candidates[0]
+    return {label: strength(sentences) for label, sentences in by_passage.items()}
+
+
+def _lead_sentence(candidates: list[ScoredSentence], strengths: dict[str, float], margin: float) -> ScoredSentence:
+    """The best sentence of the strongest passage, unless it scores more than ``margin`` below the
+    best sentence of all (``candidates`` come best first)."""
+    lead = max(strengths, key=strengths.get)
+    best = next(c for c in candidates if c.source.label == lead)
+    return best if best.score >= candidates[0].score - margin else candidates[0]
 
 
 def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:
