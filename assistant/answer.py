@@ -393,6 +393,15 @@ def premise_not_found(question: str, query: str, sources: list[Source], best: Sc
     """A "why was it so weak?" question whose best passages find no fault: say so, and quote what
     the report does say, rather than explain a judgement it never made."""
     text = f"{REFUSAL} that it is {fault.lower()}. What it says: {_as_sentence(best.text)} {cite(best.source.label)}"
+    reason = f"the question presumes a fault ({fault!r}) that the retrieved passages do not state"
+    return corrected_premise(question, query, sources, text, reason, {best.source.label: [best.text]})
+
+
+def corrected_premise(
+    question: str, query: str, sources: list[Source], text: str, reason: str, highlights: dict[str, list[str]]
+) -> Answer:
+    """An answer that declines a question's premise and says, cited, what the report says instead:
+    an abstention, since the question as asked has no answer."""
     return Answer(
         question=question,
         answer=text,
@@ -400,8 +409,8 @@ def premise_not_found(question: str, query: str, sources: list[Source], best: Sc
         sources=sources,
         abstained=True,
         standalone_question=query,
-        notes=[f"the question presumes a fault ({fault!r}) that the retrieved passages do not state"],
-        highlights={best.source.label: [best.text]},
+        notes=[reason],
+        highlights=highlights,
     )
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answer import ExtractiveAnswerer, abstention
+from assistant.answer import ExtractiveAnswerer, abstention, corrected_premise
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
@@ -455,16 +455,8 @@ class Assistant:
         table = self.passage("Judgements", report)
         source = source_of(table, 1.0, self.catalogue)
         text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(source.label)}"
-        return Answer(
-            question=question,
-            answer=text,
-            citations=citations_in(text, [source]),
-            sources=[source],
-            abstained=True,
-            standalone_question=query,
-            notes=[f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"],
-            highlights={source.label: [f"{area}: {grade}."]},
-        )
+        reason = f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"
+        return corrected_premise(question, query, [source], text, reason, {source.label: [f"{area}: {grade}."]})
 
     def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question (made standalone as ``query``) names."""
