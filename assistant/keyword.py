@@ -49,10 +49,15 @@ class KeywordIndex:
         if not 2 <= len(letters) <= 8 or not letters.isalpha():
             return None
         joiner = r"[a-z'’-]*(?:\s+(?:and|of|for|the|in|on|to|&))*\s+"
-        pattern = re.compile(r"\b" + joiner.join(letters) + r"[a-z'’-]*", re.I)
+        phrase = r"\b(" + joiner.join(letters) + r"[a-z'’-]*)"
+        # An acronym the reports also use must be defined by them ("… services (CAMHS)"): words
+        # with the right initials turn up by chance ("NEET": "needs of each early…").
+        if acronym.lower() in self.vocabulary_words:
+            phrase += rf"\s*\(\s*{re.escape(acronym)}s?\s*\)"
+        pattern = re.compile(phrase, re.I)
         for paragraph in self.paragraphs:
             if found := pattern.search(paragraph.text):
-                return found.group(0)
+                return found.group(1)
         return None
 
     def weight(self, term: str) -> float:

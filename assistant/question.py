@@ -112,7 +112,8 @@ def with_acronyms_spelled_out(question: str, vocabulary: set[str], spelled_out: 
 
     def expand(match: re.Match) -> str:
         acronym = match.group(1)
-        if acronym.lower() in vocabulary or not (words_for := spelled_out(acronym)):
+        # Two letters match too many phrases by chance ("IT": "inspection took").
+        if len(acronym) < 3 or not (words_for := spelled_out(acronym)):
             return match.group(0)
         return f"{match.group(0)} ({words_for})"
 

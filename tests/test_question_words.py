@@ -68,3 +68,13 @@ def test_questions_about_an_authority_that_is_not_loaded(question, others):
 )
 def test_instructions_to_the_assistant_are_dropped_from_the_question(question, kept):
     assert without_instructions(question) == kept
+
+
+def test_an_acronym_the_reports_also_use_is_spelled_out_only_where_they_define_it():
+    index = _index("The service works with CAMHS.", "Child and adolescent mental health services (CAMHS) are quick.",
+                   "A NEET young person's needs of each early intervention team are met.")
+    assert index.spelled_out("CAMHS") == "Child and adolescent mental health services"
+    assert index.spelled_out("NEET") is None  # used, never defined: "needs of each early…" is chance
+    assert with_acronyms_spelled_out("Is CAMHS quick?", index.vocabulary_words, index.spelled_out) == (
+        "Is CAMHS (Child and adolescent mental health services) quick?"
+    )
