@@ -140,7 +140,9 @@ def standalone(question: str, earlier: list[str]) -> str:
     ]
     if not topic:
         return question
-    return f"{question} ({' '.join(dict.fromkeys(topic))})"
+    # Acronyms keep their capitals ("FGM"), so they are still read as acronyms.
+    acronyms = {m.lower(): m for m in _ACRONYM.findall(earlier[-1])}
+    return f"{question} ({' '.join(acronyms.get(w, w) for w in dict.fromkeys(topic))})"
 
 
 GRADES = ("requires improvement", "outstanding", "inadequate", "good")

@@ -78,3 +78,11 @@ def test_an_acronym_the_reports_also_use_is_spelled_out_only_where_they_define_i
     assert with_acronyms_spelled_out("Is CAMHS quick?", index.vocabulary_words, index.spelled_out) == (
         "Is CAMHS (Child and adolescent mental health services) quick?"
     )
+
+
+def test_a_follow_up_carries_an_acronym_with_its_capitals():
+    from assistant.question import standalone
+
+    assert standalone("How many police referrals were there?", ["Tell me about the FGM work."]) == (
+        "How many police referrals were there? (FGM work)"
+    )
