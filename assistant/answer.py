@@ -164,15 +164,19 @@ class ExtractiveAnswerer:
             limit=self.max_sentences + 2 if broad else self.max_sentences,
             margin=BROAD_MARGIN if broad else MARGIN,
         )
+        quoted = self._with_lead_paragraph(list(chosen), candidates)
+        # A name must come from the sentences chosen for the question, not from the rest of the
+        # lead paragraph, which names other people and bodies.
         if missing := (
-            self.missing_figure(query, chosen, candidates) or missing_name(query, chosen) or missing_future(query, chosen)
+            self.missing_figure(query, quoted, candidates) or missing_name(query, chosen) or missing_future(query, quoted)
         ):
             return abstention(question, query, sources, missing)
         # A recommendation is a fault found: it says what must improve.
         if _PRESUMED_FAULT.search(query) and not any(
-            _FAULT.search(c.text) or is_recommendation(c.source.section) for c in chosen
+            _FAULT.search(c.text) or is_recommendation(c.source.section) for c in quoted
         ):
-            return premise_not_found(question, query, sources, chosen[0], _PRESUMED_FAULT.search(query).group(1))
+            return premise_not_found(question, query, sources, quoted[0], _PRESUMED_FAULT.search(query).group(1))
+        chosen = quoted
         text = compose(chosen, candidates)
         return Answer(
             question=question,
@@ -245,8 +249,7 @@ class ExtractiveAnswerer:
     ) -> list[ScoredSentence]:
         """The lead sentence (the best of the passage that answers best), the next best ones that
         score close to it and say something new, and, when the question asks for a figure or a name
-        and none was chosen, the best sentence of the lead passage with one; then more of the lead
-        passage."""
+        and none was chosen, the best sentence of the lead passage with one."""
         wants_name = bool(_NAME_QUESTION.search(query))
         best = _lead_sentence(candidates, _passage_strengths(candidates), margin)
         chosen = [best]
@@ -267,15 +270,15 @@ class ExtractiveAnswerer:
             if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 continue  # says the same thing again
             chosen.append(candidate)
-        return self._with_lead_paragraph(chosen, candidates)
+        return chosen
 
     def _with_lead_paragraph(self, chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> list[ScoredSentence]:
         """The chosen sentences and more of the lead passage, its best sentences first: the
-        best-ranked paragraph of findings chosen (a summary or a recommendation only restates it),
-        else the best-ranked passage chosen. Its other sentences cost no extra citation and carry the detail (names,
-        figures, lists). No score floor in a paragraph: it is on topic, and a sentence that lists
-        the details scores low against a question that names none of them (measured: floors
-        between 0.0 and 0.35 moved key facts by at most 0.01)."""
+        best-ranked paragraph of findings chosen (a summary or a recommendation only restates
+        it), else the best-ranked passage chosen. Its other sentences cost no extra citation and
+        carry the detail (names, figures, lists). No score floor in a paragraph: it is on topic,
+        and a sentence that lists the details scores low against a question that names none of
+        them (measured: floors between 0.0 and 0.35 moved key facts by at most 0.01)."""
         numbered = [c for c in chosen if c.source.paragraph is not None]
         findings = [c for c in numbered if not is_recommendation(c.source.section)]
         lead = min(findings or numbered or chosen, key=lambda c: c.rank).source.label

@@ -302,9 +302,7 @@ class Assistant:
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        query = with_acronyms_spelled_out(
-            without_scope(state["query"], self.scope_names), self.keyword.vocabulary_words, self.keyword.spelled_out
-        )
+        query = with_acronyms_spelled_out(without_scope(state["query"], self.scope_names), self.keyword.spelled_out)
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)

@@ -43,8 +43,8 @@ class KeywordIndex:
 
     @lru_cache(maxsize=256)
     def spelled_out(self, acronym: str) -> str | None:
-        """The words an acronym the reports never use stands for, when they use those words:
-        "FGM" → "female genital mutilation", "CAMHS" → "child and adolescent mental health services"."""
+        """The words the reports spell an acronym out with: "FGM" → "female genital mutilation",
+        "CAMHS" → "child and adolescent mental health services"; None when they do not."""
         letters = acronym.lower().rstrip("s") if acronym.endswith("s") and len(acronym) > 3 else acronym.lower()
         if not 2 <= len(letters) <= 8 or not letters.isalpha():
             return None

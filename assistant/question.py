@@ -106,9 +106,9 @@ def unknown_names(
     return list(dict.fromkeys(unknown))
 
 
-def with_acronyms_spelled_out(question: str, vocabulary: set[str], spelled_out: Callable[[str], str | None]) -> str:
-    """The question with each acronym the reports never use followed by the words the reports use
-    for it, so both the keyword and the dense search find them: "FGM" → "FGM (female genital mutilation)"."""
+def with_acronyms_spelled_out(question: str, spelled_out: Callable[[str], str | None]) -> str:
+    """The question with each acronym followed by the words the reports spell it out with, so both
+    searches find a report that uses either: "FGM" → "FGM (female genital mutilation)"."""
 
     def expand(match: re.Match) -> str:
         acronym = match.group(1)

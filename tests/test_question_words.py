@@ -35,7 +35,7 @@ def test_an_acronym_is_found_spelled_out():
     vocabulary = index.vocabulary_words
     assert unknown_names("How long is the wait for CAMHS?", vocabulary, index.spelled_out) == []
     assert unknown_names("How long is the wait for XYZ?", vocabulary, index.spelled_out) == ["XYZ"]
-    assert with_acronyms_spelled_out("Is FGM work strong?", vocabulary, index.spelled_out) == (
+    assert with_acronyms_spelled_out("Is FGM work strong?", index.spelled_out) == (
         "Is FGM (female genital mutilation) work strong?"
     )
 
@@ -75,7 +75,7 @@ def test_an_acronym_the_reports_also_use_is_spelled_out_only_where_they_define_i
                    "A NEET young person's needs of each early intervention team are met.")
     assert index.spelled_out("CAMHS") == "Child and adolescent mental health services"
     assert index.spelled_out("NEET") is None  # used, never defined: "needs of each early…" is chance
-    assert with_acronyms_spelled_out("Is CAMHS quick?", index.vocabulary_words, index.spelled_out) == (
+    assert with_acronyms_spelled_out("Is CAMHS quick?", index.spelled_out) == (
         "Is CAMHS (Child and adolescent mental health services) quick?"
     )
 
