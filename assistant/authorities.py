@@ -32,7 +32,12 @@ ENGLISH_AUTHORITIES = frozenset(
     if name.strip()
 )
 # "Ealing's children's services", "in Brent", "Hounslow council": the question is about that council.
-_ABOUT = r"(?:\b(?:in|for|by|at|of)\s+{name}\b|\b{name}(?:['’]s|\s+(?:council|borough|children's services)\b))"
+# One pattern for every name, longest first, so "Bournemouth Christchurch and Poole" is not read as "Poole".
+_NAMES = "|".join(re.escape(n.lower()) for n in sorted(ENGLISH_AUTHORITIES, key=len, reverse=True))
+_ABOUT = re.compile(
+    rf"\b(?:in|for|by|at|of)\s+({_NAMES})\b|\b({_NAMES})(?:['’]s|\s+(?:council|borough|children's services)\b)"
+)
+_BY_LOWER = {n.lower(): n for n in ENGLISH_AUTHORITIES}
 
 
 def other_authorities(question: str, loaded: set[str]) -> list[str]:
@@ -44,9 +49,5 @@ def other_authorities(question: str, loaded: set[str]) -> list[str]:
     lowered = question.lower().replace("&", "and").replace(",", "")
     if any(re.search(rf"\b{re.escape(a)}\b", lowered) for a in loaded):
         return []
-    named = [
-        name for name in sorted(ENGLISH_AUTHORITIES, key=len, reverse=True)
-        if name.lower() not in loaded and re.search(_ABOUT.format(name=re.escape(name.lower())), lowered)
-    ]
-    # "Bournemouth, Christchurch and Poole" names Poole too: keep the longest names only.
-    return [n for n in named if not any(n != m and n.lower() in m.lower() for m in named)]
+    named = (match.group(1) or match.group(2) for match in _ABOUT.finditer(lowered))
+    return list(dict.fromkeys(_BY_LOWER[name] for name in named if name not in loaded))
