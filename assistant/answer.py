@@ -61,6 +61,9 @@ LEAD_PASSAGE_SENTENCES = 6
 # Words about the report itself, not about what a figure counts.
 _FRAME_TERMS = frozenset(terms("according inspection re-inspection reinspection inspected report compare compared comparison "
                                "council local authority borough figure figures number"))
+# Words a question uses about the report itself ("what did the inspection say…"): they match the
+# report's own boilerplate ("The inspection team: Lead inspector…"), not the topic asked about.
+_REPORT_TERMS = frozenset(terms("inspection inspections inspector inspectors inspected report ofsted re-inspection reinspection"))
 _BROAD = re.compile(
     r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
     r"who (?:was|were) on|summar\w+|overall)\b",
@@ -228,7 +231,7 @@ class ExtractiveAnswerer:
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, np.asarray(sentence_vector)))
         if not sentences:
             return []
-        query_terms = set(terms(query))
+        query_terms = set(terms(query)) - _REPORT_TERMS
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
         wants_number = bool(_QUANTITY.search(query))
         wants_comparison = bool(_COMPARISON.search(query))

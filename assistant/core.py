@@ -31,6 +31,7 @@ from assistant.question import (
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,
+    with_report_words,
     without_instructions,
     without_scope,
 )
@@ -39,6 +40,7 @@ from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import terms
 from assistant.settings import Settings
 from assistant.types import Answer, Source
+from assistant.vocabulary import ReportWords, embeddable
 from ingest import PARSER_VERSION, Paragraph, iter_report_files, parse_path
 
 log = logging.getLogger(__name__)
@@ -165,6 +167,8 @@ class Assistant:
         self.catalogue = Catalogue(self._reports)
         self.scope_names = self.catalogue.authority_words()
         self.keyword = KeywordIndex(self._paragraphs)
+        self.index.add_words(embeddable(self.keyword.vocabulary_words))  # only those not stored yet
+        self.report_words = ReportWords(self.index, self.keyword)
         self.retriever = PassageRetriever(
             index=self.index,
             keyword=self.keyword,
@@ -230,8 +234,14 @@ class Assistant:
             ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
 
+    def _search_query(self, question: str) -> str:
+        """What is searched for: the question without the names that set its scope, acronyms spelled
+        out, and words no report uses followed by the report words nearest them."""
+        query = with_acronyms_spelled_out(without_scope(question, self.scope_names), self.keyword.spelled_out)
+        return with_report_words(query, self.report_words.knows, self.report_words.nearest)
+
     def _rank(self, question: str, k: int, scope: list[str]) -> list[Source]:
-        query = without_scope(question, self.scope_names)
+        query = self._search_query(question)
         if not self.catalogue.compares(question, scope):
             every = len(scope) == len(self._reports)  # no filter at all is far faster than "$in" every report
             return self.retriever.rank(query, k, reports=None if every else (scope or ["-"]))
@@ -302,7 +312,7 @@ class Assistant:
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        query = with_acronyms_spelled_out(without_scope(state["query"], self.scope_names), self.keyword.spelled_out)
+        query = self._search_query(state["query"])
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import chromadb
@@ -91,6 +92,10 @@ class ReportIndex:
         try:
             client = chroma_client(self.path, host, port)
             self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
+            # The words the reports use, each embedded alone: to put a question's other words in theirs.
+            self.words = client.get_or_create_collection(
+                f"{collection}-words", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            )
             self.store = Chroma(
                 client=client,
                 collection_name=collection,
@@ -174,6 +179,29 @@ class ReportIndex:
     def remove_report(self, report: str) -> None:
         self.store.delete(where={"report": report})
         self.manifest.delete(ids=[report])
+
+    # --- words ---------------------------------------------------------------------------
+    def add_words(self, words: Iterable[str]) -> int:
+        """Embed and store the words not stored yet (an index built before words were kept gets
+        them on first use); returns how many were added."""
+        stored: set[str] = set()
+        for offset in range(0, 10**9, READ_PAGE):
+            got = self.words.get(include=[], limit=READ_PAGE, offset=offset)
+            stored.update(got["ids"])
+            if len(got["ids"]) < READ_PAGE:
+                break
+        new = sorted(set(words) - stored)
+        for start in range(0, len(new), WRITE_BATCH):
+            chunk = new[start : start + WRITE_BATCH]
+            self.words.upsert(ids=chunk, embeddings=self.embeddings.embed_documents(chunk))
+        return len(new)
+
+    def similar_words(self, vector: list[float], n: int) -> list[tuple[str, float]]:
+        """The ``n`` stored words nearest a vector, with cosine similarity, nearest first."""
+        if not (stored := self.words.count()):
+            return []
+        got = self.words.query(query_embeddings=[vector], n_results=min(n, stored), include=["distances"])
+        return [(word, 1.0 - distance) for word, distance in zip(got["ids"][0], got["distances"][0])]
 
     # --- reading -------------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:

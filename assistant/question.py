@@ -120,6 +120,23 @@ def with_acronyms_spelled_out(question: str, spelled_out: Callable[[str], str | 
     return _ACRONYM.sub(expand, question)
 
 
+_WORD_IN_TEXT = re.compile(r"\b[A-Za-z][a-z'’-]*[a-z]\b")
+
+
+def with_report_words(question: str, knows: Callable[[str], bool], nearest: Callable[[str], tuple[str, ...]]) -> str:
+    """The question with each word no report uses followed by the report words nearest it, so both
+    searches find a passage that says it in the reports' terms: "teeth" → "teeth (dental)"."""
+
+    def expand(match: re.Match) -> str:
+        word = match.group(0)
+        lowered = word.lower()
+        if lowered in STOP_WORDS or len(lowered) < 3 or knows(lowered) or not (near := nearest(lowered)):
+            return word
+        return f"{word} ({' '.join(near)})"
+
+    return _WORD_IN_TEXT.sub(expand, question)
+
+
 def is_follow_up(question: str) -> bool:
     """Does the question lean on an earlier turn ("and how many of them…?", "how long did they wait?")?"""
     content = [w for w in words(question) if w not in STOP_WORDS]

@@ -149,3 +149,12 @@ def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
     ranked = demote_summaries([("r:Executive summary", 0.0330), ("r:¶12", 0.0320)], by_key)
     assert [key for key, _ in ranked] == ["r:¶12", "r:Executive summary"]
     assert ranked[1][1] == 0.0330 * SUMMARY_WEIGHT
+
+
+def test_a_plain_word_no_report_uses_is_searched_in_the_reports_words(bot):
+    # The report says "dental", never "teeth": the question is searched with both.
+    assert "(dental)" in bot._search_query("Who checks the teeth of looked after children?")
+    assert "(" not in bot._search_query("Who checks the dental health of looked after children?")
+    found = [s.label for s in bot.retrieve("Who checks the teeth of looked after children?", k=5)]
+    dental = [p.label for p in bot.paragraphs() if "dental" in p.text.lower()]
+    assert set(found) & set(dental)

@@ -6,7 +6,7 @@ import pytest
 
 from assistant.authorities import other_authorities
 from assistant.keyword import KeywordIndex
-from assistant.question import unknown_names, with_acronyms_spelled_out, without_instructions
+from assistant.question import unknown_names, with_acronyms_spelled_out, with_report_words, without_instructions
 from assistant.text import terms
 from ingest import Paragraph
 
@@ -86,3 +86,13 @@ def test_a_follow_up_carries_an_acronym_with_its_capitals():
     assert standalone("How many police referrals were there?", ["Tell me about the FGM work."]) == (
         "How many police referrals were there? (FGM work)"
     )
+
+
+def test_only_words_no_report_uses_are_followed_by_report_words():
+    nearest = {"teeth": ("dental",), "kids": ("children",)}.get
+    known = {"children", "dental", "checked", "care"}.__contains__
+    assert with_report_words("Are kids in care getting their teeth checked?", known, lambda w: nearest(w) or ()) == (
+        "Are kids (children) in care getting their teeth (dental) checked?"
+    )
+    # Nothing near enough: the word stays as it is.
+    assert with_report_words("Are kids bouncing?", known, lambda w: ()) == "Are kids bouncing?"
