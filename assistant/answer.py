@@ -102,6 +102,17 @@ _COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statisti
 _NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
+# A question about who holds a post wants a person's name, not the name of a body: "the Ealing
+# Safeguarding Children Board (ESCB) chair" names no chair.
+_PERSON_ROLE = re.compile(
+    r"\b(director|chair\w*|chief|leader|lead member|inspector|analyst|manager|head|officer|commissioner|"
+    r"adviser|advisor|coordinator|mayor|minister|deputy)\b",
+    re.I,
+)
+_BODY_WORDS = frozenset(
+    "Board Council Borough Service Services Centre Center Team Teams Partnership Group Panel Agency Trust School "
+    "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
+)
 _NOT_NAMES = frozenset(
     "The A An In On At Of And This These That Those It Its Their There Since During In For From But However "
     "January February March April May June July August September October November December".split()
@@ -341,12 +352,16 @@ def missing_future(query: str, chosen: list[ScoredSentence]) -> str | None:
 
 
 def _gives_name(query: str, text: str) -> bool:
-    """Does ``text`` name someone or something that ``query`` does not already name?"""
+    """Does ``text`` name someone or something that ``query`` does not already name (a person, not
+    a body, when the question asks who holds a post)?"""
     asked = {w.lower() for w in re.findall(r"[A-Za-z]+", query)}
+    wants_person = bool(_PERSON_ROLE.search(query))
     for run in _PROPER_RUN.findall(text):
+        if wants_person and _BODY_WORDS & set(run.split()):
+            continue
         if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
             return True
-    return bool(_QUOTED_NAME.search(text))
+    return not wants_person and bool(_QUOTED_NAME.search(text))
 
 
 def _has_figure(text: str) -> bool:

@@ -62,6 +62,10 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("What is the name of the LSCB chair?", "The LSCB chair has been in post since March 2016.", False),
         ("What is the name of the Ealing director?", "The Ealing director has been in post since May.", False),
         ("Who is the chair?", "The chair, Jane Smith, was appointed in 2016.", True),
+        # A post is held by a person: the name of a body does not answer who holds it.
+        ("What is the name of the director?", "The director meets the Ealing Safeguarding Children Board chair.", False),
+        ("Who is the chair of the board?", "The chair reports to the Harrow Borough Council.", False),
+        ("What is the name of the workforce strategy?", "The 'Grow Your Own' strategy began in 2015.", True),
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
