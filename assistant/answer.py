@@ -96,6 +96,7 @@ _VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
 _MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|funding|funded)\b|\b(costs?|budgets?|prices?)\b", re.I)
 _MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
 _COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
+_OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|years? ago|before that|since)\b", re.I)
 _COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
@@ -245,7 +246,7 @@ class ExtractiveAnswerer:
         query_terms = set(terms(query)) - _REPORT_TERMS
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
         wants_number = bool(_QUANTITY.search(query))
-        wants_comparison = bool(_COMPARISON.search(query))
+        wants_comparison = compares_with_others(query)
         wants_grade = bool(ASKS_GRADE.search(query))
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
@@ -333,6 +334,14 @@ def _lead_sentence(candidates: list[ScoredSentence], strengths: dict[str, float]
     lead = max(strengths, key=strengths.get)
     best = next(c for c in candidates if c.source.label == lead)
     return best if best.score >= candidates[0].score - margin else candidates[0]
+
+
+def compares_with_others(query: str) -> bool:
+    """Does the question compare with England, London or neighbours? "More or less than the year
+    before?" compares over time: sentences that give the national average do not answer it."""
+    if not _COMPARISON.search(query):
+        return False
+    return bool(_COMPARATOR.search(query)) or not _OVER_TIME.search(query)
 
 
 def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:

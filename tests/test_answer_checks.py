@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _gives_figure, _gives_name
+from assistant.answer import _gives_figure, _gives_name, compares_with_others
 from assistant.question import asks_for_advice
 
 
@@ -147,3 +147,18 @@ def test_a_limit_or_target_is_a_figure(bot):
     # ¶69 says how foster carers are recruited; the report sets no number to reach
     answer = bot.ask("What is the target for recruiting foster carers?")
     assert answer.abstained and "figure" in answer.notes[0]
+
+
+@pytest.mark.parametrize(
+    "question, compares",
+    [
+        ("How does that compare with London?", True),
+        ("Is that higher than the national average?", True),
+        ("Is it better than last year and than England?", True),
+        ("Is that more or less than the year before?", False),
+        ("Has it risen since the last inspection?", False),
+        ("What did inspectors say about fostering?", False),
+    ],
+)
+def test_a_comparison_over_time_is_not_one_with_other_places(question, compares):
+    assert compares_with_others(question) is compares
