@@ -37,10 +37,10 @@ from assistant.question import (
 )
 from assistant.reports import Catalogue, Scope
 from assistant.retrieve import PassageRetriever, source_of
-from assistant.text import terms
+from assistant.text import embeddable, terms
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from assistant.vocabulary import ReportWords, embeddable
+from assistant.vocabulary import ReportWords
 from ingest import PARSER_VERSION, Paragraph, iter_report_files, parse_path
 
 log = logging.getLogger(__name__)
@@ -167,7 +167,8 @@ class Assistant:
         self.catalogue = Catalogue(self._reports)
         self.scope_names = self.catalogue.authority_words()
         self.keyword = KeywordIndex(self._paragraphs)
-        self.index.add_words(embeddable(self.keyword.vocabulary_words))  # only those not stored yet
+        # Ingest stores each report's words; an index built before words were kept gets them now, once.
+        self.index.add_words(embeddable(self.keyword.vocabulary_words))
         self.report_words = ReportWords(self.index, self.keyword)
         self.retriever = PassageRetriever(
             index=self.index,

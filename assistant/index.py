@@ -19,6 +19,7 @@ from langchain_core.documents import Document
 
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import IndexUnavailable
+from assistant.text import embeddable, words
 from ingest import ParsedReport, Paragraph, split_sentences
 
 log = logging.getLogger(__name__)
@@ -133,13 +134,15 @@ class ReportIndex:
         return False
 
     def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "") -> int:
-        """Index a parsed report, replacing any earlier copy of it; returns the number of windows.
+        """Index a parsed report, replacing any earlier copy of it (and store the words it uses that
+        are not stored yet); returns the number of windows.
 
         New windows are upserted before stale ones are deleted and the manifest is written last, so
         a failure part-way leaves the report marked as stale (re-indexed on next use), never mixed.
         """
         generation = (digest or parsed.report)[:12]
         docs = [doc for paragraph in parsed.paragraphs for doc in windows_of(paragraph, generation)]
+        self.add_words(embeddable(w for p in parsed.paragraphs for w in words(f"{p.section} {p.text}")))
         before = set(self.store.get(where={"report": parsed.report}, include=[])["ids"])
         try:
             for start in range(0, len(docs), WRITE_BATCH):
@@ -181,7 +184,7 @@ class ReportIndex:
         self.manifest.delete(ids=[report])
 
     # --- words ---------------------------------------------------------------------------
-    def add_words(self, words: Iterable[str]) -> int:
+    def add_words(self, vocabulary: Iterable[str]) -> int:
         """Embed and store the words not stored yet (an index built before words were kept gets
         them on first use); returns how many were added."""
         stored: set[str] = set()
@@ -190,7 +193,7 @@ class ReportIndex:
             stored.update(got["ids"])
             if len(got["ids"]) < READ_PAGE:
                 break
-        new = sorted(set(words) - stored)
+        new = sorted(set(vocabulary) - stored)
         for start in range(0, len(new), WRITE_BATCH):
             chunk = new[start : start + WRITE_BATCH]
             self.words.upsert(ids=chunk, embeddings=self.embeddings.embed_documents(chunk))

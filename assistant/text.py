@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
@@ -39,3 +40,12 @@ def words(text: str) -> list[str]:
 def terms(text: str) -> list[str]:
     """Content terms of ``text``: the keys of the keyword index."""
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+_PLAIN = re.compile(r"[a-z][a-z'’-]*[a-z]")
+
+
+def embeddable(vocabulary: Iterable[str]) -> set[str]:
+    """The words worth embedding on their own: letters only (hyphens and apostrophes allowed),
+    three or more, not stop words."""
+    return {w for w in vocabulary if len(w) >= 3 and w not in STOP_WORDS and _PLAIN.fullmatch(w)}
