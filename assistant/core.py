@@ -235,16 +235,19 @@ class Assistant:
             ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
 
-    def _search_query(self, question: str) -> str:
+    def _search_query(self, question: str, reports: list[str] | None = None) -> str:
         """What is searched for: the question without the names that set its scope, acronyms spelled
-        out, and words no report uses followed by the report words nearest them."""
+        out, and words the reports in scope do not use followed by their words nearest them."""
         query = with_acronyms_spelled_out(without_scope(question, self.scope_names), self.keyword.spelled_out)
-        return with_report_words(query, self.report_words.knows, self.report_words.nearest)
+        scope = tuple(reports) if reports else None
+        return with_report_words(
+            query, lambda w: self.report_words.knows(w, scope), lambda w: self.report_words.nearest(w, scope)
+        )
 
     def _rank(self, question: str, k: int, scope: list[str]) -> list[Source]:
-        query = self._search_query(question)
+        every = len(scope) == len(self._reports)  # no filter at all is far faster than "$in" every report
+        query = self._search_query(question, None if every else scope)
         if not self.catalogue.compares(question, scope):
-            every = len(scope) == len(self._reports)  # no filter at all is far faster than "$in" every report
             return self.retriever.rank(query, k, reports=None if every else (scope or ["-"]))
         # A comparison takes turns between the reports it names, as its answer does.
         vector = self.embeddings.embed_query(query)
@@ -313,7 +316,7 @@ class Assistant:
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        query = self._search_query(state["query"])
+        query = self._search_query(state["query"], state["reports"])
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)

@@ -60,6 +60,12 @@ class KeywordIndex:
                 return found.group(1)
         return None
 
+    @lru_cache(maxsize=64)
+    def report_vocabulary(self, report: str) -> tuple[frozenset[str], frozenset[str]]:
+        """Every word one report uses, unstemmed, and its terms (the stems)."""
+        used = frozenset(w for p in self.paragraphs if p.report == report for w in words(f"{p.section} {p.text}"))
+        return used, frozenset(t for w in used for t in terms(w))
+
     def weight(self, term: str) -> float:
         """How telling a term is: rare terms weigh more; unseen terms weigh most."""
         return self.idf.get(term, math.log(1 + len(self.paragraphs)))

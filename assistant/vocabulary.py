@@ -31,17 +31,32 @@ class ReportWords:
         self.index = index
         self.keyword = keyword
 
-    def knows(self, word: str) -> bool:
-        """Does some report use this word, or another form of it?"""
-        return word in self.keyword.vocabulary_words or any(t in self.keyword.idf for t in terms(word))
+    @lru_cache(maxsize=32)
+    def vocabulary(self, reports: tuple[str, ...] | None = None) -> tuple[set[str], set[str]]:
+        """The words the reports in scope use, and their terms (all loaded reports when None): a
+        word some other report uses is still one the reports asked about do not."""
+        if reports is None:
+            return self.keyword.vocabulary_words, self.keyword.idf.keys()
+        scoped = [self.keyword.report_vocabulary(r) for r in reports]
+        return set().union(*(used for used, _ in scoped)), set().union(*(stems for _, stems in scoped))
+
+    def knows(self, word: str, reports: tuple[str, ...] | None = None) -> bool:
+        """Do the reports in scope use this word, or another form of it?"""
+        used, stems = self.vocabulary(reports)
+        return word in used or any(t in stems for t in terms(word))
+
+    def nearest(self, word: str, reports: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The words of the reports in scope nearest ``word``: at most AT_MOST, each at least SIMILAR."""
+        used, _ = self.vocabulary(reports)
+        near = [(w, similarity) for w, similarity in self._candidates(word) if w in used]
+        return tuple(w for w, similarity in near[:AT_MOST] if similarity >= near[0][1] - WITHIN)
 
     @lru_cache(maxsize=1024)
-    def nearest(self, word: str) -> tuple[str, ...]:
-        """The report words nearest ``word``: at most AT_MOST, each at least SIMILAR. Another form of
-        the same word ("spent" → "spend") adds no meaning and only reweights the search."""
+    def _candidates(self, word: str) -> tuple[tuple[str, float], ...]:
+        """Stored words at least SIMILAR to ``word``, nearest first. Another form of the same word
+        ("spent" → "spend") adds no meaning and only reweights the search."""
         vector = self.index.embeddings.embed_query(word)
-        near = [
-            (w, similarity) for w, similarity in self.index.similar_words(vector, 8)
-            if similarity >= SIMILAR and w in self.keyword.vocabulary_words and w[:4] != word[:4]
-        ]
-        return tuple(w for w, similarity in near[:AT_MOST] if similarity >= near[0][1] - WITHIN)
+        return tuple(
+            (w, similarity) for w, similarity in self.index.similar_words(vector, 16)
+            if similarity >= SIMILAR and w[:4] != word[:4]
+        )

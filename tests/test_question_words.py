@@ -8,6 +8,7 @@ from assistant.authorities import other_authorities
 from assistant.keyword import KeywordIndex
 from assistant.question import unknown_names, with_acronyms_spelled_out, with_report_words, without_instructions
 from assistant.text import terms
+from assistant.vocabulary import ReportWords
 from ingest import Paragraph
 
 
@@ -96,3 +97,14 @@ def test_only_words_no_report_uses_are_followed_by_report_words():
     )
     # Nothing near enough: the word stays as it is.
     assert with_report_words("Are kids bouncing?", known, lambda w: ()) == "Are kids bouncing?"
+
+
+def test_a_word_is_known_only_to_the_reports_that_use_it():
+    keyword = KeywordIndex([
+        Paragraph(report=r, number=1, label="¶1", section="s", area="general", text=t, tokens=5, order=1)
+        for r, t in (("a", "Dental checks are timely."), ("b", "Teeth are checked."))
+    ])
+    words = ReportWords(index=None, keyword=keyword)
+    assert words.knows("teeth") and words.knows("teeth", ("b",))
+    assert not words.knows("teeth", ("a",))  # another report's word: searched in this one's words
+    assert words.knows("checking", ("a",))  # another form of a word the report uses
