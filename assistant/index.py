@@ -233,6 +233,21 @@ class ReportIndex:
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
 
+    def openings(self, report: str, labels: list[str]) -> dict[str, list[float]]:
+        """Label → the vector of the passage's opening window, read by id."""
+        ids = [f"{report}:{label}{self._generation_suffix(report)}:p" for label in labels]
+        got = self.store.get(ids=ids, include=["metadatas", "embeddings"])
+        return {
+            meta["label"]: list(vector)
+            for meta, vector in zip(got["metadatas"], got["embeddings"])
+            if self._is_current(meta)
+        }
+
+    def _generation_suffix(self, report: str) -> str:
+        """The part of a window's id that names its report's indexed version."""
+        generation = self._current.get(report, "") if hasattr(self, "_current") else ""
+        return f":{generation}" if generation else ""
+
     def sentences(
         self, report: str, labels: list[str], at_most: dict[str, int] | None = None
     ) -> list[tuple[str, str, int, list[float]]]:
@@ -243,8 +258,7 @@ class ReportIndex:
         """
         include = ["documents", "metadatas", "embeddings"]
         if at_most is not None:
-            generation = self._current.get(report, "") if hasattr(self, "_current") else ""
-            prefix = f":{generation}" if generation else ""
+            prefix = self._generation_suffix(report)
             ids = [f"{report}:{label}{prefix}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
             got = self.store.get(ids=ids, include=include)
         else:

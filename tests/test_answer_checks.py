@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answer import _gives_figure, _gives_name, compares_with_others
+import numpy as np
+
+from assistant.answer import ExtractiveAnswerer, ScoredSentence, _gives_figure, _gives_name, compares_with_others, in_context
+from assistant.types import Source
 from assistant.question import asks_for_advice
 
 
@@ -25,6 +28,7 @@ from assistant.question import asks_for_advice
         # a count is a number, not "all" and not a year
         ("How many complaints were made?", "In 2015–16, almost all complaints were resolved.", False),
         ("How many complaints were made?", "In 2015–16, 40 complaints were made.", True),
+        ("How many complaints were made?", "Almost all complaints were resolved at stage one.", False),
         # a percentage is a number, not "the majority"
         ("What percentage of interviews were recorded?", "The majority of interviews were recorded.", False),
         ("What percentage of interviews were recorded?", "Over 80% of interviews were recorded.", True),
@@ -162,3 +166,30 @@ def test_a_limit_or_target_is_a_figure(bot):
 )
 def test_a_comparison_over_time_is_not_one_with_other_places(question, compares):
     assert compares_with_others(question) is compares
+
+
+def _sentence(label: str, text: str, score: float, vector: list[float], index: int = 0) -> ScoredSentence:
+    source = Source(report="r", paragraph=int(label[1:]), label=label, section="s", text=text, score=score)
+    return ScoredSentence(source, rank=int(label[1:]), index=index, text=text, vector=np.asarray(vector), score=score)
+
+
+def test_another_passage_is_cited_for_a_pointed_question_only_when_it_adds_to_what_is_said():
+    answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.45)
+    best = _sentence("¶1", "Mental health needs of children looked after are met quickly.", 0.90, [1, 0, 0])
+    same = _sentence("¶2", "Children looked after have their mental health needs met.", 0.88, [0, 1, 0])
+    new = _sentence("¶3", "Waiting times for mental health services are six weeks.", 0.88, [0, 0, 1])
+    question = "How quickly are the mental health needs of children looked after met, and what are waiting times?"
+    chosen = answerer.select([best, same, new], question)
+    assert [c.source.label for c in chosen] == ["¶1", "¶3"]
+    # A broad question ("what did inspectors say about…") takes what else the report says on it.
+    broad = answerer.select([best, same, new], "What did inspectors say about mental health needs?", broad=True)
+    assert [c.source.label for c in broad] == ["¶1", "¶2", "¶3"]
+
+
+def test_a_sentence_is_read_with_its_passage():
+    sentence, opening = np.array([1.0, 0.0]), [0.0, 1.0]
+    read = in_context(sentence, opening)
+    assert abs(np.linalg.norm(read) - 1) < 1e-9
+    assert read @ np.asarray(opening) > sentence @ np.asarray(opening)
+    assert read @ sentence > read @ np.asarray(opening)  # still mostly itself
+    assert in_context(sentence, None) is sentence

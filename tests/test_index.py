@@ -76,3 +76,10 @@ def test_words_are_stored_once_and_found_by_meaning(fresh_bot):
     assert index.add_words(["dental", "housing", "adoption"]) == 1  # only the new one is embedded
     nearest, similarity = index.similar_words(fresh_bot.embeddings.embed_query("teeth"), 1)[0]
     assert nearest == "dental" and similarity > 0.7
+
+
+def test_a_passage_opening_is_read_by_id(bot):
+    report = bot.paragraphs()[0].report
+    openings = bot.index.openings(report, ["¶38", "¶39", "¶9999"])
+    assert set(openings) == {"¶38", "¶39"}  # a label the report lacks has none
+    assert all(len(vector) == 384 for vector in openings.values())
