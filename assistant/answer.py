@@ -35,9 +35,11 @@ MARGIN = 0.12
 BROAD_MARGIN = 0.2
 # A sentence from a passage not yet cited must come this much closer (as a share of the margin):
 # measured on the gold set, 0.5 raised citation precision 0.79 → 0.84 and kept key facts at 0.74.
-# For a pointed question it must also hold a word of the question the chosen sentences do not:
-# citation precision 0.876 → 0.881 (Ealing) and 0.903 → 0.928 (five reports), key facts
-# 0.875 → 0.875 and 0.823 → 0.828. Applied to broad questions too, key facts fell (0.863, 0.817).
+# For a pointed question it must also hold a word of the question that the passages already cited
+# do not: citation precision 0.876 → 0.881 (Ealing) and 0.903 → 0.928 (five reports), key facts
+# 0.875 → 0.875 and 0.823 → 0.828, counting the chosen sentences' words; counting every sentence
+# of the cited passages, precision 0.896 → 0.900 (Ealing, with PASSAGE_CONTEXT) at key facts
+# 0.883 → 0.875. Applied to broad questions too, key facts fell (0.863, 0.817).
 OTHER_PASSAGE_SHARE = 0.5
 # A figure answers a figure question only when its sentence has this share of the question's
 # topic (idf-weighted, report words left out). Measured on both gold sets: 0.5 raised abstention
@@ -61,6 +63,11 @@ SECOND_WEIGHT = 0.5
 # An answer quotes up to this many sentences, topping up from its lead passage: measured on both
 # gold sets, key facts 0.77 → 0.81 (Ealing) and 0.76 → 0.80 (five reports), citations unchanged.
 LEAD_PASSAGE_SENTENCES = 6
+# A "how many children…" question is answered by a number of children ("five children were
+# waiting"), not of something else in the same breath ("Twenty-four adopters were waiting"): such a
+# sentence scores this much more. Measured: citation precision 0.900 → 0.907 and key facts
+# 0.875 → 0.883 (Ealing), five reports unchanged; 0.04 to 0.12 the same.
+COUNT_BONUS = 0.08
 # A sentence is read with its passage: its vector takes this share of the passage's opening
 # window's, so "Effective interventions include tenancy workers, park rangers…" is read as part of
 # a paragraph about child sexual exploitation. Measured against sentences alone: citation precision
@@ -261,11 +268,13 @@ class ExtractiveAnswerer:
         wants_number = bool(_QUANTITY.search(query))
         wants_comparison = compares_with_others(query)
         wants_grade = bool(ASKS_GRADE.search(query))
+        counted = counted_term(query)
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & set(terms(sentence.text))
             overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
             bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
+            bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
             bonus += 0.08 if wants_comparison and _COMPARATOR.search(sentence.text) else 0.0
             bonus += 0.1 if wants_grade and _GRADE.search(sentence.text) else 0.0
             sentence.score = float(similarity) + 0.35 * overlap + bonus + RANK_BONUS / (1 + sentence.rank)
@@ -289,19 +298,23 @@ class ExtractiveAnswerer:
                 if giving and giving[0].score >= self.abstain_below:
                     chosen.append(giving[0])
         asked = set(terms(query)) - _REPORT_TERMS
+        said = _terms_of(candidates, {c.source.label for c in chosen})
         for candidate in candidates[1:]:
             if len(chosen) >= limit:
                 break
             if candidate.score < max(self.abstain_below, best.score - margin):
                 break
-            if candidate.source.label not in {c.source.label for c in chosen}:
+            new_passage = candidate.source.label not in {c.source.label for c in chosen}
+            if new_passage:
                 if candidate.score < best.score - margin * OTHER_PASSAGE_SHARE:
                     continue  # a passage not yet cited must be nearly as good to be cited too
-                if not broad and not _adds_terms(asked, candidate, chosen):
-                    continue  # and, for a pointed question, must say something of it not yet said
+                if not broad and not (asked & set(terms(candidate.text))) - said:
+                    continue  # and, for a pointed question, say something of it the cited ones do not
             if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 continue  # says the same thing again
             chosen.append(candidate)
+            if new_passage:
+                said |= _terms_of(candidates, {candidate.source.label})
         return chosen
 
     def _with_lead_paragraph(self, chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> list[ScoredSentence]:
@@ -361,10 +374,33 @@ def _lead_sentence(candidates: list[ScoredSentence], strengths: dict[str, float]
     return best if best.score >= candidates[0].score - margin else candidates[0]
 
 
-def _adds_terms(asked: set[str], candidate: ScoredSentence, chosen: list[ScoredSentence]) -> bool:
-    """Does the sentence hold a word of the question that none of the chosen sentences holds?"""
-    said = {t for c in chosen for t in terms(c.text)}
-    return bool((asked & set(terms(candidate.text))) - said)
+def _terms_of(candidates: list[ScoredSentence], passages: set[str]) -> set[str]:
+    """The terms of every sentence of these passages: what citing them can already quote
+    (the lead passage's other sentences are quoted too, see _with_lead_paragraph)."""
+    return {t for c in candidates if c.source.label in passages for t in terms(c.text)}
+
+
+_HOW_MANY = re.compile(r"\bhow many ([a-z][\w'-]*)", re.I)
+_COUNT_WORD = re.compile(
+    r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?$",
+    re.I,
+)
+def counted_term(query: str) -> str | None:
+    """What a "how many…" question counts, as a term: "how many children were…" → "children"."""
+    match = _HOW_MANY.search(query)
+    counted = terms(match.group(1)) if match else []
+    return counted[0] if counted else None
+
+
+def counts(text: str, counted: str) -> bool:
+    """Does the sentence give a number of the thing counted ("five children", "24 looked after children")?"""
+    tokens = text.replace(",", " ").split()
+    for i, token in enumerate(tokens):
+        if _COUNT_WORD.match(token) and not _DATES.fullmatch(token):
+            if counted in {t for w in tokens[i + 1 : i + 4] for t in terms(w)}:
+                return True
+    return False
 
 
 def compares_with_others(query: str) -> bool:

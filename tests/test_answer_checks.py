@@ -6,7 +6,16 @@ import pytest
 
 import numpy as np
 
-from assistant.answer import ExtractiveAnswerer, ScoredSentence, _gives_figure, _gives_name, compares_with_others, in_context
+from assistant.answer import (
+    ExtractiveAnswerer,
+    ScoredSentence,
+    _gives_figure,
+    _gives_name,
+    compares_with_others,
+    counted_term,
+    counts,
+    in_context,
+)
 from assistant.types import Source
 from assistant.question import asks_for_advice
 
@@ -181,6 +190,10 @@ def test_another_passage_is_cited_for_a_pointed_question_only_when_it_adds_to_wh
     question = "How quickly are the mental health needs of children looked after met, and what are waiting times?"
     chosen = answerer.select([best, same, new], question)
     assert [c.source.label for c in chosen] == ["¶1", "¶3"]
+    # The lead passage says it too, further on: its sentences are quoted, another passage adds nothing.
+    later = _sentence("¶1", "Waiting times are short.", 0.5, [0.5, 0.5, 0.7], index=1)
+    chosen = answerer.select([best, same, new, later], question)
+    assert [c.source.label for c in chosen] == ["¶1"]
     # A broad question ("what did inspectors say about…") takes what else the report says on it.
     broad = answerer.select([best, same, new], "What did inspectors say about mental health needs?", broad=True)
     assert [c.source.label for c in broad] == ["¶1", "¶2", "¶3"]
@@ -193,3 +206,13 @@ def test_a_sentence_is_read_with_its_passage():
     assert read @ np.asarray(opening) > sentence @ np.asarray(opening)
     assert read @ sentence > read @ np.asarray(opening)  # still mostly itself
     assert in_context(sentence, None) is sentence
+
+
+def test_how_many_counts_the_thing_asked_about():
+    counted = counted_term("How many foster carers were approved last year?")
+    assert counted == "foster"
+    assert counts("Twelve foster carers were approved.", counted)
+    assert counts("In 2015, 31 new foster carers joined.", counted)
+    assert not counts("Twenty-four adopters were approved, and foster carers are well supported.", counted)
+    assert not counts("In 2015 foster carers were approved.", counted)  # a year counts nothing
+    assert counted_term("What did inspectors say about fostering?") is None
