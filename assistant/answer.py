@@ -7,7 +7,7 @@ true to the report and carries the label of the passage it comes from.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -24,11 +24,13 @@ _QUANTITY = re.compile(
     r"when|what year|what date|average|per cent|percent)\b",
     re.I,
 )
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|"
-    r"seventy|eighty|ninety|hundred|half|third|quarter|majority|all)\b",
-    re.I,
+# Number words, and month names (dates, not counts; capitalised, not names).
+_CARDINALS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen"
 )
+_MONTHS = "January February March April May June July August September October November December"
+_NUMBER = re.compile(rf"\d|\b({_CARDINALS}|half|third|quarter|majority|all)\b", re.I)
 # How far below the best sentence another may score and still be quoted; broad questions
 # ("what did inspectors say about…", "which…") take more of what the report says.
 MARGIN = 0.12
@@ -102,11 +104,14 @@ _SHARE = re.compile(
     r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",
     re.I,
 )
-_COUNT = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen)\b", re.I)
+_COUNT = re.compile(rf"\d|\b({_CARDINALS})\b", re.I)
+# A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
+_COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
+_HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
 # Years, periods, dates and numbered labels are not counts: "In 2015–16, almost all complaints were
 # resolved at stage one" counts nothing.
 _DATES = re.compile(
-    r"\b(?:\d{1,2} )?(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    rf"\b(?:\d{{1,2}} )?(?:{_MONTHS.replace(' ', '|')})"
     r"(?: \d{4})?\b|\b(?:19|20)\d\d(?:[-–/](?:\d\d){1,2})?\b|"
     r"\b(?:quarter|stage|phase|tier|level|step|part|wave|round|section|paragraph|page|year|key stage) "
     r"(?:one|two|three|four|five|six|\d{1,2})\b",
@@ -135,8 +140,7 @@ _BODY_WORDS = frozenset(
     "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
 )
 _NOT_NAMES = frozenset(
-    "The A An In On At Of And This These That Those It Its Their There Since During In For From But However "
-    "January February March April May June July August September October November December".split()
+    f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
 )
 # "Why was corporate parenting judged weak?": a question that presumes a fault, and the words a
 # sentence that finds one uses. Judgements by grade are checked against the table (core, premise).
@@ -174,6 +178,10 @@ class ScoredSentence:
     text: str
     vector: np.ndarray
     score: float = 0.0
+    terms: frozenset[str] = field(init=False)  # worked out once: scoring, citing and checks all read them
+
+    def __post_init__(self) -> None:
+        self.terms = frozenset(terms(self.text))
 
 
 class ExtractiveAnswerer:
@@ -233,9 +241,9 @@ class ExtractiveAnswerer:
         focus = sorted(known, key=self.keyword.weight, reverse=True)[:3]
         weights = {t: self.keyword.weight(t) for t in known if t not in _FRAME_TERMS}
         total = sum(weights.values())
-        openings = {c.source.label: c.text for c in candidates if c.index == 0}
+        openings = {c.source.label: c.terms for c in candidates if c.index == 0}
         for sentence in chosen:
-            here = set(terms(f"{openings.get(sentence.source.label, '')} {sentence.text}"))
+            here = sentence.terms | openings.get(sentence.source.label, frozenset())
             if not _gives_figure(query, sentence.text) or (focus and not set(focus) & here):
                 continue
             if total and sum(w for t, w in weights.items() if t in here) / total < FIGURE_COVERAGE:
@@ -271,7 +279,7 @@ class ExtractiveAnswerer:
         counted = counted_term(query)
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
-            shared = query_terms & set(terms(sentence.text))
+            shared = query_terms & sentence.terms
             overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
             bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
             bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
@@ -308,7 +316,7 @@ class ExtractiveAnswerer:
             if new_passage:
                 if candidate.score < best.score - margin * OTHER_PASSAGE_SHARE:
                     continue  # a passage not yet cited must be nearly as good to be cited too
-                if not broad and not (asked & set(terms(candidate.text))) - said:
+                if not broad and not (asked & candidate.terms) - said:
                     continue  # and, for a pointed question, say something of it the cited ones do not
             if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
                 continue  # says the same thing again
@@ -377,19 +385,13 @@ def _lead_sentence(candidates: list[ScoredSentence], strengths: dict[str, float]
 def _terms_of(candidates: list[ScoredSentence], passages: set[str]) -> set[str]:
     """The terms of every sentence of these passages: what citing them can already quote
     (the lead passage's other sentences are quoted too, see _with_lead_paragraph)."""
-    return {t for c in candidates if c.source.label in passages for t in terms(c.text)}
+    return {t for c in candidates if c.source.label in passages for t in c.terms}
 
 
-_HOW_MANY = re.compile(r"\bhow many ([a-z][\w'-]*)", re.I)
-_COUNT_WORD = re.compile(
-    r"^(?:\d[\d,.]*%?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
-    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred)(?:-\w+)?$",
-    re.I,
-)
 def counted_term(query: str) -> str | None:
     """What a "how many…" question counts, as a term: "how many children were…" → "children"."""
     match = _HOW_MANY.search(query)
-    counted = terms(match.group(1)) if match else []
+    counted = terms(match.group(1)) if match and match.group(1) else []
     return counted[0] if counted else None
 
 
@@ -452,7 +454,7 @@ def _gives_figure(query: str, text: str) -> bool:
         return bool(_SHARE.search(text))
     if _MONEY_QUESTION.search(query):
         return bool(_MONEY.search(text))
-    if re.search(r"\bhow many\b", query, re.I):  # a count, not "all" or "the majority"
+    if _HOW_MANY.search(query):  # a count, not "all" or "the majority"
         return bool(_COUNT.search(_DATES.sub(" ", text)))
     return _has_figure(text)
 
