@@ -262,8 +262,8 @@ class ExtractiveAnswerer:
             own = {(s.passage_label or s.label): s.label for s in pool if s.report == report}
             # A sentence is at least a few tokens long: an upper bound on each passage's sentences.
             at_most = {label: self.keyword.tokens.get(f"{report}:{label}", 1000) // 2 + 2 for label in own}
-            openings = self.index.openings(report, list(own))
-            for passage, text, i, sentence_vector in self.index.sentences(report, list(own), at_most):
+            found, openings = self.index.read_passages(report, list(own), at_most)
+            for passage, text, i, sentence_vector in found:
                 if passage == "Judgements" and _TITLE_LINE.match(text):
                     continue  # the report's title block states nothing
                 label = own[passage]

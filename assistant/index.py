@@ -233,25 +233,16 @@ class ReportIndex:
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
 
-    def openings(self, report: str, labels: list[str]) -> dict[str, list[float]]:
-        """Label → the vector of the passage's opening window, read by id."""
-        ids = [f"{report}:{label}{self._generation_suffix(report)}:p" for label in labels]
-        got = self.store.get(ids=ids, include=["metadatas", "embeddings"])
-        return {
-            meta["label"]: list(vector)
-            for meta, vector in zip(got["metadatas"], got["embeddings"])
-            if self._is_current(meta)
-        }
-
     def _generation_suffix(self, report: str) -> str:
         """The part of a window's id that names its report's indexed version."""
         generation = self._current.get(report, "") if hasattr(self, "_current") else ""
         return f":{generation}" if generation else ""
 
-    def sentences(
+    def read_passages(
         self, report: str, labels: list[str], at_most: dict[str, int] | None = None
-    ) -> list[tuple[str, str, int, list[float]]]:
-        """(label, sentence, index, vector) for the sentences of the given passages.
+    ) -> tuple[list[tuple[str, str, int, list[float]]], dict[str, list[float]]]:
+        """The sentences of the given passages, (label, sentence, index, vector), and each passage's
+        opening-window vector by label, in one read.
 
         With ``at_most`` (label → an upper bound on its sentences) the windows are read by id, which
         stays fast however large the index; a metadata filter scans it.
@@ -259,13 +250,18 @@ class ReportIndex:
         include = ["documents", "metadatas", "embeddings"]
         if at_most is not None:
             prefix = self._generation_suffix(report)
-            ids = [f"{report}:{label}{prefix}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
+            ids = [f"{report}:{label}{prefix}:p" for label in labels]
+            ids += [f"{report}:{label}{prefix}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
             got = self.store.get(ids=ids, include=include)
         else:
-            where = {"$and": [{"report": report}, {"kind": "sentence"}, {"label": {"$in": labels}}]}
+            where = {"$and": [{"report": report}, {"label": {"$in": labels}}]}
             got = self.store.get(where=where, include=include)
-        return [
-            (meta["label"], text, int(meta["i"]), list(vector))
-            for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])
-            if self._is_current(meta)
-        ]
+        sentences, openings = [], {}
+        for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"]):
+            if not self._is_current(meta):
+                continue
+            if meta["kind"] == "paragraph":
+                openings[meta["label"]] = vector
+            else:
+                sentences.append((meta["label"], text, int(meta["i"]), vector))
+        return sentences, openings

@@ -80,6 +80,6 @@ def test_words_are_stored_once_and_found_by_meaning(fresh_bot):
 
 def test_a_passage_opening_is_read_by_id(bot):
     report = bot.paragraphs()[0].report
-    openings = bot.index.openings(report, ["¶38", "¶39", "¶9999"])
+    _, openings = bot.index.read_passages(report, ["¶38", "¶39", "¶9999"], {"¶38": 3, "¶39": 3, "¶9999": 3})
     assert set(openings) == {"¶38", "¶39"}  # a label the report lacks has none
     assert all(len(vector) == 384 for vector in openings.values())
