@@ -516,6 +516,14 @@ def corrected_premise(
     )
 
 
+def no_such_report(question: str, query: str, message: str) -> Answer:
+    """The question names a report that is not loaded: say so, and which reports there are."""
+    return Answer(
+        question=question, answer=message, abstained=True, standalone_question=query,
+        notes=["the question names a report that is not loaded"],
+    )
+
+
 def abstention(question: str, query: str, sources: list[Source], reason: str) -> Answer:
     """The one way the assistant says it does not know."""
     return Answer(

@@ -38,7 +38,8 @@ class Conversation:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
         answer = self.assistant.answer(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
+            previous=self._previous_reports(),
         )
         self.turns.append(answer)
         return answer
@@ -47,10 +48,15 @@ class Conversation:
         """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
         question = self.assistant.clean_question(question)
         stream = self.assistant.stream(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit
+            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
+            previous=self._previous_reports(),
         )
         yield from stream
         self.turns.append(stream.answer)
+
+    def _previous_reports(self) -> tuple[str, ...]:
+        """The reports the last answer that found any was about: "and before that?" counts back from them."""
+        return next((tuple(turn.reports) for turn in reversed(self.turns) if turn.reports), ())
 
     def standalone(self, question: str) -> str:
         """The question made retrievable on its own: by the chat model when one is configured, else by rule."""

@@ -13,7 +13,7 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answer import ExtractiveAnswerer, abstention, corrected_premise
+from assistant.answer import ExtractiveAnswerer, abstention, corrected_premise, no_such_report
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
@@ -35,7 +35,7 @@ from assistant.question import (
     without_instructions,
     without_scope,
 )
-from assistant.reports import Catalogue, Scope
+from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import embeddable, terms
 from assistant.settings import Settings
@@ -227,31 +227,47 @@ class Assistant:
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = without_instructions(self.clean_question(question))
-        scope = self.catalogue.scope(question, authority, year, report)
-        ranked = self._rank(question, k, scope)
+        reading = self.read_scope(question, Scope(authority, year, report))
+        scope = list(reading.reports)
+        ranked = self._rank(question, k, reading)
         # A question about grades is answered from the judgements: their passages come first.
         if (asked := grade_question(question)) and (picks := self._grade_rows(asked, scope)):
             first = self._grade_sources(picks)
             ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
 
-    def _search_query(self, question: str, reports: list[str] | None = None) -> str:
+    def read_scope(
+        self, question: str, limit: Scope = Scope(), own: str | None = None, previous: tuple[str, ...] = ()
+    ) -> ScopeReading:
+        """Which loaded reports a question is about (``Catalogue.read``), knowing the words each report uses."""
+        return self.catalogue.read(
+            question, limit, own=own, previous=previous, mentions=lambda w, reports: self.report_words.knows(w, reports)
+        )
+
+    def _topic(self, question: str, reading: ScopeReading) -> str:
+        """The question without the words that name its reports (authority, year, kind, "the latest")."""
+        return without_scope(question, self.scope_names | {p.lower() for p in reading.phrases})
+
+    def _search_query(self, question: str, reading: ScopeReading) -> str:
         """What is searched for: the question without the names that set its scope, acronyms spelled
         out, and words the reports in scope do not use followed by their words nearest them."""
-        query = with_acronyms_spelled_out(without_scope(question, self.scope_names), self.keyword.spelled_out)
-        scope = tuple(reports) if reports else None
+        query = with_acronyms_spelled_out(self._topic(question, reading), self.keyword.spelled_out)
+        scope = None if self._every(reading) else reading.reports
         return with_report_words(
             query, lambda w: self.report_words.knows(w, scope), lambda w: self.report_words.nearest(w, scope)
         )
 
-    def _rank(self, question: str, k: int, scope: list[str]) -> list[Source]:
-        every = len(scope) == len(self._reports)  # no filter at all is far faster than "$in" every report
-        query = self._search_query(question, None if every else scope)
-        if not self.catalogue.compares(question, scope):
-            return self.retriever.rank(query, k, reports=None if every else (scope or ["-"]))
-        # A comparison takes turns between the reports it names, as its answer does.
+    def _every(self, reading: ScopeReading) -> bool:
+        # No filter at all is far faster than "$in" every report.
+        return len(reading.reports) == len(self._reports)
+
+    def _rank(self, question: str, k: int, reading: ScopeReading) -> list[Source]:
+        query = self._search_query(question, reading)
+        if reading.mode != "each":
+            return self.retriever.rank(query, k, reports=None if self._every(reading) else (list(reading.reports) or ["-"]))
+        # Reports answered each in turn are searched each in turn, as their answer is.
         vector = self.embeddings.embed_query(query)
-        rankings = [self.retriever.rank(query, k, vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]]
+        rankings = [self.retriever.rank(query, k, vector, [r]) for r in reading.reports[:MAX_COMPARED_REPORTS]]
         return [s for turn in zip_longest(*rankings) for s in turn if s is not None][:k]
 
     def _answerer(self, use_chat_model: bool | None) -> ExtractiveAnswerer | GenerativeAnswerer:
@@ -266,13 +282,15 @@ class Assistant:
         k: int | None = None,
         use_chat_model: bool | None = None,
         limit: Scope = Scope(),
+        previous: tuple[str, ...] = (),
     ) -> Answer:
-        """Answer ``question``, retrieving with ``query`` (the question made standalone), within ``limit``."""
+        """Answer ``question``, retrieving with ``query`` (the question made standalone), within ``limit``;
+        ``previous`` holds the reports of the answer before, for "last time" and "before that"."""
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
         state = {
             "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
-            "limit": limit,
+            "limit": limit, "previous": previous,
         }
         return self.chain.invoke(state)
 
@@ -284,12 +302,17 @@ class Assistant:
         k: int | None = None,
         use_chat_model: bool | None = None,
         limit: Scope = Scope(),
+        previous: tuple[str, ...] = (),
     ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
         answerer = self._answerer(use_chat_model)
         if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
-            return AnswerStream.whole(self.answer(question, query, k=k, use_chat_model=use_chat_model, limit=limit))
-        state = self._retrieve_step({"question": question, "query": query, "k": k or self.settings.k, "limit": limit})
+            return AnswerStream.whole(
+                self.answer(question, query, k=k, use_chat_model=use_chat_model, limit=limit, previous=previous)
+            )
+        state = self._retrieve_step(
+            {"question": question, "query": query, "k": k or self.settings.k, "limit": limit, "previous": previous}
+        )
         if state["route"] != "extract":
             return AnswerStream.whole(self._answer_step(state))
         sources = state["sources"]
@@ -298,44 +321,64 @@ class Assistant:
     def _retrieve_step(self, state: dict) -> dict:
         """Decide how the question is answered, and retrieve for it."""
         limit: Scope = state["limit"]
-        scope = self.catalogue.scope(state["query"], limit.authority, limit.year, limit.report)
-        state = {**state, "scope": scope, "reports": scope if len(scope) < len(self._reports) else None}
+        reading = self.read_scope(state["query"], limit, own=state["question"], previous=state.get("previous", ()))
+        scope = list(reading.reports)
+        state = {**state, "reading": reading, "scope": scope}
+        if reading.missing:
+            return {**state, "route": "missing"}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
-        if unknown := unknown_names(state["query"], self.keyword.vocabulary_words, self.keyword.spelled_out):
+        topic = self._topic(state["query"], reading)
+        if unknown := unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out):
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
-        if not scope:
-            if limit.report:
-                return {**state, "route": "decline", "reason": f"no report {limit.report!r} is loaded"}
-            return {**state, "route": "unknown", "unknown": [f"{limit.authority or ''} {limit.year or ''}".strip()]}
         if (asked := grade_question(state["query"])) and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
-        query = self._search_query(state["query"], state["reports"])
+        query = self._search_query(state["query"], reading)
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
         vector = self.embeddings.embed_query(query)
-        if self.catalogue.compares(state["question"], scope):
+        if reading.mode == "each":
             per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]}
-            return {**state, "route": "compare", "scoped_query": query, "vector": vector, "per_report": per_report}
-        sources = self.retriever.rank(query, state["k"], vector=vector, reports=state["reports"])
+            return {**state, "route": "each", "scoped_query": query, "vector": vector, "per_report": per_report}
+        sources = self.retriever.rank(query, state["k"], vector=vector, reports=None if self._every(reading) else scope)
+        if reading.mode == "best":
+            # No authority named: the reports whose passages answer best, each answered under its name.
+            best = list(dict.fromkeys(s.report for s in sources))[: self.settings.best_reports]
+            per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in best}
+            return {**state, "route": "best", "scoped_query": query, "vector": vector, "per_report": per_report}
         return {**state, "route": "extract", "scoped_query": query, "vector": vector, "sources": sources}
 
     def _answer_step(self, state: dict) -> Answer:
+        answer = self._route_answer(state)
+        answer.reports = answer.reports or list(state["scope"])
+        reading: ScopeReading = state["reading"]
+        if reading.note and not answer.abstained:
+            # One authority's latest report, chosen for the user: the answer says which, and that others exist.
+            answer.notes.insert(0, reading.note)
+            answer.answer = f"From {self.catalogue.reports[reading.reports[0]].name}: {answer.answer}"
+        return answer
+
+    def _route_answer(self, state: dict) -> Answer:
         question, query = state["question"], state["query"]
         route = state["route"]
         in_scope = [p for p in self._paragraphs if p.report in state["scope"]]
+        if route == "missing":
+            return no_such_report(question, query, state["reading"].missing)
         if route == "lookup":
             return self._look_up(question, query, [p for p in in_scope if p.number in state["numbers"]], state["numbers"])
         if route == "recommendations":
             return self._look_up(question, query, [p for p in in_scope if p.section in state["sections"]], [])
-        if route == "compare":
-            return self._compare(question, query, state["scoped_query"], state["vector"], state["per_report"])
+        if route in ("each", "best"):
+            return self._report_by_report(
+                question, query, state["scoped_query"], state["vector"], state["per_report"],
+                every=route == "each", searched=len(state["scope"]),
+            )
         if route == "decline":
             return abstention(question, query, [], state["reason"])
         if route == "unknown":
@@ -351,26 +394,43 @@ class Assistant:
         answer.standalone_question = query
         return answer
 
-    def _compare(self, question: str, query: str, scoped: str, vector: list[float], per_report: dict) -> Answer:
-        """Each named report's own answer, under its name, each claim cited to its report."""
-        parts, sources, notes, highlights = [], [], [], {}
+    def _report_by_report(
+        self, question: str, query: str, scoped: str, vector: list[float], per_report: dict, *, every: bool,
+        searched: int,
+    ) -> Answer:
+        """Each report's own answer under its name, in order, each claim cited to its report. With
+        ``every`` (reports compared, or one authority over time) a report that does not say is said
+        so; otherwise (no authority named) only the reports that answer are quoted."""
+        parts, sources, notes, highlights, used = [], [], [], {}, []
         for report, found in per_report.items():
             answer = self.extractive.answer(question, scoped, vector, found)
+            if answer.abstained and not every:
+                continue
             name = self.catalogue.reports[report].name
             parts.append(f"{name}: {answer.answer}")
             sources += found
             notes += [f"{name}: {note}" for note in answer.notes]
             highlights.update(answer.highlights)
-        text = "\n\n".join(parts)
+            used.append(report)
+        if not every:
+            named = ", ".join(self.catalogue.reports[r].name for r in used) or "none of them"
+            notes.insert(0, f"The question names no authority: {searched} loaded reports were searched, and the "
+                            f"answer quotes those whose passages answer it best ({named}), each under its name. "
+                            "Name an authority or a year to ask about one report.")
+        elif len(per_report) < searched:
+            notes.insert(0, f"Answered from {len(per_report)} of the {searched} reports the question names.")
+        text = "\n\n".join(parts) or f"{REFUSAL} anything that answers this question."
+        citations = citations_in(text, sources)
         return Answer(
             question=question,
             answer=text,
-            citations=citations_in(text, sources),
+            citations=citations,
             sources=sources,
-            abstained=not citations_in(text, sources),
+            abstained=not citations,
             standalone_question=query,
             notes=notes,
             highlights=highlights,
+            reports=used or list(per_report),
         )
 
     def _grade_mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:
@@ -464,11 +524,11 @@ class Assistant:
         )
 
     def _correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
-        table = self.passage("Judgements", report)
-        source = source_of(table, 1.0, self.catalogue)
+        passage, line = self._grade_evidence(report, area, grade)
+        source = source_of(passage, 1.0, self.catalogue)
         text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(source.label)}"
         reason = f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"
-        return corrected_premise(question, query, [source], text, reason, {source.label: [f"{area}: {grade}."]})
+        return corrected_premise(question, query, [source], text, reason, {source.label: [line]})
 
     def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question (made standalone as ``query``) names."""
@@ -504,6 +564,10 @@ class Assistant:
             if p.label == label:
                 return p
         raise KeyError(label)
+
+    def reports(self) -> list[ReportInfo]:
+        """Every loaded report, as it describes itself: authority, kind, dates, judgements, size, file."""
+        return self.catalogue.infos()
 
     def judgements(self, report: str | None = None) -> list[tuple[str, str]]:
         """The grades the report gives, as read from the report itself."""

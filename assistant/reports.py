@@ -1,15 +1,77 @@
-"""The reports in the index: their names for citations, and which of them a question is about."""
+"""The reports in the index: what each one is, how citations name it, and which of them a question
+is about, read the way people name reports ("the 2023 report", "the 2022 inspection", "the SIF",
+"the latest", "last time")."""
 
 from __future__ import annotations
 
 import re
-from collections import Counter
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 
-_COMPARING = re.compile(
-    r"\b(compare[ds]?|comparison|versus|vs\.?|changed?|since|over time|improved|worse|better|differ\w*|between)\b",
+# --- how people name reports: every pattern and word list of this module ------------------------
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+          "november", "december")
+_MONTH = r"(?:" + "|".join(m for m in MONTHS) + r"|" + "|".join(m[:3] for m in MONTHS) + r")"
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+# "31 March 2016" dates a figure, not a report; "November 2025" (no day) can name an inspection.
+_DATED_FIGURE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\w*\s+((?:19|20)\d\d)\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH})\w*\s+((?:19|20)\d\d)\b", re.I)
+_SINCE = re.compile(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", re.I)
+_RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|current)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
+)
+_PREVIOUS = re.compile(
+    r"\b(?:previous|prior|preceding|earlier)\s+(?:\w+\s+)?(?:inspection|report|visit|one)s?\b"
+    r"|\blast time\b|\bbefore that\b|\bthe one before\b|\btime before\b|\bthe time before\b",
     re.I,
 )
+_FIRST = re.compile(r"\b(?:first|earliest|oldest)\s+(?:\w+\s+)?(?:inspection|report|visit|one)s?\b|\b(?:earliest|oldest)\b", re.I)
+# Words that ask to set reports side by side, or one authority's reports over time.
+_COMPARING = re.compile(
+    r"\b(compare[ds]?|comparison|versus|vs\.?|changed?|changes|since|over time|improved|improvements? since|"
+    r"declined?|deteriorated?|(?:better|worse) than|got (?:better|worse)|differ(?:ed|ence|ences)?|between|each say|"
+    r"trends?)\b",
+    re.I,
+)
+# "the 2020 report", "Leeds's 2020 inspection", "inspected in 2020": a year that names a report.
+_REPORT_YEAR = re.compile(
+    r"(?:['’]s?|\bthe)\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d\s+(?:\w+\s+)?(?:reports?|inspections?|ofsted|sif|ilacs|visits?)\b"
+    r"|\b(?:inspected|published|inspection|report)\s+(?:in\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
+    re.I,
+)
+_INSPECTION_WORDS = re.compile(r"\binspect(?:ed|ion|ions)?\b", re.I)
+# The kinds of report, as people name them; a key matches a report's kind or its family ("ilacs").
+KIND_NAMES = {
+    "sif-reinspection": ("re-inspection", "reinspection", "re inspection"),
+    "sif": ("single inspection framework", "single inspection", "sif"),
+    "ilacs-short": ("short inspection", "short ilacs"),
+    "ilacs-standard": ("standard inspection", "standard ilacs", "full inspection"),
+    "ilacs": ("ilacs",),
+    "focused-visit": ("focused visit",),
+    "monitoring-visit": ("monitoring visit",),
+    "jtai": ("joint targeted area inspection", "jtai"),
+    "lscb-review": ("lscb review", "review of the lscb"),
+}
+KIND_LABELS = {
+    "sif": "SIF",
+    "sif-reinspection": "SIF re-inspection",
+    "ilacs-standard": "standard ILACS inspection",
+    "ilacs-short": "short ILACS inspection",
+    "ilacs": "ILACS inspection",
+    "focused-visit": "focused visit",
+    "monitoring-visit": "monitoring visit",
+    "jtai": "joint targeted area inspection",
+    "lscb-review": "LSCB review",
+}
+_KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
+_KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")\b", re.I)
+# Spellings of one authority that differ only in these words ("Leeds City", "Bedford Borough").
+_AUTHORITY_FILLER = re.compile(r"^(?:the)\s+|,?\s+(?:city|borough|district|city of)$", re.I)
+# A name that is also a common word in questions about England is matched only in full.
+_GENERIC_ALIASES = frozenset({"london", "england"})
 
 
 @dataclass(frozen=True)
@@ -23,109 +85,383 @@ class Scope:
 
 @dataclass(frozen=True)
 class ReportInfo:
-    """One indexed report, as its manifest entry describes it."""
+    """One loaded report, as the report itself describes it (``Assistant.reports()``)."""
 
     id: str
-    authority: str
-    year: str
-    kind: str = ""
-    published_on: str = ""
+    authority: str  # as citations name it: "Leeds" (also for the report that calls itself "Leeds City")
+    kind: str  # sif, sif-reinspection, ilacs-standard, ilacs-short, …; "" when unknown
+    inspection_start: str  # ISO dates
+    inspection_end: str
+    published_on: str
+    judgements: dict[str, str] = field(default_factory=dict)  # area → grade, as printed
+    paragraphs: int = 0  # passages indexed (numbered paragraphs and named sections)
+    source: str = ""  # the file it was read from
+    name: str = ""  # how citations name it: "Leeds 2022" (the year of publication)
     title: str = ""
-    judgements: list = field(default_factory=list)
-    name: str = ""  # how citations name it: "Ealing 2016"
+    authority_key: str = ""  # one key for every spelling of one authority: "leeds"
+
+    @property
+    def year(self) -> str:
+        """The year of publication, the year a label shows ("Solihull 2023" was inspected in 2022)."""
+        return (self.published_on or self.inspection_start)[:4]
+
+    @property
+    def inspection_years(self) -> set[str]:
+        return {d[:4] for d in (self.inspection_start, self.inspection_end) if d}
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind or "inspection")
+
+    def describe(self) -> str:
+        """"Leeds, short inspection (ILACS), inspected 29 October – 2 November 2018, published 18 December 2018"."""
+        parts = [self.authority, self.kind_label]
+        if self.inspection_start:
+            parts.append(f"inspected {_span(self.inspection_start, self.inspection_end)}")
+        if self.published_on:
+            parts.append(f"published {_long_date(self.published_on)}")
+        return ", ".join(parts)
+
+    def to_dict(self) -> dict:
+        return {**asdict(self), "year": self.year, "kind_label": self.kind_label}
+
+
+@dataclass(frozen=True)
+class ScopeReading:
+    """Which reports a question is about, read once from its words and the caller's limit."""
+
+    reports: tuple[str, ...]  # each authority's oldest first; by date when compared over time
+    # "one" report; "each" report in turn (comparisons, change over time, several named); the "best"
+    # matching reports, each under its name (no authority named)
+    mode: str = "one"
+    missing: str = ""  # nothing matches: what to tell the user, naming the reports that exist
+    note: str = ""  # what the answer must say about the choice ("From Leeds 2025, the most recent of …")
+    phrases: tuple[str, ...] = ()  # the words that named the scope: not the question's topic
 
 
 class Catalogue:
-    """Report names, and the scope of a question: the reports it names by authority and year."""
+    """Report names, and the scope of a question: the reports it names by authority, year, kind or order."""
 
     def __init__(self, manifest: dict[str, dict]):
         infos = [_info(report, entry) for report, entry in manifest.items()]
-        base = Counter(f"{i.authority} {i.year}".strip() for i in infos)
+        spellings: dict[str, Counter] = defaultdict(Counter)
+        for i in infos:
+            spellings[i.authority_key][_tidy_authority(i.authority)] += 1
+        display = {key: max(c, key=lambda s: (c[s], -len(s))) for key, c in spellings.items()}
+        infos = [replace(i, authority=display[i.authority_key]) for i in infos]
+        base = Counter((i.authority_key, i.year) for i in infos)
         self.reports = {
-            i.id: ReportInfo(**{**i.__dict__, "name": _name(i, base)}) for i in sorted(infos, key=_chronological)
+            i.id: replace(i, name=_name(i, base)) for i in sorted(infos, key=_chronological)
         }
         self._by_name = {i.name: i.id for i in self.reports.values()}
+        # Every spelling of every authority, longest first, so "Kingston upon Hull" is not read as "Hull".
+        aliases: dict[str, str] = {}
+        for key, c in spellings.items():
+            for spelling in [*c, display[key], key.replace("-", " ")]:
+                alias = _alias(spelling)
+                if alias and alias not in _GENERIC_ALIASES:
+                    aliases.setdefault(alias, key)
+        self._aliases = aliases
+        names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        self._authority_pattern = re.compile(rf"\b({names})(?:['’]s?)?(?![\w-])", re.I) if names else None
 
     @property
     def many(self) -> bool:
         return len(self.reports) > 1
 
+    def infos(self) -> list[ReportInfo]:
+        """Every loaded report, each authority's oldest first."""
+        return list(self.reports.values())
+
     def label(self, report: str, passage_label: str) -> str:
-        """How an answer cites a passage: "¶38" with one report loaded, "Ealing 2016 ¶38" with more."""
+        """How an answer cites a passage: "¶38" with one report loaded, "Leeds 2022 ¶38" with more."""
         info = self.reports.get(report)
         return f"{info.name} {passage_label}" if self.many and info else passage_label
 
     def resolve(self, label: str) -> tuple[str | None, str]:
         """(report id, passage label) of a citation label; report None when the label names none."""
-        for name, report in self._by_name.items():
+        for name, report in sorted(self._by_name.items(), key=lambda nr: -len(nr[0])):
             if label.startswith(name + " "):
                 return report, label[len(name) + 1 :]
         return None, label
 
     def authorities(self) -> set[str]:
-        """The loaded reports' authorities, lower case, "&" written "and"."""
-        return {i.authority.lower().replace("&", "and") for i in self.reports.values() if i.authority}
+        """Every spelling of the loaded reports' authorities, lower case, "&" written "and"."""
+        return set(self._aliases)
 
     def authority_words(self) -> set[str]:
         """Words that say which report, not what about: authority names, and years once several are loaded."""
-        names = {w for i in self.reports.values() for w in re.findall(r"[a-z]+", i.authority.lower())}
+        names = {w for alias in self._aliases for w in re.findall(r"[a-z]+", alias)}
         years = {i.year for i in self.reports.values() if i.year} if self.many else set()
         return names | years
 
-    def scope(
-        self, question: str, authority: str | None = None, year: str | int | None = None, report: str | None = None
-    ) -> list[str]:
-        """The reports a question is about, oldest first: the one report given, else those named (by
-        parameter or in the question), else all."""
-        if report:
-            return [report] if report in self.reports else []
-        lowered = question.lower()
-        authorities = [authority.lower()] if authority else [
-            a for a in {i.authority.lower() for i in self.reports.values() if i.authority}
-            if re.search(rf"\b{re.escape(a)}(?:['’]s)?\b", lowered)
-        ]
-        chosen = [i for i in self.reports.values() if not authorities or i.authority.lower() in authorities]
-        if not year and (since := re.search(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", lowered)):
-            # "How has Ealing changed since 2016?": that report and every later one.
-            later = [i for i in chosen if (i.year or i.published_on[:4]) >= since.group(1)]
-            return [i.id for i in later] or [i.id for i in chosen]
-        years = [str(year)] if year else re.findall(r"\b((?:19|20)\d\d)\b", question)
-        by_year = [i for i in chosen if i.year in years or i.published_on[:4] in years]
-        if by_year or year:
-            chosen = by_year
-        return [i.id for i in chosen]
+    def named_authorities(self, text: str) -> list[str]:
+        """The authority keys a text names, in the order it names them."""
+        if not self._authority_pattern:
+            return []
+        found = (self._aliases[_alias(m.group(1))] for m in self._authority_pattern.finditer(_alias(text)))
+        return list(dict.fromkeys(found))
 
-    def compares(self, question: str, scope: list[str]) -> bool:
-        """Does the question ask to set several reports side by side ("compare Ealing and Hounslow…")?"""
-        if len(scope) < 2:
-            return False
-        lowered = question.lower()
-        named = {
-            a for a in {self.reports[r].authority.lower() for r in scope}
-            if re.search(rf"\b{re.escape(a)}(?:['’]s)?\b", lowered)
-        }
-        # Two authorities named, or one named with words of change or comparison across its reports.
-        return len(named) > 1 or (len(named) == 1 and bool(_COMPARING.search(question)))
+    # --- the scope of a question ------------------------------------------------------------------
+    def read(self, question: str, limit: Scope = Scope(), *, own: str | None = None,
+             previous: tuple[str, ...] = (), mentions: Callable[[str, tuple[str, ...]], bool] | None = None) -> ScopeReading:
+        """The reports ``question`` is about, within ``limit``.
+
+        ``own`` is what the user typed when ``question`` is a follow-up made standalone: the authority,
+        years, kind and relative names it uses win over those carried from earlier turns, and a
+        follow-up that names none keeps ``previous``, the reports of the answer before ("last time" and
+        "before that" count back from them). ``mentions(word, reports)`` tells whether those reports'
+        text uses a word: a year that no report has but the text uses ("in 2015-16") dates a figure.
+        """
+        own = question if own is None else own
+        if limit.report:
+            if limit.report in self.reports:
+                return ScopeReading((limit.report,))
+            return ScopeReading((), missing=f"no report {limit.report!r} is loaded")
+        keys = self.named_authorities(limit.authority or "") or (
+            [] if limit.authority else self.named_authorities(own) or self.named_authorities(question)
+        )
+        if limit.authority and not keys:
+            return ScopeReading((), missing=f"no report on {limit.authority} is loaded")
+        follow_up = bool(previous) and own != question
+        if follow_up and not self.named_authorities(own) and not self._names_report(own):
+            return ScopeReading(tuple(previous), "each" if len(previous) > 1 else "one")  # a follow-up keeps its scope
+        phrases: list[str] = []
+        pool = [i for i in self.reports.values() if not keys or i.authority_key in keys]
+        who = self._who(keys)
+
+        kind_text = own if _KIND.search(own) else question
+        if kinds := list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}\b", kind_text, re.I))):
+            phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
+            # Each authority's reports of that kind ("Ealing's 2016 inspection and Birmingham's re-inspection").
+            of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
+            pool_of_kind = [i for i in pool if i.authority_key not in of_kind or any(_is_kind(i.kind, k) for k in kinds)]
+            if not of_kind:
+                asked = KIND_LABELS.get(kinds[0], kinds[0])
+                return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
+                                    phrases=tuple(phrases))
+            pool = pool_of_kind
+
+        # A follow-up's own year wins; one that counts back ("before that?") leaves the carried year behind.
+        carried = question if not (follow_up and _relative(own)) else ""
+        year_text = str(limit.year) if limit.year is not None else own if _YEAR.search(own) else carried
+        years, since, span, months = _years_named(year_text)
+        named_year = bool(years or since or span)
+        if named_year:
+            if since:
+                dated = [i for i in pool if max({i.year, *i.inspection_years}) >= since]
+            elif span:
+                dated = [i for i in pool if any(span[0] <= y <= span[1] for y in {i.year, *i.inspection_years})]
+            else:
+                dated = _match_years(pool, years, months, bool(_INSPECTION_WORDS.search(year_text)))
+            names_a_report = limit.year is not None or _REPORT_YEAR.search(year_text) or not mentions or not all(
+                mentions(y, tuple(i.id for i in pool)) for y in years)
+            if dated:
+                pool = dated
+                phrases += _YEAR.findall(year_text) + [m.group(0) for m in _MONTH_YEAR.finditer(year_text)]
+            elif (keys or limit.year is not None) and names_a_report:
+                asked = f"since {since}" if since else f"between {span[0]} and {span[1]}" if span else _or(sorted(years))
+                return ScopeReading((), missing=f"No report on {who} was published or inspected in {asked}. "
+                                    f"{self._listing(pool)}", phrases=tuple(phrases))
+            else:
+                named_year = False  # a year no report has, and no authority named: it dates a figure
+
+        if relative := (None if named_year and _YEAR.search(own) else _relative(own)):
+            phrases += [m.group(0) for p in (_LATEST, _PREVIOUS, _FIRST) for m in p.finditer(own)]
+            chosen = self._relative(pool, relative, previous)
+            if not chosen:
+                start = _and([self.reports[r].name for r in previous]) or "the earliest report"
+                return ScopeReading((), missing=f"No loaded report on {who} comes before {start}. {self._listing(pool)}",
+                                    phrases=tuple(phrases))
+            mode = "one" if len(chosen) == 1 else "each" if keys else "best"
+            return ScopeReading(tuple(chosen), mode, phrases=tuple(phrases))
+
+        compares = len(keys) > 1 or (len(keys) == 1 and bool(_COMPARING.search(question)))
+        if len(keys) > 1 and not (named_year or kinds):
+            pool = [self._latest(pool, key) for key in keys]  # authorities compared: each one's latest
+        elif not compares and len({i.authority_key for i in pool}) == 1 and len(pool) > 1 and not (named_year or kinds):
+            latest = self._latest(pool, pool[0].authority_key)  # one authority, no report named: its latest, said
+            others = _and([i.year for i in pool if i.id != latest.id])
+            note = (f"From {latest.name}, the most recent of the {len(pool)} loaded reports on {latest.authority} "
+                    f"(the others were published in {others}): name a year to ask about another.")
+            return ScopeReading((latest.id,), note=note, phrases=tuple(phrases))
+        pool = sorted(pool, key=_by_date) if compares else pool
+        mode = "one" if len(pool) == 1 else "each" if keys or compares else "best"
+        return ScopeReading(tuple(i.id for i in pool), mode, phrases=tuple(phrases))
+
+    def scope(self, question: str, authority: str | None = None, year: str | int | None = None,
+              report: str | None = None) -> list[str]:
+        """The reports a question is about (see ``read``); empty when none matches."""
+        return list(self.read(question, Scope(authority, year, report)).reports)
+
+    def _names_report(self, text: str) -> bool:
+        """Does a text name a report by year, kind or order ("and in 2022?", "and last time?")?"""
+        return bool(_YEAR.search(text) or _KIND.search(text) or _relative(text))
+
+    def _who(self, keys: list[str]) -> str:
+        names = [next(i.authority for i in self.reports.values() if i.authority_key == k) for k in keys]
+        return " and ".join(names) if names else "None of the loaded reports"
+
+    def _listing(self, pool: list[ReportInfo]) -> str:
+        """"Leeds has reports published in 2015 (SIF), 2018 (short inspection) …" as one line."""
+        by_authority: dict[str, list[ReportInfo]] = defaultdict(list)
+        for i in pool or list(self.reports.values()):
+            by_authority[i.authority].append(i)
+        return "; ".join(
+            f"{a} has {'reports' if len(infos) > 1 else 'a report'} published in " + _and([f"{i.year} ({i.kind_label}, inspected {_month_year(i.inspection_start)})"
+                                                     if i.inspection_start else i.year for i in infos])
+            for a, infos in by_authority.items()
+        ) + "."
+
+    def _latest(self, pool: list[ReportInfo], key: str) -> ReportInfo:
+        return max((i for i in pool if i.authority_key == key), key=_by_date)
+
+    def _relative(self, pool: list[ReportInfo], relative: str, previous: tuple[str, ...]) -> list[str]:
+        """Each authority's latest, first, or the report before the one the conversation was on."""
+        chosen = []
+        for key in dict.fromkeys(i.authority_key for i in pool):
+            mine = sorted((i for i in pool if i.authority_key == key), key=_by_date)
+            if relative == "latest":
+                chosen.append(mine[-1].id)
+            elif relative == "first":
+                chosen.append(mine[0].id)
+            else:
+                seen = [self.reports[r] for r in previous if r in self.reports and self.reports[r].authority_key == key]
+                before = min(seen, key=_by_date) if seen else mine[-1]
+                earlier = [i for i in mine if _by_date(i) < _by_date(before)]
+                if earlier:
+                    chosen.append(earlier[-1].id)
+        return chosen
+
+
+def _relative(text: str) -> str | None:
+    if _PREVIOUS.search(text):
+        return "previous"
+    if _FIRST.search(text):
+        return "first"
+    if _LATEST.search(text):
+        return "latest"
+    return None
+
+
+def _years_named(text: str) -> tuple[set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
+    """(years that may name a report, "since" year, (from, to) span, (month, year) pairs) in a text."""
+    dated = {m.start(1) for m in _DATED_FIGURE.finditer(text)}
+    years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) not in dated}
+    since = m.group(1) if (m := _SINCE.search(text)) else ""
+    span = (min(m.groups()), max(m.groups())) if (m := _RANGE.search(text)) else None
+    months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
+    return years, since, span, months
+
+
+def _match_years(pool: list[ReportInfo], years: set[str], months: set[tuple[int, str]], says_inspected: bool) -> list[ReportInfo]:
+    """Reports a year names: by publication or inspection year; where both readings find reports,
+    "inspected"/"inspection" picks the inspection year, else the year on the cover."""
+    published = [i for i in pool if i.year in years]
+    inspected = [i for i in pool if i.inspection_years & years]
+    chosen = (inspected if says_inspected else published) or published or inspected
+    if months:
+        in_month = [i for i in chosen if any(_in_month(i, month, year) for month, year in months)]
+        chosen = in_month or chosen
+    return chosen
+
+
+def _in_month(info: ReportInfo, month: int, year: str) -> bool:
+    stamp = f"{year}-{month:02d}"
+    start, end = info.inspection_start[:7], (info.inspection_end or info.inspection_start)[:7]
+    return (start and start <= stamp <= end) or info.published_on[:7] == stamp
+
+
+def _is_kind(kind: str, key: str) -> bool:
+    return kind == key or kind.startswith(key + "-")
+
+
+def _month_number(name: str) -> int:
+    return next(n for n, m in enumerate(MONTHS, 1) if m.startswith(name.lower()[:3]))
+
+
+def _alias(spelling: str) -> str:
+    """A name as matched: lower case, "&" written "and", no commas or full stops."""
+    return re.sub(r"\s+", " ", re.sub(r"[,.]", " ", spelling.lower().replace("&", "and"))).strip()
+
+
+def _tidy_authority(name: str) -> str:
+    """"Leeds City" → "Leeds", "the Isle of Wight" → "Isle of Wight", "St. Helens" → "St Helens"."""
+    tidied = _AUTHORITY_FILLER.sub("", name.replace("St. ", "St ").replace(" & ", " and ")).strip()
+    return tidied or name
+
+
+def _authority_key(report: str, authority: str) -> str:
+    """One key for an authority however a report spells it: the report id's name part ("leeds-2025-08-12")."""
+    m = re.match(r"^(.*?)-(?:19|20)\d\d(?:-\d\d){0,2}$", report)
+    return m.group(1) if m else _alias(_tidy_authority(authority)).replace(" ", "-")
 
 
 def _info(report: str, entry: dict) -> ReportInfo:
-    start = entry.get("inspection_start") or ""
-    published = entry.get("published_on") or ""
+    authority = entry.get("authority") or entry.get("title") or report
+    judgements = {area: grade for area, grade in entry.get("judgements", [])}
     return ReportInfo(
         id=report,
-        authority=entry.get("authority") or entry.get("title") or report,
-        year=(start or published)[:4],
-        kind=entry.get("kind", ""),
-        published_on=published,
-        title=entry.get("title", ""),
-        judgements=[tuple(j) for j in entry.get("judgements", [])],
+        authority=authority,
+        kind=entry.get("kind", "") or "",
+        inspection_start=entry.get("inspection_start") or "",
+        inspection_end=entry.get("inspection_end") or "",
+        published_on=entry.get("published_on") or "",
+        judgements=judgements,
+        paragraphs=int(entry.get("passages") or 0),
+        source=entry.get("source", "") or "",
+        title=entry.get("title", "") or "",
+        authority_key=_authority_key(report, authority),
     )
 
 
 def _name(info: ReportInfo, base: Counter) -> str:
-    short = f"{info.authority} {info.year}".strip()
-    return f"{info.authority} {info.published_on}" if base[short] > 1 and info.published_on else short
+    """"Leeds 2022"; two reports of one authority published in one year: "Surrey June 2015"."""
+    if base[(info.authority_key, info.year)] > 1 and info.published_on:
+        return f"{info.authority} {_month_year(info.published_on)}"
+    return f"{info.authority} {info.year}".strip()
+
+
+def _by_date(info: ReportInfo) -> tuple:
+    return (info.published_on or info.inspection_start, info.id)
 
 
 def _chronological(info: ReportInfo) -> tuple:
-    return (info.authority, info.year, info.published_on, info.id)
+    return (info.authority, *_by_date(info))
+
+
+def _date(iso: str) -> date | None:
+    try:
+        return date.fromisoformat(iso[:10])
+    except ValueError:
+        return None
+
+
+def _long_date(iso: str) -> str:
+    d = _date(iso)
+    return f"{d.day} {MONTHS[d.month - 1].title()} {d.year}" if d else iso
+
+
+def _month_year(iso: str) -> str:
+    d = _date(iso)
+    return f"{MONTHS[d.month - 1].title()} {d.year}" if d else iso
+
+
+def _span(start: str, end: str) -> str:
+    a, b = _date(start), _date(end)
+    if not a or not b or a == b:
+        return _long_date(start)
+    if a.year == b.year and a.month == b.month:
+        return f"{a.day}–{b.day} {MONTHS[b.month - 1].title()} {b.year}"
+    if a.year == b.year:
+        return f"{a.day} {MONTHS[a.month - 1].title()} – {b.day} {MONTHS[b.month - 1].title()} {b.year}"
+    return f"{_long_date(start)} – {_long_date(end)}"
+
+
+def _and(items: list[str], word: str = "and") -> str:
+    """"2015, 2018 and 2022"."""
+    return "" if not items else items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _or(items: list[str]) -> str:
+    return _and(items, "or")

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     abstain_below: float = Field(
         default=0.45, description="Best sentence score under which the answerer says the report does not say."
     )
+    best_reports: int = Field(
+        default=3, ge=1, le=6,
+        description="A question that names no authority, over several authorities' reports: how many of the "
+        "reports whose passages answer best are quoted, each under its name.",
+    )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
     query_threads: int = Field(
         default=1, ge=1, description="torch threads for a single query: on 2 busy cores one thread is steadier."

@@ -7,11 +7,14 @@ from dataclasses import asdict, dataclass, field
 
 @dataclass(frozen=True)
 class Citation:
-    """One cited passage: a numbered paragraph (``paragraph=38, label="¶38"``) or a named section."""
+    """One cited passage of one report: a numbered paragraph (``paragraph=38, label="¶38"``, or
+    "Leeds 2022 ¶38" with several reports loaded) or a named section."""
 
     paragraph: int | None
     label: str
     section: str
+    report: str = ""  # the report id: the passage is looked up in this report, never another
+    passage_label: str = ""  # the label inside its report ("¶38")
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,10 @@ class Source:
 
     @property
     def citation(self) -> Citation:
-        return Citation(paragraph=self.paragraph, label=self.label, section=self.section)
+        return Citation(
+            paragraph=self.paragraph, label=self.label, section=self.section, report=self.report,
+            passage_label=self.passage_label or self.label,
+        )
 
 
 @dataclass
@@ -45,6 +51,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     # label -> the report sentences the answer used from that passage, for highlighting.
     highlights: dict[str, list[str]] = field(default_factory=dict)
+    reports: list[str] = field(default_factory=list)  # the reports the question was answered from (ids)
 
     def to_dict(self) -> dict:
         """The answer as JSON-serialisable data."""

@@ -27,6 +27,7 @@ class GoldItem:
     turns: list[str] = field(default_factory=list)
     reference: str = ""
     standalone: str = ""  # a follow-up asked on its own, to compare the two
+    form: str = ""  # how the question names its report(s): publication-year, latest, unscoped, … (GOLD_MULTI.md)
 
 
 def parse_item(data: dict) -> GoldItem:
@@ -52,6 +53,7 @@ def parse_item(data: dict) -> GoldItem:
         turns=list(data.get("turns") or []),
         reference=data.get("reference") or "",
         standalone=data.get("standalone") or "",
+        form=data.get("form") or "",
     )
 
 

@@ -3,6 +3,8 @@
 Conventions (a metric that does not apply to a question is ``None`` and left out of every mean):
 - retrieval (hit@k, recall@k, mrr@10): answerable questions with gold labels only;
 - citation validity: every question; 1.0 when nothing is cited;
+- citation resolution: every question; each citation names a report, that report has the passage, and
+  the passage holds every sentence the answer quoted from it; 1.0 when nothing is cited;
 - citation precision: answerable questions that cite something;
 - citation recall: answerable questions with gold labels; 0.0 when nothing is cited (abstained included);
 - key-fact containment: questions with key facts;
@@ -26,7 +28,7 @@ from .gold import TYPES, GoldItem
 KS = (1, 3, 5, 10)
 METRICS = (
     *(f"hit@{k}" for k in KS), *(f"recall@{k}" for k in KS), "mrr@10",
-    "citation_validity", "citation_precision", "citation_recall", "key_fact_containment",
+    "citation_validity", "citation_resolution", "citation_precision", "citation_recall", "key_fact_containment",
     "abstention_recall", "false_abstention_rate", "error_rate", "latency_ms",
 )
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]")
@@ -111,6 +113,38 @@ def citation_validity(cited: Sequence[str], sources: Sequence[str], known: Itera
     return 1 - len(invalid_citations(cited, sources, known)) / len(cited)
 
 
+def unresolved_citations(answer: Answer, passages: dict[tuple[str, str], str]) -> dict[str, str]:
+    """Citations that do not open what they claim, with why: ``passages`` maps (report id, label in
+    that report) to the passage's text."""
+    bad = {}
+    for c in answer.citations:
+        text = passages.get((c.report, c.passage_label or c.label))
+        if not c.report:
+            bad[c.label] = "names no report"
+        elif text is None:
+            bad[c.label] = f"{c.report} has no passage {c.passage_label or c.label!r}"
+        elif missing := [q for q in answer.highlights.get(c.label, []) if not holds(text, q)]:
+            bad[c.label] = f"the passage does not hold the quoted {missing[0][:60]!r}"
+    return bad
+
+
+def holds(passage: str, quote: str) -> bool:
+    """Does a passage hold a quoted sentence: verbatim, or as a list item quoted after the line that
+    introduces its list ("Children looked after in this area: At 31 March 2016, 372 children…")?"""
+    text, quoted = normalise_text(passage), normalise_text(quote)
+    if quoted in text:
+        return True
+    return any(quoted[: i + 1] in text and quoted[i + 1 :].strip() in text
+               for i, ch in enumerate(quoted) if ch == ":")
+
+
+def citation_resolution(answer: Answer, passages: dict[tuple[str, str], str]) -> float:
+    """Fraction of the answer's citations that open the passage they claim, holding what was quoted; 1.0 if none."""
+    if not answer.citations:
+        return 1.0
+    return 1 - len(unresolved_citations(answer, passages)) / len(answer.citations)
+
+
 def citation_precision(cited: Sequence[str], gold: Sequence[str], neighbours: Sequence[str],
                        answerable: bool) -> float | None:
     """Fraction of distinct cited labels in gold ∪ neighbours; None if unanswerable or nothing cited."""
@@ -168,6 +202,7 @@ class QuestionResult:
     metrics: dict[str, float | None]
     failures: list[str] = field(default_factory=list)
     error: str | None = None
+    form: str = ""
 
     def to_dict(self) -> dict:
         """The result as JSON-serialisable data."""
@@ -175,8 +210,10 @@ class QuestionResult:
 
 
 def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: float,
-          known: Iterable[str], error: str | None = None) -> QuestionResult:
-    """Score one answered gold question against its gold record."""
+          known: Iterable[str], error: str | None = None,
+          passages: dict[tuple[str, str], str] | None = None) -> QuestionResult:
+    """Score one answered gold question against its gold record; ``passages`` (report, label) → text
+    for citation resolution, which is not measured without it."""
     known = list(known)
     cited = cited_labels(answer)
     sources = [s.label for s in answer.sources]
@@ -187,6 +224,7 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
         m[f"recall@{k}"] = recall_at_k(retrieved, gold, k)
     m["mrr@10"] = mrr_at_k(retrieved, gold, 10)
     m["citation_validity"] = citation_validity(cited, sources, known)
+    m["citation_resolution"] = citation_resolution(answer, passages) if passages is not None else None
     m["citation_precision"] = citation_precision(cited, item.gold, item.neighbours, item.answerable)
     m["citation_recall"] = citation_recall(cited, item.gold, item.answerable)
     m["key_fact_containment"] = key_fact_containment(answer.answer, item.key_facts)
@@ -198,9 +236,11 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
         id=item.id, type=item.type, question=item.question, answerable=item.answerable,
         standalone_question=answer.standalone_question, answer=answer.answer,
         abstained=answer.abstained, citations=cited, sources=sources, retrieved=list(retrieved),
-        gold=list(item.gold), latency_ms=latency_ms, metrics=m, error=error,
+        gold=list(item.gold), latency_ms=latency_ms, metrics=m, error=error, form=item.form,
     )
     result.failures = failure_reasons(item, result, known)
+    if passages is not None:
+        result.failures += [f"unresolved citation {label}: {why}" for label, why in unresolved_citations(answer, passages).items()]
     return result
 
 
@@ -234,8 +274,10 @@ def summarise(results: Sequence[QuestionResult]) -> dict:
     """Metric means and counts, overall and by question type."""
     order = {t: i for i, t in enumerate(TYPES)}
     types = sorted({r.type for r in results}, key=lambda t: (order.get(t, len(order)), t))
+    forms = sorted({r.form for r in results if r.form})
     return {
         "overall": _group(results),
         "by_type": {t: _group([r for r in results if r.type == t]) for t in types},
+        **({"by_form": {f: _group([r for r in results if r.form == f]) for f in forms}} if forms else {}),
     }
 

@@ -22,7 +22,7 @@ RESULTS_DIR = Path(__file__).parent / "results"
 COLUMNS = (  # (metric, header) shown in the tables; the JSON report has every metric
     ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("hit@10", "hit@10"),
     ("recall@5", "rec@5"), ("recall@10", "rec@10"), ("mrr@10", "mrr@10"),
-    ("citation_validity", "cit_valid"), ("citation_precision", "cit_prec"),
+    ("citation_validity", "cit_valid"), ("citation_resolution", "cit_res"), ("citation_precision", "cit_prec"),
     ("citation_recall", "cit_rec"), ("key_fact_containment", "facts"),
     ("abstention_recall", "abst_rec"), ("false_abstention_rate", "false_abst"),
     ("error_rate", "errors"), ("latency_ms", "ms"),
@@ -90,6 +90,27 @@ def known_labels(bot, outcomes: Iterable[Outcome]) -> tuple[set[str], str]:
     return seen, "labels seen in this run (bot.paragraphs() missing)"
 
 
+def passages_of(bot) -> dict[tuple[str, str], str] | None:
+    """(report id, passage label) → text of every loaded passage, for citation resolution."""
+    paragraphs = getattr(bot, "paragraphs", None)
+    return {(p.report, p.label): p.text for p in paragraphs()} if callable(paragraphs) else None
+
+
+def with_report_names(items: Sequence[GoldItem], bot) -> list[GoldItem]:
+    """Gold labels written by report id ("leeds-2022-05-09 ¶12") as the assistant names them
+    ("Leeds 2022 ¶12"), so a gold set does not depend on the naming convention of labels."""
+    catalogue = getattr(bot, "catalogue", None)
+    if catalogue is None:
+        return list(items)
+    ids = sorted(catalogue.reports, key=len, reverse=True)
+
+    def named(label: str) -> str:
+        report = next((r for r in ids if label.startswith(r + " ")), None)
+        return catalogue.label(report, label[len(report) + 1:]) if report else label
+
+    return [replace(i, gold=[named(g) for g in i.gold], neighbours=[named(n) for n in i.neighbours]) for i in items]
+
+
 def collect(bot, items: Sequence[GoldItem], progress: bool = True) -> list[Outcome]:
     """Ask every gold item, reporting progress on stderr."""
     outcomes = []
@@ -137,6 +158,7 @@ def summary_table(summary: dict) -> str:
     """Overall and per-type means as a table."""
     rows = [_row("overall", summary["overall"])]
     rows += [_row(t, g) for t, g in summary["by_type"].items()]
+    rows += [_row(f"form: {f}", g) for f, g in summary.get("by_form", {}).items()]
     return format_table(["group", "n", "failed", *(h for _, h in COLUMNS)], rows)
 
 
@@ -166,13 +188,15 @@ def run_once(items: Sequence[GoldItem], retrieval: str = "hybrid", gold_path: Pa
              bot=None, progress: bool = True) -> dict:
     """One full run in one retrieval mode: the report as data (meta, summary, questions)."""
     bot = bot if bot is not None else make_assistant(retrieval)
+    items = with_report_names(items, bot)
     started = time.perf_counter()
     outcomes = collect(bot, items, progress)
     known, origin = known_labels(bot, outcomes)
-    results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error) for o in outcomes]
+    passages = passages_of(bot)
+    results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error, passages) for o in outcomes]
     # Each follow-up asked again on its own, written out in full: a follow-up should do as well.
     alone = [replace(o.item, question=o.item.standalone, turns=[]) for o in outcomes if o.item.standalone]
-    alone_results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error)
+    alone_results = [score(o.item, o.answer, o.retrieved, o.latency_ms, known, o.error, passages)
                      for o in collect(bot, alone, progress=False)]
     in_context = [r for r, o in zip(results, outcomes) if o.item.standalone]
     return {

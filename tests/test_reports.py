@@ -2,40 +2,128 @@
 
 from __future__ import annotations
 
-from assistant.reports import Catalogue
+import pytest
+
+from assistant.reports import Catalogue, Scope
 
 MANIFEST = {
-    "ealing-2016-08-26": {"authority": "Ealing", "inspection_start": "2016-06-13", "published_on": "2016-08-26"},
-    "ealing-2019-12-19": {"authority": "Ealing", "inspection_start": "2019-11-04", "published_on": "2019-12-19"},
-    "ealing-2024-07-12": {"authority": "Ealing", "inspection_start": "2024-04-22", "published_on": "2024-07-12"},
-    "harrow-2017-03-31": {"authority": "Harrow", "inspection_start": "2017-01-16", "published_on": "2017-03-31"},
+    "ealing-2016-08-26": {"authority": "Ealing", "kind": "sif", "inspection_start": "2016-06-13",
+                          "inspection_end": "2016-07-07", "published_on": "2016-08-26"},
+    "ealing-2019-12-19": {"authority": "Ealing", "kind": "ilacs-short", "inspection_start": "2019-11-04",
+                          "inspection_end": "2019-11-08", "published_on": "2019-12-19"},
+    "ealing-2024-07-12": {"authority": "Ealing", "kind": "ilacs-standard", "inspection_start": "2024-04-22",
+                          "inspection_end": "2024-05-03", "published_on": "2024-07-12"},
+    "harrow-2017-03-31": {"authority": "Harrow", "kind": "sif", "inspection_start": "2017-01-16",
+                          "inspection_end": "2017-02-09", "published_on": "2017-03-31"},
+    # Inspected in one year, published in the next; one report spells its authority differently.
+    "solihull-2016-03-30": {"authority": "Solihull", "kind": "sif", "inspection_start": "2016-01-11",
+                            "inspection_end": "2016-02-04", "published_on": "2016-03-30"},
+    "solihull-2023-01-20": {"authority": "Solihull Metropolitan", "kind": "ilacs-standard",
+                            "inspection_start": "2022-10-31", "inspection_end": "2022-11-11", "published_on": "2023-01-20"},
+    "solihull-2026-02-02": {"authority": "Solihull", "kind": "ilacs-short", "inspection_start": "2025-11-17",
+                            "inspection_end": "2025-11-21", "published_on": "2026-02-02"},
 }
+ALL = Catalogue(MANIFEST)
 
 
-def test_labels_name_the_report_only_when_several_are_loaded():
-    many = Catalogue(MANIFEST)
-    assert many.label("ealing-2019-12-19", "¶12") == "Ealing 2019 ¶12"
-    assert many.resolve("Harrow 2017 Summary for children") == ("harrow-2017-03-31", "Summary for children")
+def reports(question: str, **kwargs) -> list[str]:
+    return list(ALL.read(question, **kwargs).reports)
+
+
+def test_labels_name_the_report_by_its_year_of_publication():
+    assert ALL.label("solihull-2023-01-20", "¶12") == "Solihull 2023 ¶12"
+    assert ALL.resolve("Harrow 2017 Summary for children") == ("harrow-2017-03-31", "Summary for children")
     one = Catalogue({"ealing-2016-08-26": MANIFEST["ealing-2016-08-26"]})
     assert one.label("ealing-2016-08-26", "¶12") == "¶12"
 
 
-def test_scope_by_naming_authority_and_year():
-    c = Catalogue(MANIFEST)
-    assert c.scope("In Ealing's 2019 inspection, what needed to improve?") == ["ealing-2019-12-19"]
-    assert c.scope("What did Harrow's report say about care leavers?") == ["harrow-2017-03-31"]
-    assert c.scope("How has Ealing changed since 2019?") == ["ealing-2019-12-19", "ealing-2024-07-12"]
-    assert c.scope("care leavers", authority="ealing", year=2016) == ["ealing-2016-08-26"]
-    assert len(c.scope("What about care leavers in 2015-16?")) == 4  # a year no report has narrows nothing
-    # one report chosen (the app's report selector) wins over what the question names
-    assert c.scope("In Ealing's 2019 inspection, what needed to improve?", report="harrow-2017-03-31") == ["harrow-2017-03-31"]
-    assert c.scope("care leavers", report="no-such-report") == []
+def test_one_authority_is_one_name_however_a_report_spells_it():
+    assert {i.authority for i in ALL.infos() if i.id.startswith("solihull")} == {"Solihull"}
 
 
-def test_only_named_reports_are_compared():
-    c = Catalogue(MANIFEST)
-    everything = list(MANIFEST)
-    assert not c.compares("How long did care proceedings take on average?", everything)
-    assert c.compares("Compare Ealing and Harrow on private fostering", c.scope("Compare Ealing and Harrow on private fostering"))
-    assert c.compares("How has Ealing changed since 2016?", c.scope("How has Ealing changed since 2016?"))
-    assert not c.compares("In Ealing's 2019 inspection, what was good?", c.scope("In Ealing's 2019 inspection, what was good?"))
+def test_two_reports_of_one_year_are_told_apart_by_month():
+    both = Catalogue({
+        "surrey-2015-06-03": {"authority": "Surrey", "published_on": "2015-06-03"},
+        "surrey-2015-08-03": {"authority": "Surrey", "published_on": "2015-08-03"},
+    })
+    assert [i.name for i in both.infos()] == ["Surrey June 2015", "Surrey August 2015"]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("What did the 2023 Solihull report say about adoption?", ["solihull-2023-01-20"]),  # year on the cover
+    ("What did Solihull's 2022 inspection find about adoption?", ["solihull-2023-01-20"]),  # year inspected
+    ("In Solihull, inspected in November 2025, how were care leavers doing?", ["solihull-2026-02-02"]),
+    ("What did Solihull's SIF say about adoption?", ["solihull-2016-03-30"]),
+    ("What did the short inspection of Solihull find?", ["solihull-2026-02-02"]),
+    ("What did the most recent Solihull report say about adoption?", ["solihull-2026-02-02"]),
+    ("What did Solihull's latest inspection find?", ["solihull-2026-02-02"]),
+    ("What did Solihull's first inspection find?", ["solihull-2016-03-30"]),
+    ("What did the previous Solihull inspection say?", ["solihull-2023-01-20"]),
+])
+def test_reports_named_as_people_name_them(question, expected):
+    assert reports(question) == expected
+
+
+def test_counting_back_in_a_conversation_starts_from_the_report_it_was_on():
+    for own, previous, expected in [
+        ("And last time?", ("solihull-2026-02-02",), ["solihull-2023-01-20"]),
+        ("What about before that?", ("solihull-2023-01-20",), ["solihull-2016-03-30"]),
+    ]:
+        assert reports(f"{own} (solihull adoption)", own=own, previous=previous) == expected
+    # A follow-up that names no report keeps the one the conversation is on.
+    assert reports("What about care leavers? (solihull 2026)", own="What about care leavers?",
+                   previous=("solihull-2023-01-20",)) == ["solihull-2023-01-20"]
+    before_first = ALL.read("And before that? (solihull)", own="And before that?", previous=("solihull-2016-03-30",))
+    assert not before_first.reports and "2016" in before_first.missing
+
+
+def test_a_year_with_no_report_says_which_reports_exist():
+    reading = ALL.read("What was the overall judgement in Solihull's 2019 inspection?")
+    assert reading.reports == ()
+    assert "2019" in reading.missing
+    assert all(year in reading.missing for year in ("2016", "2023", "2026"))
+    kind = ALL.read("What did the Harrow focused visit find?")
+    assert kind.reports == () and "focused visit" in kind.missing and "2017" in kind.missing
+
+
+def test_a_date_that_dates_a_figure_names_no_report():
+    mentioned = lambda word, reports: True  # noqa: E731 - the reports' text uses the year
+    reading = ALL.read("How many children were looked after in Harrow at 31 March 2015?", mentions=mentioned)
+    assert reading.reports == ("harrow-2017-03-31",) and not reading.missing
+    assert reports("What did Ealing say about 2015-16 referrals?", mentions=mentioned) == ["ealing-2024-07-12"]
+
+
+def test_one_authority_named_without_a_report_gets_its_latest_and_says_so():
+    reading = ALL.read("What did inspectors say about Ealing's care leavers?")
+    assert reading.reports == ("ealing-2024-07-12",)
+    assert "Ealing 2024" in reading.note and "2016" in reading.note and "2019" in reading.note
+
+
+def test_no_authority_named_means_every_report_each_under_its_name():
+    reading = ALL.read("What did inspectors say about private fostering?")
+    assert reading.mode == "best" and len(reading.reports) == len(MANIFEST)
+
+
+def test_comparisons_and_change_over_time_are_report_by_report_in_date_order():
+    compared = ALL.read("Compare Ealing and Harrow on care leavers")
+    assert compared.mode == "each" and compared.reports == ("harrow-2017-03-31", "ealing-2024-07-12")
+    since = ALL.read("How has Ealing changed since 2019?")
+    assert since.mode == "each" and since.reports == ("ealing-2019-12-19", "ealing-2024-07-12")
+    between = ALL.read("Did Solihull's grade for adoption improve between 2016 and 2023?")
+    assert between.reports == ("solihull-2016-03-30", "solihull-2023-01-20")
+    assert ALL.read("What does Ealing need to improve?").mode == "one"  # "improve" is not a change over time
+
+
+def test_the_callers_limit_wins():
+    assert reports("In Ealing's 2019 inspection, what needed to improve?",
+                   limit=Scope(report="harrow-2017-03-31")) == ["harrow-2017-03-31"]
+    assert reports("care leavers", limit=Scope(authority="ealing", year=2016)) == ["ealing-2016-08-26"]
+    assert ALL.read("care leavers", limit=Scope(report="no-such-report")).missing
+    assert ALL.read("care leavers", limit=Scope(authority="Hounslow")).missing
+
+
+def test_report_info_describes_the_report():
+    info = ALL.reports["solihull-2023-01-20"]
+    assert info.year == "2023" and info.inspection_years == {"2022"}
+    assert info.describe() == ("Solihull, standard ILACS inspection, inspected 31 October – 11 November 2022, "
+                               "published 20 January 2023")
