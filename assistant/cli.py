@@ -61,6 +61,21 @@ def _ask(args) -> int:
     return 0
 
 
+def _reports(args) -> int:
+    from assistant import Assistant
+
+    infos = Assistant().reports()
+    if args.json:
+        print(json.dumps([i.to_dict() for i in infos], indent=2, ensure_ascii=False))
+        return 0
+    for i in infos:
+        print(f"{i.id}  {i.name}: {i.describe()}; {i.paragraphs} passages")
+        for area, grade in i.judgements.items():
+            print(f"    {area}: {grade}")
+    print(f"{len(infos)} report{'s' if len(infos) != 1 else ''} loaded")
+    return 0
+
+
 def _chat(args) -> int:
     from assistant import Assistant
 
@@ -96,6 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--year", help="only the reports of this inspection (or publication) year")
     ask.add_argument("--report", help="only this report, by its id (e.g. ealing-2016-08-26)")
     ask.set_defaults(run=_ask)
+    reports = sub.add_parser("reports", help="list the loaded reports: authority, kind, dates, judgements")
+    reports.add_argument("--json", action="store_true", help="print them as JSON")
+    reports.set_defaults(run=_reports)
     chat = sub.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--k", type=int, default=None)
     chat.set_defaults(run=_chat)

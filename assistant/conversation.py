@@ -39,7 +39,7 @@ class Conversation:
         question = self.assistant.clean_question(question)
         answer = self.assistant.answer(
             question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
-            previous=self._previous_reports(),
+            previous=self.previous_reports(),
         )
         self.turns.append(answer)
         return answer
@@ -49,12 +49,12 @@ class Conversation:
         question = self.assistant.clean_question(question)
         stream = self.assistant.stream(
             question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
-            previous=self._previous_reports(),
+            previous=self.previous_reports(),
         )
         yield from stream
         self.turns.append(stream.answer)
 
-    def _previous_reports(self) -> tuple[str, ...]:
+    def previous_reports(self) -> tuple[str, ...]:
         """The reports the last answer that found any was about: "and before that?" counts back from them."""
         return next((tuple(turn.reports) for turn in reversed(self.turns) if turn.reports), ())
 
@@ -62,7 +62,7 @@ class Conversation:
         """The question made retrievable on its own: by the chat model when one is configured, else by rule."""
         earlier = [turn.standalone_question or turn.question for turn in self.turns]
         question = without_instructions(question)
-        by_rule = standalone(question, earlier)
+        by_rule = standalone(question, earlier, frozenset(self.assistant.scope_names))
         model = getattr(self.assistant, "chat_model", None)
         if model is None or self.use_chat_model is False or not self.turns:
             return by_rule
@@ -78,6 +78,6 @@ class Conversation:
             for citation in turn.citations:
                 source = by_label.get(citation.label)
                 excerpt = source.text if source else ""
-                lines.append(f"- [{citation.label}] {citation.section}: {excerpt}")
+                lines.append(f"- [{citation.label}] ({citation.report}) {citation.section}: {excerpt}")
             lines.append("")
         return "\n".join(lines)

@@ -20,7 +20,7 @@ from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import IndexUnavailable, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grades import GradeQuestion, grade_line, grade_question, select
+from assistant.grades import GradeQuestion, grade_line, grade_question, is_overall, select
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
@@ -224,14 +224,15 @@ class Assistant:
         authority: str | None = None,
         year: int | str | None = None,
         report: str | None = None,
+        reports: tuple[str, ...] = (),
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = without_instructions(self.clean_question(question))
-        reading = self.read_scope(question, Scope(authority, year, report))
+        reading = self.read_scope(question, Scope(authority, year, report, tuple(reports)))
         scope = list(reading.reports)
         ranked = self._rank(question, k, reading)
         # A question about grades is answered from the judgements: their passages come first.
-        if (asked := grade_question(question)) and (picks := self._grade_rows(asked, scope)):
+        if (asked := grade_question(self._topic(question, reading))) and (picks := self._grade_rows(asked, scope)):
             first = self._grade_sources(picks)
             ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
@@ -330,13 +331,13 @@ class Assistant:
             return {**state, "route": "lookup", "numbers": numbers}
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
-        topic = self._topic(state["query"], reading)
+        topic = self._topic(state["query"], reading)  # what it asks about, not which report
         if unknown := unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out):
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
-        if (asked := grade_question(state["query"])) and (picks := self._grade_rows(asked, scope)):
-            return {**state, "route": "grades", "asked_grade": asked.grade, "picks": picks}
+        if (asked := grade_question(topic)) and (picks := self._grade_rows(asked, scope)):
+            return {**state, "route": "grades", "asked": asked, "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         query = self._search_query(state["query"], reading)
@@ -386,7 +387,7 @@ class Assistant:
         if route == "premise":
             return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
         if route == "grades":
-            return self._grades(question, query, state["picks"], state["asked_grade"])
+            return self._grades(question, query, state["picks"], state["asked"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
         answerer = self._answerer(state.get("use_chat_model"))
         context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
@@ -489,16 +490,25 @@ class Assistant:
                 by_label.setdefault(source.label, source)
         return list(by_label.values())
 
-    def _grades(self, question: str, query: str, picks: dict[str, list[tuple[str, str]]], asked_grade: str | None) -> Answer:
-        """Each report's grades that the question asks for, quoted from the report and cited."""
-        parts, sources, highlights, notes = [], [], {}, []
+    def _grades(self, question: str, query: str, picks: dict[str, list[tuple[str, str]]], asked: GradeQuestion) -> Answer:
+        """Each report's grades that the question asks for, quoted from the report and cited. An
+        overall grade asked of a report that gives none is said to be missing, with the grades it gives:
+        the question as asked has no answer there."""
+        parts, sources, highlights, notes, ungraded = [], [], {}, [], 0
+        asked_grade = asked.grade
         for report, rows in picks.items():
             name = self.catalogue.reports[report].name
-            if not rows and asked_grade:
+            given = self.judgements(report)
+            if asked.overall and rows == given and not any(is_overall(area) for area, _ in given):
+                lead = f"{name} gives no overall effectiveness grade; its judgements are: "
+                notes.append(f"{name}: no overall grade among its judgements")
+                ungraded += 1
+            elif not rows and asked_grade:
                 rows = self.judgements(report)
                 lead = f"No judgement in {name} is {asked_grade}. "
             elif not rows:
-                parts.append((name, f"{REFUSAL} what grade that was given: it is not among its judgements."))
+                graded = "; ".join(f"{area}: {grade}" for area, grade in self.judgements(report)) or "none"
+                parts.append((name, f"{REFUSAL} what grade that was given: it is not among its judgements ({graded})."))
                 notes.append(f"{name}: no judgement for that area")
                 continue
             else:
@@ -517,7 +527,7 @@ class Assistant:
             answer=text,
             citations=citations,
             sources=sources,
-            abstained=not citations,
+            abstained=not citations or ungraded == len(picks),
             standalone_question=query,
             notes=notes,
             highlights=highlights,

@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable
 
 from assistant.errors import InvalidQuestion
+from assistant.reports import without_report_names
 from assistant.text import STOP_WORDS, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7.
@@ -143,17 +144,23 @@ def is_follow_up(question: str) -> bool:
     return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
 
 
-def standalone(question: str, earlier: list[str]) -> str:
-    """Make a follow-up retrievable on its own by carrying the topic words of the previous question."""
+def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset()) -> str:
+    """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
+    a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")
+    asks the previous question again, so it carries all of it, the words that frame it too."""
     if not earlier or not is_follow_up(question):
         return question
     own = set(words(question))
+    rescopes = not [
+        w for w in words(without_report_names(question))
+        if w not in STOP_WORDS and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS and w not in scope_words
+    ]
     names_a_year = bool(_YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
     topic = [
         w
         for w in words(earlier[-1])
-        if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS
-        and not (names_a_year and _YEAR.fullmatch(w))
+        if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
+        and (rescopes or w not in _FRAME_WORDS) and not (names_a_year and _YEAR.fullmatch(w))
     ]
     if not topic:
         return question

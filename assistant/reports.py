@@ -28,7 +28,9 @@ _PREVIOUS = re.compile(
     r"|\blast time\b|\bbefore that\b|\bthe one before\b|\btime before\b|\bthe time before\b",
     re.I,
 )
-_FIRST = re.compile(r"\b(?:first|earliest|oldest)\s+(?:\w+\s+)?(?:inspection|report|visit|one)s?\b|\b(?:earliest|oldest)\b", re.I)
+_FIRST = re.compile(
+    r"\b(?:first|earliest|oldest)\s+(?:(?:of\s+)?[\w'’]+\s+){0,3}(?:inspection|report|visit|one)s?\b|\b(?:earliest|oldest)\b", re.I
+)
 # Words that ask to set reports side by side, or one authority's reports over time.
 _COMPARING = re.compile(
     r"\b(compare[ds]?|comparison|versus|vs\.?|changed?|changes|since|over time|improved|improvements? since|"
@@ -67,7 +69,7 @@ KIND_LABELS = {
     "lscb-review": "LSCB review",
 }
 _KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
-_KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")\b", re.I)
+_KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")s?\b", re.I)
 # Spellings of one authority that differ only in these words ("Leeds City", "Bedford Borough").
 _AUTHORITY_FILLER = re.compile(r"^(?:the)\s+|,?\s+(?:city|borough|district|city of)$", re.I)
 # A name that is also a common word in questions about England is matched only in full.
@@ -81,6 +83,7 @@ class Scope:
     authority: str | None = None
     year: str | int | None = None
     report: str | None = None
+    reports: tuple[str, ...] = ()  # several reports by id, each answered in turn
 
 
 @dataclass(frozen=True)
@@ -214,6 +217,10 @@ class Catalogue:
         text uses a word: a year that no report has but the text uses ("in 2015-16") dates a figure.
         """
         own = question if own is None else own
+        if limit.reports:
+            known = tuple(r for r in limit.reports if r in self.reports)
+            return ScopeReading(known, "each" if len(known) > 1 else "one",
+                                missing="" if known else f"none of the reports {', '.join(limit.reports)} is loaded")
         if limit.report:
             if limit.report in self.reports:
                 return ScopeReading((limit.report,))
@@ -230,8 +237,11 @@ class Catalogue:
         pool = [i for i in self.reports.values() if not keys or i.authority_key in keys]
         who = self._who(keys)
 
-        kind_text = own if _KIND.search(own) else question
-        if kinds := list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}\b", kind_text, re.I))):
+        # A follow-up that names its report itself ("and the short inspection?", "and in 2022?", "and
+        # before that?") leaves the year and kind carried from earlier turns behind.
+        carried = "" if follow_up and self._names_report(own) else question
+        kind_text = own if _KIND.search(own) else carried
+        if kinds := list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}s?\b", kind_text, re.I))):
             phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
             # Each authority's reports of that kind ("Ealing's 2016 inspection and Birmingham's re-inspection").
             of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
@@ -242,8 +252,6 @@ class Catalogue:
                                     phrases=tuple(phrases))
             pool = pool_of_kind
 
-        # A follow-up's own year wins; one that counts back ("before that?") leaves the carried year behind.
-        carried = question if not (follow_up and _relative(own)) else ""
         year_text = str(limit.year) if limit.year is not None else own if _YEAR.search(own) else carried
         years, since, span, months = _years_named(year_text)
         named_year = bool(years or since or span)
@@ -332,6 +340,13 @@ class Catalogue:
                 if earlier:
                     chosen.append(earlier[-1].id)
         return chosen
+
+
+def without_report_names(text: str) -> str:
+    """The text without the words that name a report: years, months, kinds, "latest", "before that"."""
+    for pattern in (_MONTH_YEAR, _YEAR, _KIND, _PREVIOUS, _FIRST, _LATEST):
+        text = pattern.sub(" ", text)
+    return text
 
 
 def _relative(text: str) -> str | None:

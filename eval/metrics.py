@@ -118,11 +118,12 @@ def unresolved_citations(answer: Answer, passages: dict[tuple[str, str], str]) -
     that report) to the passage's text."""
     bad = {}
     for c in answer.citations:
-        text = passages.get((c.report, c.passage_label or c.label))
-        if not c.report:
+        report, label = getattr(c, "report", ""), getattr(c, "passage_label", "") or c.label
+        text = passages.get((report, label))
+        if not report:
             bad[c.label] = "names no report"
         elif text is None:
-            bad[c.label] = f"{c.report} has no passage {c.passage_label or c.label!r}"
+            bad[c.label] = f"{report} has no passage {label!r}"
         elif missing := [q for q in answer.highlights.get(c.label, []) if not holds(text, q)]:
             bad[c.label] = f"the passage does not hold the quoted {missing[0][:60]!r}"
     return bad

@@ -74,7 +74,9 @@ def ask_item(bot, item: GoldItem) -> Outcome:
     if not item.answerable:
         return Outcome(item, answer, [], latency)
     try:
-        sources = bot.retrieve(answer.standalone_question or item.question, k=10)
+        # A follow-up is retrieved within the reports its answer was scoped to ("and before that?").
+        within = {"reports": tuple(answer.reports)} if item.turns and getattr(answer, "reports", None) else {}
+        sources = bot.retrieve(answer.standalone_question or item.question, k=10, **within)
     except Exception as exc:
         return Outcome(item, answer, [], latency, _describe(exc))
     return Outcome(item, answer, unique(s.label for s in sources), latency)

@@ -8,7 +8,7 @@ from ingest.tokens import count_tokens
 
 # Raised whenever the parsers read a report differently (e.g. 2: the overall judgement of a wrapped
 # sentence): an index built by an older parser re-reads its reports on the next ingest.
-PARSER_VERSION = "2"
+PARSER_VERSION = "3"
 
 __all__ = [
     "PARSER_VERSION",

@@ -216,8 +216,8 @@ class _Walk:
     def heading(self, block: Block) -> None:
         text = re.sub(r"\s+", " ", block.text).strip().rstrip(":")
         lowered = text.lower().replace("’", "'")
-        if not text:
-            return
+        if not text or re.fullmatch(r"\d{1,3}\.?", text):
+            return  # a page number set large enough to look like a heading
         if self.contents_page and block.page == self.contents_page:
             return
         if lowered == "contents" or lowered.startswith("contents "):

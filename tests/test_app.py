@@ -308,3 +308,33 @@ def test_answers_can_be_limited_to_the_report_chosen(two_reports):
     _assert_ok(at)
     one = _texts(_assistant_messages(at)[-1].markdown)[0]
     assert "Harrow 2017 Judgements" in one and "Ealing" not in one
+
+
+@pytest.mark.slow
+def test_a_citation_opens_the_cited_report_whatever_the_sidebar_shows(two_reports):
+    at = _new_app()
+    assert at.selectbox(key="report").value == "ealing-2016-08-26"  # the sidebar is on Ealing
+    _ask(at, "What did Harrow's 2017 report say about care leavers?")
+    _assert_ok(at)
+    ans = _conversation(at).last
+    cited = [c for c in ans.citations if c.report == "harrow-2017-03-31"]
+    assert cited and all(c.label.startswith("Harrow 2017 ") for c in ans.citations)
+    citation = cited[0]
+    at.pills(key="cite_0_0").set_value(citation.label).run()
+    _assert_ok(at)
+
+    from ui.resources import get_assistant
+
+    para = get_assistant().passage(citation.passage_label, report="harrow-2017-03-31")
+    card = " ".join(_texts(at.markdown))
+    assert "Harrow 2017" in card and "published 31 March 2017" in card  # the card names its report
+    flat = " ".join(card.split()).replace("**:orange-background[", "").replace("]**", "")
+    assert " ".join(para.text.split())[:80] in flat
+    if ans.highlights.get(citation.label):
+        assert any(":orange-background[" in m.value for m in at.markdown)  # the used sentences, marked
+
+    at.button(key="view_0_0_reader").click().run()
+    _assert_ok(at)
+    assert at.session_state["reader_report"] == "harrow-2017-03-31"
+    assert at.session_state["reader_focus"] == citation.passage_label
+    assert at.selectbox(key="report").value == "ealing-2016-08-26"  # reading changes no answer scope

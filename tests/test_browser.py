@@ -153,3 +153,58 @@ def test_ask_and_open_citation_in_chromium():
         f" | screenshot: {shot}"
     )
     assert shot.exists() and shot.stat().st_size > 10_000
+
+
+HARROW_PDF = ROOT.parent / "shared" / "ofsted" / "pdfs" / "harrow" / "2017-03-31.pdf"
+
+
+def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
+    """Two reports loaded, the sidebar on Ealing: a citation of Harrow opens Harrow's paragraph, named."""
+    import json
+
+    from playwright.sync_api import expect, sync_playwright
+
+    if not HARROW_PDF.is_file() and not IN_CI:
+        pytest.skip(f"the Ofsted corpus is not beside the project ({HARROW_PDF})")
+    out = _artifacts()
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
+           "ASSISTANT_REPORTS": json.dumps([str(ROOT / "data" / "ealing-2016.md"), str(HARROW_PDF)])}
+    server = StreamlitServer(ROOT, out / "streamlit-server-two.log", env=env).start()
+    try:
+        server.wait_healthy(timeout=180)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                page = browser.new_page(viewport={"width": 1280, "height": 1400})
+                page.set_default_timeout(60_000)
+                page.goto(server.url, wait_until="domcontentloaded")
+                chat_box = page.get_by_test_id("stChatInputTextArea")
+                expect(chat_box).to_be_enabled(timeout=300_000)
+                expect(page.get_by_test_id("stSidebar")).to_contain_text("Ealing 2016")  # the sidebar's report
+
+                chat_box.fill("What did Harrow's 2017 report say about care leavers?")
+                chat_box.press("Enter")
+                answer = page.get_by_test_id("stChatMessage").last
+                pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
+                    has_text=re.compile(r"^\s*Harrow 2017 ¶\d+\s*$")
+                )
+                expect(pills.first).to_be_visible(timeout=120_000)
+                label = pills.first.inner_text().strip()
+                pills.first.click()
+
+                card = page.locator(".st-key-card_view_0_0")
+                expect(card).to_be_visible(timeout=60_000)
+                expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
+                expect(card).to_contain_text("Harrow 2017")
+                expect(card).to_contain_text("published 31 March 2017")
+                expect(card).not_to_contain_text("Ealing 2016")
+                from ingest import parse_path
+
+                number = int(label.rsplit("¶", 1)[1])
+                harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
+                expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
+                page.screenshot(path=str(out / "browser-two-reports-citation.png"), full_page=True)
+            finally:
+                browser.close()
+    finally:
+        server.stop()

@@ -43,8 +43,10 @@ def _close(view_key: str, pill_key: str) -> None:
     st.session_state[pill_key] = None
 
 
-def open_in_reader(label: str, section: str) -> None:
-    """Switch to the report reader at ``label`` (callback)."""
+def open_in_reader(label: str, section: str, report: str | None = None) -> None:
+    """Switch to the report reader at ``label`` of ``report`` (callback)."""
+    if report:
+        st.session_state["reader_report"] = report
     st.session_state["reader_section"] = section
     st.session_state["reader_focus"] = label
     st.session_state["main_tab"] = TAB_READ
@@ -138,51 +140,66 @@ def render_answer_extras(ans: Any, turn: int, conv_id: int, view: ReportView, bo
                 st.caption(escape_markdown(snippet(source.text, 300)))
 
 
-def _lookup(label: str, view: ReportView, bot: Any) -> Any:
-    para = view.get(label)
-    if para is not None:
-        return para
+def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
+    """(report id, passage) a citation label opens: always in the report the citation names, never
+    in the report chosen in the sidebar; (report, None) when it has no such passage."""
+    citation = next((c for c in getattr(ans, "citations", None) or [] if getattr(c, "label", None) == label), None)
+    if citation is not None and getattr(citation, "report", ""):
+        report, passage_label = citation.report, citation.passage_label or citation.label
+    else:  # a neighbour opened from the card: its label names its report
+        report, passage_label = bot.catalogue.resolve(label)
+        report = report or next(iter(bot.info().get("reports") or []), None)
     try:
-        return bot.passage(label, report=view.report or None)
+        return report, bot.passage(passage_label, report=report)
     except KeyError:
-        return None
+        return report, None
+
+
+def _label_of(bot: Any, report: str | None, passage_label: str) -> str:
+    return bot.catalogue.label(report, passage_label) if report else passage_label
 
 
 def render_passage_card(label: str, ans: Any, view: ReportView, bot: Any, view_key: str, pill_key: str) -> None:
-    """The opened paragraph: number, section, full text with the used sentences
-    highlighted, and buttons to its neighbours."""
-    para = _lookup(label, view, bot)
+    """The opened paragraph of the cited report: which report, number, section, full text with the
+    used sentences highlighted, and buttons to its neighbours in that report."""
+    from ui.resources import get_report_view
+
+    report, para = cited_passage(label, ans, bot)
     with st.container(border=True, key=f"card_{view_key}"):
         if para is None:
-            st.warning(f"Paragraph {escape_markdown(label)} could not be found in the report.")
+            st.warning(f"Paragraph {escape_markdown(label)} could not be found in the report it cites.")
             return
+        own = get_report_view(report)
+        info = bot.catalogue.reports.get(report)
         head, close = st.columns([6, 1], vertical_alignment="center")
         head.markdown(f"#### {escape_markdown(passage_title(para))}")
         close.button("Close", key=f"{view_key}_close", on_click=_close, args=(view_key, pill_key),
                      icon=":material/close:", type="tertiary")
+        if info is not None:
+            st.markdown(f":material/description: **{escape_markdown(info.name)}** · {escape_markdown(info.describe())}")
         st.caption(f"Section: {escape_markdown(para.section.replace(' > ', ' › '))}")
-        highlights = (getattr(ans, "highlights", None) or {}).get(para.label, [])
+        highlights = (getattr(ans, "highlights", None) or {}).get(label, [])
         st.markdown(highlighted_markdown(para.text, highlights))
         if highlights:
             st.caption("Highlighted: the sentences this answer used.")
 
-        prev, nxt = view.neighbours(para.label)
+        prev, nxt = own.neighbours(para.label)
         c1, c2, c3 = st.columns(3)
         if prev is not None:
             c1.button(
                 f"Previous: {escape_markdown(prev.label)}", key=f"{view_key}_prev",
-                on_click=_show, args=(view_key, prev.label), icon=":material/arrow_back:",
+                on_click=_show, args=(view_key, _label_of(bot, report, prev.label)), icon=":material/arrow_back:",
                 help=escape_markdown(snippet(prev.text, 160)), width="stretch",
             )
         if nxt is not None:
             c2.button(
                 f"Next: {escape_markdown(nxt.label)}", key=f"{view_key}_next",
-                on_click=_show, args=(view_key, nxt.label), icon=":material/arrow_forward:",
+                on_click=_show, args=(view_key, _label_of(bot, report, nxt.label)), icon=":material/arrow_forward:",
                 icon_position="right", help=escape_markdown(snippet(nxt.text, 160)), width="stretch",
             )
         c3.button(
             "Read in context", key=f"{view_key}_reader", on_click=open_in_reader,
-            args=(para.label, para.section), icon=":material/menu_book:", width="stretch",
+            args=(para.label, para.section, report), icon=":material/menu_book:", width="stretch",
         )
         if prev is not None or nxt is not None:
             with st.expander("Neighbouring paragraphs"):

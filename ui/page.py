@@ -61,6 +61,12 @@ def render_heading(info: dict) -> None:
     )
 
 
+def _follow_in_reader() -> None:
+    """The reader follows the report chosen in the sidebar (callback)."""
+    st.session_state["reader_report"] = st.session_state.get("report")
+    st.session_state["reader_focus"] = None
+
+
 def render_settings(info: dict) -> tuple[str | None, str | None, int, str | None]:
     """Sidebar settings; returns (report to read, chat mode or None for extractive, k, report that
     answers are limited to or None for every loaded report)."""
@@ -70,7 +76,7 @@ def render_settings(info: dict) -> tuple[str | None, str | None, int, str | None
     if reports:
         report = st.sidebar.selectbox(
             "Report", reports, key="report", format_func=lambda r: report_name(info, r),
-            disabled=len(reports) == 1,
+            disabled=len(reports) == 1, on_change=_follow_in_reader,
             help="The inspection report to read, and to answer from when limited to it.",
         )
         if len(reports) > 1 and st.sidebar.toggle(
@@ -135,7 +141,11 @@ def main() -> None:
     with st.sidebar.expander("About the index and models", icon=":material/info:"):
         render_info(info)
 
-    view = get_report_view(report)
+    reports = report_ids(info)
+    if st.session_state.get("reader_report") not in reports:
+        st.session_state["reader_report"] = report  # the reader opens on the sidebar's report
+    reading = st.session_state["reader_report"]
+    view = get_report_view(reading)
     chat = get_conversation(bot, k, mode, scope)
     conv_id = st.session_state.get("conv_id", 0)
 
@@ -163,8 +173,10 @@ def main() -> None:
 
     if tab_read.open:
         with tab_read:
+            if len(reports) > 1:
+                st.selectbox("Report to read", reports, key="reader_report", format_func=lambda r: report_name(info, r))
             try:
-                judgements = get_judgements(report)
+                judgements = get_judgements(reading)
             except Exception:  # noqa: BLE001
                 logger.exception("judgements() failed")
                 judgements = []

@@ -33,7 +33,8 @@ def free_port() -> int:
 class StreamlitServer:
     """`streamlit run app.py` in its own process group, logging to a file."""
 
-    def __init__(self, root: Path, log_path: Path, python: str = sys.executable):
+    def __init__(self, root: Path, log_path: Path, python: str = sys.executable, env: dict | None = None):
+        self.extra_env = env or {}
         self.root = root
         self.log_path = log_path
         self.python = python
@@ -45,7 +46,7 @@ class StreamlitServer:
     def start(self) -> "StreamlitServer":
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "wb")
-        env = dict(os.environ, PYTHONUNBUFFERED="1")
+        env = dict(os.environ, PYTHONUNBUFFERED="1", **self.extra_env)
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
             [
