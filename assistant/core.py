@@ -20,7 +20,7 @@ from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import IndexUnavailable, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grades import GradeQuestion, grade_line, grade_question, is_overall, select
+from assistant.grades import GradeQuestion, grade_evidence, grade_question, is_overall, select
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
@@ -461,32 +461,24 @@ class Assistant:
         picks = {r: select(asked, self.judgements(r), self.scope_names) for r in scope}
         return None if any(rows is None for rows in picks.values()) else picks
 
-    def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str]:
-        """The passage and line that give an area's grade: the judgement table, else the section that states it."""
-        passages = self.paragraphs(report)
-        table = next((p for p in passages if p.label == "Judgements"), passages[0])
-        line = grade_line(area, grade, table.text.splitlines())
-        if line in table.text:
-            return table, line
-        for p in passages:
-            for sentence in p.text.splitlines():
-                if area.lower() in sentence.lower() and grade.lower() in sentence.lower():
-                    return p, sentence
-        return table, line
+    def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str | None]:
+        return grade_evidence(self.paragraphs(report), area, grade)
 
-    def _grade_quotes(self, report: str, rows: list[tuple[str, str]]) -> list[tuple[Source, str]]:
-        """Each row's grade as the report states it, with the passage to cite."""
+    def _grade_quotes(self, report: str, rows: list[tuple[str, str]]) -> list[tuple[Source, str, bool]]:
+        """Each row's grade as the report states it (quoted: True), or in our words where its text
+        does not state it (False), with the passage to cite."""
         quotes = []
         for area, grade in rows:
             passage, line = self._grade_evidence(report, area, grade)
-            quotes.append((source_of(passage, 1.0, self.catalogue), line))
+            said = line or f"{area} was judged {grade.lower()}."
+            quotes.append((source_of(passage, 1.0, self.catalogue), said, line is not None))
         return quotes
 
     def _grade_sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
         """The passages that state the grades picked, once each."""
         by_label: dict[str, Source] = {}
         for report, rows in picks.items():
-            for source, _ in self._grade_quotes(report, rows):
+            for source, _, _ in self._grade_quotes(report, rows):
                 by_label.setdefault(source.label, source)
         return list(by_label.values())
 
@@ -514,10 +506,10 @@ class Assistant:
             else:
                 lead = ""
             quoted = []
-            for source, line in self._grade_quotes(report, rows):
+            for source, line, verbatim in self._grade_quotes(report, rows):
                 if source.label not in highlights:
                     sources.append(source)
-                highlights.setdefault(source.label, []).append(line)
+                highlights.setdefault(source.label, []).extend([line] if verbatim else [])
                 quoted.append(f"{line} {cite(source.label)}")
             parts.append((name, lead + " ".join(quoted)))
         text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
@@ -538,7 +530,7 @@ class Assistant:
         source = source_of(passage, 1.0, self.catalogue)
         text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(source.label)}"
         reason = f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"
-        return corrected_premise(question, query, [source], text, reason, {source.label: [line]})
+        return corrected_premise(question, query, [source], text, reason, {source.label: [line] if line else []})
 
     def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question (made standalone as ``query``) names."""

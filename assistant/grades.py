@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from assistant.question import GRADES
 from assistant.text import terms
+from ingest import Paragraph
 
 # Questions about Ofsted's grades (shared with the answerer, which favours sentences giving one).
 ASKS_GRADE = re.compile(
@@ -112,19 +113,41 @@ def _area_vocabulary() -> frozenset[str]:
     return frozenset(terms("local safeguarding children board lscb")) - _COMMON
 
 
-def grade_line(area: str, grade: str, lines: list[str]) -> str:
-    """The report's own line for an area's grade, else the area and grade as the table gives them."""
+def grade_line(area: str, grade: str, lines: list[str]) -> str | None:
+    """The report's own line for an area's grade; None when no line states it."""
     wanted = _normal(area)
     for line in lines:
         if _normal(line).startswith(wanted):
             return line
     if is_overall(area):
         for line in lines:
-            # "Children's services in X are good" / "… require improvement": the grade's stem will do.
-            if re.search(r"\bservices in\b", line, re.I) and grade.lower()[:6] in line.lower():
+            # "Children's services in X are good", "The overall judgement is requires improvement".
+            if re.search(r"\bservices in\b|\boverall judgement\b", line, re.I) and grade.lower()[:6] in line.lower():
                 return line
-    return f"{area}: {grade}."
+    # The line that gives this grade and shares most of the area's words ("children care leavers").
+    wanted_terms = set(terms(area)) - _COMMON
+    scored = [(len(wanted_terms & set(terms(line))), line) for line in lines if grade.lower() in line.lower()]
+    best, line = max(scored, default=(0, ""))
+    if wanted_terms and best >= max(1, len(wanted_terms) - 1):
+        return line
+    return None
 
 
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+
+
+def grade_evidence(passages: list[Paragraph], area: str, grade: str) -> tuple[Paragraph, str | None]:
+    """The passage and the report's own line that give an area's grade: the judgement table's line,
+    else a line that states it elsewhere. Where no line of the text states it (the grade is printed
+    only as a heading or a graphic) the line is None, and the passage is the first of the section on
+    that area, else the table: cited, but nothing is quoted from it."""
+    table = next((p for p in passages if p.label == "Judgements"), passages[0])
+    line = grade_line(area, grade, table.text.splitlines())
+    if line and line in table.text:
+        return table, line
+    for p in passages:
+        for sentence in p.text.splitlines():
+            if area.lower() in sentence.lower() and grade.lower() in sentence.lower():
+                return p, sentence
+    return next((p for p in passages if p.section.lower().startswith(area.lower())), table), None

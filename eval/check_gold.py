@@ -170,6 +170,42 @@ def check(gold: Path, reports: list[Path]) -> tuple[list[str], list[str], str]:
     return errors, warnings, "\n".join(lines)
 
 
+FORMS = {"publication-year", "inspection-year", "inspection-month", "kind", "latest", "previous", "first",
+         "authority-only", "unscoped", "comparison", "change", "followup", "no-report-year", "not-loaded",
+         "not-in-report"}
+
+
+def check_by_id(gold: Path, reports: list[Path]) -> tuple[list[str], str]:
+    """(errors, summary) of a gold set whose labels name passages by report id ("leeds-2022-05-09 ¶12"),
+    as eval/GOLD_MULTI.md describes: labels exist, key facts are in the gold passages (a year with no
+    report lists the years there are instead), follow-ups carry their turns, refusals cite nothing."""
+    parsed = [parse_path(p) for p in reports]
+    passages = {f"{r.report} {p.label}": norm(p.text) for r in parsed for p in r.paragraphs}
+    errors, forms, ids = [], collections.Counter(), set()
+    for n, line in enumerate(gold.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        q = json.loads(line)
+        qid = q.get("id", f"line {n}")
+        if qid in ids:
+            errors.append(f"{qid}: duplicate id")
+        ids.add(qid)
+        if q.get("form") not in FORMS or q.get("type") not in TYPES:
+            errors.append(f"{qid}: form {q.get('form')!r} / type {q.get('type')!r}")
+        forms[q.get("form")] += 1
+        if bool(q["turns"]) != (q["type"] == "followup") or (q["turns"] and not q.get("standalone")):
+            errors.append(f"{qid}: a follow-up, and only a follow-up, has turns and its standalone form")
+        errors += [f"{qid}: unknown label {label!r}" for label in q["gold"] + q["neighbours"] if label not in passages]
+        if not q["answerable"]:
+            if q["gold"]:
+                errors.append(f"{qid}: a question to refuse has no gold")
+            continue
+        text = " ".join(passages.get(label, "") for label in q["gold"])
+        errors += [f"{qid}: key fact {fact} not in its gold passages" for fact in q["key_facts"]
+                   if not any(norm(a) in text for a in fact)]
+    return errors, f"total {sum(forms.values())} {dict(sorted(forms.items()))}"
+
+
 def main(argv: list[str]) -> None:
     gold = Path(argv[0]) if argv else DEFAULT_GOLD
     if len(argv) > 1:

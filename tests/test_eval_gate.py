@@ -60,3 +60,21 @@ def test_gate_floors_met_on_several_reports(tmp_path_factory, capsys):
     with capsys.disabled():
         print("\n" + summary_table(report["summary"]))
     assert check_floors(report["summary"], load_floors(CORPUS_FLOORS)) == []
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_gate_floors_met_on_many_reports_of_several_authorities(split, tmp_path_factory, capsys):
+    """Questions that name reports as people do, over 8-9 reports of three authorities per split
+    (eval/GOLD_MULTI.md; split by authority). Only the test split's aggregate figures are printed."""
+    from eval.run import make_assistant, read_reports_file
+
+    gold = CORPUS_GOLD.with_name(f"gold_multi_{split}.jsonl")
+    files = read_reports_file(gold.with_name(f"multi_{split}_reports.txt"))
+    if not all(f.is_file() for f in files) and not os.environ.get("CI"):
+        pytest.skip("the Ofsted corpus is not beside the project")
+    bot = make_assistant("hybrid", files, tmp_path_factory.mktemp(f"multi-{split}") / "index")
+    report = run_once(load_gold(gold), "hybrid", gold, bot=bot, progress=False)
+    with capsys.disabled():
+        print(f"\nMULTI-REPORT {split.upper()}\n" + summary_table(report["summary"]))
+    assert report["summary"]["overall"]["means"]["citation_resolution"] == 1.0
+    assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_multi_{split}.json"))) == []

@@ -26,3 +26,14 @@ def test_five_report_gold_set_is_consistent_with_its_reports():
     errors, _, summary = check(EVAL / "gold_corpus.jsonl", reports)
     assert errors == [], "\n".join(errors)
     assert "total 91" in summary
+
+
+@pytest.mark.parametrize("split", ["dev", "test"])
+def test_multi_report_gold_sets_are_consistent_with_their_reports(split):
+    from eval.check_gold import check_by_id
+
+    reports = read_reports_file(EVAL / f"multi_{split}_reports.txt")
+    if not all(r.is_file() for r in reports) and not os.environ.get("CI"):
+        pytest.skip("the Ofsted corpus is not beside the project")
+    errors, summary = check_by_id(EVAL / f"gold_multi_{split}.jsonl", reports)
+    assert errors == [], "\n".join(errors)
