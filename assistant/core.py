@@ -249,9 +249,10 @@ class Assistant:
         """The question without the words that name its reports (authority, year, kind, "the latest")."""
         return without_scope(question, self.scope_names | {p.lower() for p in reading.phrases})
 
-    def _search_query(self, question: str, reading: ScopeReading) -> str:
+    def _search_query(self, question: str, reading: ScopeReading | None = None) -> str:
         """What is searched for: the question without the names that set its scope, acronyms spelled
         out, and words the reports in scope do not use followed by their words nearest them."""
+        reading = reading or self.read_scope(question)
         query = with_acronyms_spelled_out(self._topic(question, reading), self.keyword.spelled_out)
         scope = None if self._every(reading) else reading.reports
         return with_report_words(

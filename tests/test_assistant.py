@@ -93,7 +93,8 @@ def test_instructions_in_a_question_change_nothing(bot):
 def test_answer_is_json_serialisable(bot):
     data = json.loads(json.dumps(bot.ask("Who led the inspection?").to_dict()))
     assert set(data) >= {"answer", "citations", "sources", "abstained"}
-    assert all(set(c) == {"paragraph", "label", "section"} for c in data["citations"])
+    assert all(set(c) == {"paragraph", "label", "section", "report", "passage_label"} for c in data["citations"])
+    assert {c["report"] for c in data["citations"]} == {"ealing-2016-08-26"}  # each names the report it opens
     assert "Karen Wareing" in data["answer"]
 
 
