@@ -25,6 +25,7 @@ from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.question import (
+    NOT_TOPIC,
     asked_grade,
     asks_for_advice,
     clean_question,
@@ -35,7 +36,7 @@ from assistant.question import (
     without_instructions,
     without_scope,
 )
-from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
+from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading, asks_only_what_changed
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import embeddable, terms
 from assistant.settings import Settings
@@ -339,6 +340,10 @@ class Assistant:
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
         if (asked := grade_question(topic)) and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked": asked, "picks": picks}
+        if reading.mode == "each" and asks_only_what_changed(topic, NOT_TOPIC) and any(self.judgements(r) for r in scope):
+            # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
+            picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
+            return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
         if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         query = self._search_query(state["query"], reading)

@@ -27,7 +27,8 @@ _FRAME = frozenset(
         given receive received award awarded inspection inspections reinspection re-inspection report reports
         area areas part parts aspect aspects review reviewed each every all which what latest last most recent previous first
         children's services service local authority council requires improvement good outstanding inadequate
-        to be compare compared comparison change changed between differ difference since"""
+        to be compare compared comparison change changed between differ difference since improve improved
+        declined better worse"""
     )
 )
 # Other words for an area's terms: the frameworks name the same areas differently ("leadership,

@@ -25,6 +25,8 @@ _FRAME_WORDS = frozenset(
     """grade grades graded get got judged judgement judgment rated rating say find found figure figures number
     happen happened think get given receive received last latest year current currently""".split()
 )
+# Every word that frames a question rather than says what it is about.
+NOT_TOPIC = STOP_WORDS | _QUESTION_OPENERS | _FRAME_WORDS
 _ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
 _CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|and what about)\b", re.I)
 
@@ -156,9 +158,10 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
         if w not in STOP_WORDS and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS and w not in scope_words
     ]
     names_a_year = bool(_YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
+    # A follow-up that names its own report leaves behind the words that named the earlier one.
     topic = [
         w
-        for w in words(earlier[-1])
+        for w in words(without_report_names(earlier[-1]) if rescopes else earlier[-1])
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
         and (rescopes or w not in _FRAME_WORDS) and not (names_a_year and _YEAR.fullmatch(w))
     ]

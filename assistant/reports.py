@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
+from assistant.text import words
+
 # --- how people name reports: every pattern and word list of this module ------------------------
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -18,6 +20,11 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 # "31 March 2016" dates a figure, not a report; "November 2025" (no day) can name an inspection.
 _DATED_FIGURE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\w*\s+((?:19|20)\d\d)\b", re.I)
 _MONTH_YEAR = re.compile(rf"\b({_MONTH})\w*\s+((?:19|20)\d\d)\b", re.I)
+# "inspected in October and November 2018", "carried out in November–December 2022": all of it names the report.
+_MONTH_SPAN = re.compile(
+    rf"\b(?:(?:inspected|carried out|published)\s+(?:in\s+)?)?{_MONTH}\w*(?:\s*(?:,|and|to|-|–)\s*{_MONTH}\w*)*\s+(?:19|20)\d\d\b",
+    re.I,
+)
 _SINCE = re.compile(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", re.I)
 _RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
 _LATEST = re.compile(
@@ -50,7 +57,7 @@ KIND_NAMES = {
     "sif-reinspection": ("re-inspection", "reinspection", "re inspection"),
     "sif": ("single inspection framework", "single inspection", "sif"),
     "ilacs-short": ("short inspection", "short ilacs"),
-    "ilacs-standard": ("standard inspection", "standard ilacs", "full inspection"),
+    "ilacs-standard": ("standard inspection", "standard ilacs"),
     "ilacs": ("ilacs",),
     "focused-visit": ("focused visit",),
     "monitoring-visit": ("monitoring visit",),
@@ -240,22 +247,10 @@ class Catalogue:
         # A follow-up that names its report itself ("and the short inspection?", "and in 2022?", "and
         # before that?") leaves the year and kind carried from earlier turns behind.
         carried = "" if follow_up and self._names_report(own) else question
-        kind_text = own if _KIND.search(own) else carried
-        if kinds := list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}s?\b", kind_text, re.I))):
-            phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
-            # Each authority's reports of that kind ("Ealing's 2016 inspection and Birmingham's re-inspection").
-            of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
-            pool_of_kind = [i for i in pool if i.authority_key not in of_kind or any(_is_kind(i.kind, k) for k in kinds)]
-            if not of_kind:
-                asked = KIND_LABELS.get(kinds[0], kinds[0])
-                return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
-                                    phrases=tuple(phrases))
-            pool = pool_of_kind
-
         year_text = str(limit.year) if limit.year is not None else own if _YEAR.search(own) else carried
-        years, since, span, months = _years_named(year_text)
-        named_year = bool(years or since or span)
-        if named_year:
+        years, figure_years, since, span, months = _years_named(year_text)
+        named_year = False
+        if years or since or span:
             if since:
                 dated = [i for i in pool if max({i.year, *i.inspection_years}) >= since]
             elif span:
@@ -265,14 +260,29 @@ class Catalogue:
             names_a_report = limit.year is not None or _REPORT_YEAR.search(year_text) or not mentions or not all(
                 mentions(y, tuple(i.id for i in pool)) for y in years)
             if dated:
-                pool = dated
-                phrases += _YEAR.findall(year_text) + [m.group(0) for m in _MONTH_YEAR.finditer(year_text)]
+                pool, named_year = dated, True
+                phrases += [m.group(0) for m in _MONTH_SPAN.finditer(year_text)] + _YEAR.findall(year_text)
             elif (keys or limit.year is not None) and names_a_report:
                 asked = f"since {since}" if since else f"between {span[0]} and {span[1]}" if span else _or(sorted(years))
                 return ScopeReading((), missing=f"No report on {who} was published or inspected in {asked}. "
                                     f"{self._listing(pool)}", phrases=tuple(phrases))
-            else:
-                named_year = False  # a year no report has, and no authority named: it dates a figure
+            # else: a year no report has, and no authority named: it dates a figure
+        elif figure_years and len(pool) > 1 and (dated := _match_years(pool, figure_years, set(), False)):
+            pool, named_year = dated, True  # "at 31 March 2014": the figure of the report of that year
+
+        kind_text = own if _KIND.search(own) else carried
+        kinds = list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}s?\b", kind_text, re.I)))
+        # Each authority's reports of that kind ("Ealing's 2016 inspection and Birmingham's re-inspection").
+        of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
+        if of_kind:
+            phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
+            pool = [i for i in pool if i.authority_key not in of_kind or any(_is_kind(i.kind, k) for k in kinds)]
+        elif kinds and not named_year:
+            asked = KIND_LABELS.get(kinds[0], kinds[0])
+            return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
+                                phrases=tuple(phrases))
+        # else a kind the report named by its year talks about ("the focused visit the 2019 report mentions")
+        kinds = kinds if of_kind else []
 
         if relative := (None if named_year and _YEAR.search(own) else _relative(own)):
             phrases += [m.group(0) for p in (_LATEST, _PREVIOUS, _FIRST) for m in p.finditer(own)]
@@ -344,9 +354,15 @@ class Catalogue:
 
 def without_report_names(text: str) -> str:
     """The text without the words that name a report: years, months, kinds, "latest", "before that"."""
-    for pattern in (_MONTH_YEAR, _YEAR, _KIND, _PREVIOUS, _FIRST, _LATEST):
+    for pattern in (_MONTH_SPAN, _YEAR, _KIND, _PREVIOUS, _FIRST, _LATEST):
         text = pattern.sub(" ", text)
-    return text
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def asks_only_what_changed(topic: str, ignore: frozenset[str]) -> bool:
+    """"How has X changed since 2016?": a change over time with no topic of its own (``ignore``:
+    words that frame a question)."""
+    return bool(_COMPARING.search(topic)) and not [w for w in words(_COMPARING.sub(" ", topic)) if w not in ignore]
 
 
 def _relative(text: str) -> str | None:
@@ -359,14 +375,16 @@ def _relative(text: str) -> str | None:
     return None
 
 
-def _years_named(text: str) -> tuple[set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
-    """(years that may name a report, "since" year, (from, to) span, (month, year) pairs) in a text."""
+def _years_named(text: str) -> tuple[set[str], set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
+    """(years that may name a report, years that date a figure ("at 31 March 2014"), "since" year,
+    (from, to) span, (month, year) pairs) in a text."""
     dated = {m.start(1) for m in _DATED_FIGURE.finditer(text)}
     years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) not in dated}
+    figure_years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) in dated}
     since = m.group(1) if (m := _SINCE.search(text)) else ""
     span = (min(m.groups()), max(m.groups())) if (m := _RANGE.search(text)) else None
     months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
-    return years, since, span, months
+    return years, figure_years, since, span, months
 
 
 def _match_years(pool: list[ReportInfo], years: set[str], months: set[tuple[int, str]], says_inspected: bool) -> list[ReportInfo]:

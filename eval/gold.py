@@ -28,6 +28,8 @@ class GoldItem:
     reference: str = ""
     standalone: str = ""  # a follow-up asked on its own, to compare the two
     form: str = ""  # how the question names its report(s): publication-year, latest, unscoped, … (GOLD_MULTI.md)
+    answer_kind: str = ""  # what the answer must hold: count, share, money, duration, date, person, … (GOLD_GENERAL.md)
+    must_not_name: list[str] = field(default_factory=list)  # authorities an aggregate answer must not name (GOLD_GRADES.md)
 
 
 def parse_item(data: dict) -> GoldItem:
@@ -54,6 +56,8 @@ def parse_item(data: dict) -> GoldItem:
         reference=data.get("reference") or "",
         standalone=data.get("standalone") or "",
         form=data.get("form") or "",
+        answer_kind=data.get("answer_kind") or "",
+        must_not_name=list(data.get("must_not_name") or []),
     )
 
 

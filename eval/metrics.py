@@ -10,6 +10,8 @@ Conventions (a metric that does not apply to a question is ``None`` and left out
 - key-fact containment: questions with key facts;
 - abstention_recall: per question 1/0 "abstained", unanswerable questions only;
 - false_abstention_rate: per question 1/0 "abstained", answerable questions only;
+- wrongly_named: questions with ``must_not_name``; 1/0 "the answer names an authority that does not meet
+  the condition" (whole words, case-insensitive);
 - error_rate: 1/0 "asking or retrieving raised"; latency_ms: the final ask only.
 """
 
@@ -29,7 +31,7 @@ KS = (1, 3, 5, 10)
 METRICS = (
     *(f"hit@{k}" for k in KS), *(f"recall@{k}" for k in KS), "mrr@10",
     "citation_validity", "citation_resolution", "citation_precision", "citation_recall", "key_fact_containment",
-    "abstention_recall", "false_abstention_rate", "error_rate", "latency_ms",
+    "abstention_recall", "false_abstention_rate", "wrongly_named", "error_rate", "latency_ms",
 )
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]")
 _PARA = re.compile(r"¶\s*(\d+)")
@@ -139,6 +141,12 @@ def holds(passage: str, quote: str) -> bool:
                for i, ch in enumerate(quoted) if ch == ":")
 
 
+def wrongly_named(answer_text: str, must_not_name: Sequence[str]) -> list[str]:
+    """The authorities of ``must_not_name`` the answer names."""
+    text = normalise_text(answer_text)
+    return [a for a in must_not_name if re.search(rf"\b{re.escape(normalise_text(a))}\b", text)]
+
+
 def citation_resolution(answer: Answer, passages: dict[tuple[str, str], str]) -> float:
     """Fraction of the answer's citations that open the passage they claim, holding what was quoted; 1.0 if none."""
     if not answer.citations:
@@ -204,6 +212,7 @@ class QuestionResult:
     failures: list[str] = field(default_factory=list)
     error: str | None = None
     form: str = ""
+    answer_kind: str = ""
 
     def to_dict(self) -> dict:
         """The result as JSON-serialisable data."""
@@ -231,6 +240,7 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
     m["key_fact_containment"] = key_fact_containment(answer.answer, item.key_facts)
     m["abstention_recall"] = None if item.answerable else float(answer.abstained)
     m["false_abstention_rate"] = float(answer.abstained) if item.answerable else None
+    m["wrongly_named"] = float(bool(wrongly_named(answer.answer, item.must_not_name))) if item.must_not_name else None
     m["error_rate"] = float(error is not None)
     m["latency_ms"] = latency_ms
     result = QuestionResult(
@@ -238,6 +248,7 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
         standalone_question=answer.standalone_question, answer=answer.answer,
         abstained=answer.abstained, citations=cited, sources=sources, retrieved=list(retrieved),
         gold=list(item.gold), latency_ms=latency_ms, metrics=m, error=error, form=item.form,
+        answer_kind=item.answer_kind,
     )
     result.failures = failure_reasons(item, result, known)
     if passages is not None:
@@ -258,6 +269,7 @@ def failure_reasons(item: GoldItem, r: QuestionResult, known: Iterable[str]) -> 
         reasons.append("failed to abstain")
     if not r.abstained:
         reasons += [f"missing key fact {fact!r}" for fact in missing_key_facts(r.answer, item.key_facts)]
+    reasons += [f"names {a}, which does not meet the condition" for a in wrongly_named(r.answer, item.must_not_name)]
     return reasons
 
 
@@ -276,9 +288,11 @@ def summarise(results: Sequence[QuestionResult]) -> dict:
     order = {t: i for i, t in enumerate(TYPES)}
     types = sorted({r.type for r in results}, key=lambda t: (order.get(t, len(order)), t))
     forms = sorted({r.form for r in results if r.form})
+    kinds = sorted({r.answer_kind for r in results if r.answer_kind})
     return {
         "overall": _group(results),
         "by_type": {t: _group([r for r in results if r.type == t]) for t in types},
         **({"by_form": {f: _group([r for r in results if r.form == f]) for f in forms}} if forms else {}),
+        **({"by_answer_kind": {k: _group([r for r in results if r.answer_kind == k]) for k in kinds}} if kinds else {}),
     }
 

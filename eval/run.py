@@ -24,7 +24,7 @@ COLUMNS = (  # (metric, header) shown in the tables; the JSON report has every m
     ("recall@5", "rec@5"), ("recall@10", "rec@10"), ("mrr@10", "mrr@10"),
     ("citation_validity", "cit_valid"), ("citation_resolution", "cit_res"), ("citation_precision", "cit_prec"),
     ("citation_recall", "cit_rec"), ("key_fact_containment", "facts"),
-    ("abstention_recall", "abst_rec"), ("false_abstention_rate", "false_abst"),
+    ("abstention_recall", "abst_rec"), ("false_abstention_rate", "false_abst"), ("wrongly_named", "wrong_named"),
     ("error_rate", "errors"), ("latency_ms", "ms"),
 )
 
@@ -161,6 +161,7 @@ def summary_table(summary: dict) -> str:
     rows = [_row("overall", summary["overall"])]
     rows += [_row(t, g) for t, g in summary["by_type"].items()]
     rows += [_row(f"form: {f}", g) for f, g in summary.get("by_form", {}).items()]
+    rows += [_row(f"answer: {k}", g) for k, g in summary.get("by_answer_kind", {}).items()]
     return format_table(["group", "n", "failed", *(h for _, h in COLUMNS)], rows)
 
 
