@@ -77,6 +77,10 @@ KIND_LABELS = {
 }
 _KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
 _KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")s?\b", re.I)
+# "the 2019 monitoring visit", "the focused visit in 2024": a kind next to a year names the report.
+_KIND_OF_YEAR = re.compile(
+    rf"\b(?:19|20)\d\d\s+(?:\w+\s+)?{_KIND.pattern}|{_KIND.pattern}\s+(?:(?:of|in|from)\s+)?(?:19|20)\d\d\b", re.I
+)
 # Spellings of one authority that differ only in these words ("Leeds City", "Bedford Borough").
 _AUTHORITY_FILLER = re.compile(r"^(?:the)\s+|,?\s+(?:city|borough|district|city of)$", re.I)
 # A name that is also a common word in questions about England is matched only in full.
@@ -277,11 +281,12 @@ class Catalogue:
         if of_kind:
             phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
             pool = [i for i in pool if i.authority_key not in of_kind or any(_is_kind(i.kind, k) for k in kinds)]
-        elif kinds and not named_year:
+        elif kinds and (not named_year or _KIND_OF_YEAR.search(kind_text)):
             asked = KIND_LABELS.get(kinds[0], kinds[0])
             return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
                                 phrases=tuple(phrases))
-        # else a kind the report named by its year talks about ("the focused visit the 2019 report mentions")
+        # else a kind that the report named by its year talks about ("the focused visit that found…,
+        # according to the 2019 report"): the question's topic
         kinds = kinds if of_kind else []
 
         if relative := (None if named_year and _YEAR.search(own) else _relative(own)):

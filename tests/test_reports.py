@@ -127,3 +127,10 @@ def test_report_info_describes_the_report():
     assert info.year == "2023" and info.inspection_years == {"2022"}
     assert info.describe() == ("Solihull, standard ILACS inspection, inspected 31 October – 11 November 2022, "
                                "published 20 January 2023")
+
+
+def test_a_kind_the_named_report_talks_about_is_its_topic_not_its_scope():
+    # Harrow 2017 is a SIF: a monitoring visit it mentions is what the question asks about ...
+    assert reports("What did the monitoring visit find, according to Harrow's 2017 report?") == ["harrow-2017-03-31"]
+    # ... but "the 2017 monitoring visit" names a report that is not loaded.
+    assert ALL.read("What did Harrow's 2017 monitoring visit find?").missing
