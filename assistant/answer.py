@@ -242,9 +242,13 @@ class ExtractiveAnswerer:
         weights = {t: self.keyword.weight(t) for t in known if t not in _FRAME_TERMS}
         total = sum(weights.values())
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
+        # "How many children…" is answered by a number of something the question names, not of months.
+        counted = set(known) - _FRAME_TERMS if _HOW_MANY.search(query) else set()
         for sentence in chosen:
             here = sentence.terms | openings.get(sentence.source.label, frozenset())
             if not _gives_figure(query, sentence.text) or (focus and not set(focus) & here):
+                continue
+            if counted and not any(counts(sentence.text, t, before=True) for t in counted):
                 continue
             if total and sum(w for t, w in weights.items() if t in here) / total < FIGURE_COVERAGE:
                 continue
@@ -395,12 +399,14 @@ def counted_term(query: str) -> str | None:
     return counted[0] if counted else None
 
 
-def counts(text: str, counted: str) -> bool:
-    """Does the sentence give a number of the thing counted ("five children", "24 looked after children")?"""
+def counts(text: str, counted: str, before: bool = False) -> bool:
+    """Does the sentence give a number of the thing counted ("five children", "24 looked after
+    children"; with ``before``, also "referrals have increased to 15")?"""
     tokens = text.replace(",", " ").split()
     for i, token in enumerate(tokens):
-        if _COUNT_WORD.match(token) and not _DATES.fullmatch(token):
-            if counted in {t for w in tokens[i + 1 : i + 4] for t in terms(w)}:
+        if _COUNT_WORD.match(token.rstrip(".;:")) and not _DATES.fullmatch(token.rstrip(".;:")):
+            near = tokens[i + 1 : i + 4] + (tokens[max(0, i - 4) : i] if before else [])
+            if counted in {t for w in near for t in terms(w)}:
                 return True
     return False
 
