@@ -126,6 +126,7 @@ _COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statisti
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
 _NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
+_WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
 # A question about who holds a post wants a person's name, not the name of a body: "the Ealing
@@ -422,7 +423,8 @@ def compares_with_others(query: str) -> bool:
 def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:
     """Why a question that asks for a name ("what is the name of…", "who is the…") gets none:
     no chosen sentence names anyone or anything the question does not already name."""
-    if not _NAME_QUESTION.search(query) or any(_gives_name(query, s.text) for s in chosen):
+    asks_who_holds_a_post = _WHO.search(query) and _PERSON_ROLE.search(query)
+    if not (_NAME_QUESTION.search(query) or asks_who_holds_a_post) or any(_gives_name(query, s.text) for s in chosen):
         return None
     return "the retrieved passages name no one and nothing that answers it"
 
@@ -441,8 +443,8 @@ def _gives_name(query: str, text: str) -> bool:
     asked = {w.lower() for w in re.findall(r"[A-Za-z]+", query)}
     wants_person = bool(_PERSON_ROLE.search(query))
     for run in _PROPER_RUN.findall(text):
-        if wants_person and _BODY_WORDS & set(run.split()):
-            continue
+        if wants_person and (_BODY_WORDS & set(run.split()) or _PERSON_ROLE.search(run)):
+            continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
         if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
             return True
     return not wants_person and bool(_QUOTED_NAME.search(text))

@@ -174,7 +174,9 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
 
 GRADES = ("requires improvement", "outstanding", "inadequate", "good")
 _JUDGING = re.compile(
-    r"\b(judged?|rated?|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be)\b", re.I
+    r"\b(judged?|judge|rated?|rate|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be|"
+    r"say|said|drop(?:ped)? to|f[ae]ll to|slip(?:ped)? to|went to|go(?:ne)? down to)\b",
+    re.I,
 )
 # Recommendations (the 2014-18 framework) and "What needs to improve" (ILACS) are the same list.
 _RECOMMEND = re.compile(
@@ -201,7 +203,7 @@ def asked_grade(question: str) -> str | None:
     """The Ofsted grade a question presumes ("why was X judged inadequate?"), if any."""
     if not _JUDGING.search(question):
         return None
-    lowered = question.lower()
+    lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "requiring", "require"
     return next((grade for grade in GRADES if re.search(rf"\b{grade}\b", lowered)), None)
 
 
