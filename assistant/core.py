@@ -338,7 +338,10 @@ class Assistant:
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
-        if (asked := grade_question(topic)) and (picks := self._grade_rows(asked, scope)):
+        asked = grade_question(topic)
+        if asked and asked.grade and len(scope) > 1 and (matches := self._reports_with_grade(asked, scope)) is not None:
+            return {**state, "route": "aggregate", "asked": asked, "picks": matches}
+        if asked and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked": asked, "picks": picks}
         if reading.mode == "each" and asks_only_what_changed(topic, NOT_TOPIC) and any(self.judgements(r) for r in scope):
             # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
@@ -394,6 +397,8 @@ class Assistant:
             return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
         if route == "grades":
             return self._grades(question, query, state["picks"], state["asked"])
+        if route == "aggregate":
+            return self._aggregate(question, query, state["picks"], state["asked"], state["scope"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
         answerer = self._answerer(state.get("use_chat_model"))
         context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
@@ -438,6 +443,45 @@ class Assistant:
             notes=notes,
             highlights=highlights,
             reports=used or list(per_report),
+        )
+
+    def _reports_with_grade(self, asked: GradeQuestion, scope: list[str]) -> dict[str, list[tuple[str, str]]] | None:
+        """"Which councils were judged inadequate?": each report in scope whose judgement table gives that
+        grade in the area asked, with the rows; None when the question is not about the grades after all."""
+        matches, about_grades = {}, False
+        for report in scope:
+            rows = select(asked, self.judgements(report), self.scope_names) if self.judgements(report) else None
+            if rows is None:
+                continue
+            about_grades = True
+            if rows:
+                matches[report] = rows
+        return matches if about_grades else None
+
+    def _aggregate(
+        self, question: str, query: str, matches: dict[str, list[tuple[str, str]]], asked: GradeQuestion, scope: list[str]
+    ) -> Answer:
+        """The reports that meet a grade condition, each cited to its own judgements; or, plainly, none."""
+        searched = [self.catalogue.reports[r].name for r in scope]
+        if not matches:
+            answer = abstention(question, query, [], f"Searched the judgement tables of: {', '.join(searched)}.")
+            answer.answer = f"None of the {len(scope)} loaded reports in scope gives a grade of {asked.grade} there."
+            return answer
+        sources, highlights, parts = [], {}, []
+        for report, rows in matches.items():
+            quoted = []
+            for source, line, verbatim in self._grade_quotes(report, rows):
+                if source.label not in highlights:
+                    sources.append(source)
+                highlights.setdefault(source.label, []).extend([line] if verbatim else [])
+                quoted.append(f"{line} {cite(source.label)}")
+            parts.append(f"{self.catalogue.reports[report].name}: {' '.join(quoted)}")
+        lead = f"{len(matches)} of the {len(scope)} loaded reports in scope:"
+        text = "\n\n".join([lead, *parts])
+        return Answer(
+            question=question, answer=text, citations=citations_in(text, sources), sources=sources,
+            standalone_question=query, highlights=highlights, reports=list(matches),
+            notes=[f"Searched the judgement tables of {len(scope)} reports: {', '.join(searched)}."],
         )
 
     def _grade_mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:

@@ -18,7 +18,8 @@ from ingest import Paragraph
 ASKS_GRADE = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|overall effectiveness)\b", re.I
 )
-_ASKS_WHICH = re.compile(r"\b(which|what)\b", re.I)
+_ASKS_WHICH = re.compile(r"\b(which|what|how many|whose|who)\b", re.I)
+_ACROSS = re.compile(r"\b(which|how many|whose)\b", re.I)  # a question across reports
 _ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
 # Words that frame a grade question rather than name what was graded.
 _FRAME = frozenset(
@@ -60,10 +61,12 @@ class GradeQuestion:
 
 def grade_question(question: str) -> GradeQuestion | None:
     """The grade question ``question`` asks, or None when it asks something else (or asks why)."""
-    if not ASKS_GRADE.search(question) or _ASKS_WHY.search(question):
-        return None
-    lowered = question.lower()
+    lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "require", "requiring"
     grade = next((g for g in GRADES if re.search(rf"\b{g}\b", lowered)), None)
+    # "Which reports found that care leavers require improvement?" asks for a grade in other words.
+    across = bool(grade) and bool(_ACROSS.search(question))
+    if not (ASKS_GRADE.search(question) or across) or _ASKS_WHY.search(question):
+        return None
     asked_terms = _expanded(terms(re.sub(r"\b(?:19|20)\d\d\b", " ", question)))
     overall = bool(asked_terms & {"overall", "effectiveness"})
     topic = asked_terms - _FRAME
@@ -96,7 +99,7 @@ def select(asked: GradeQuestion, judgements: list[tuple[str, str]], scope_names:
     if asked.grade:
         if leftover and not rows:
             return None
-        pool = rows or [j for j in judgements if not is_overall(j[0])]
+        pool = rows or [j for j in judgements if is_overall(j[0]) == (asked.overall and not leftover)]
         return [(a, g) for a, g in pool if g.lower().startswith(asked.grade)]
     if rows and not leftover:
         return rows

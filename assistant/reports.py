@@ -276,11 +276,12 @@ class Catalogue:
 
         kind_text = own if _KIND.search(own) else carried
         kinds = list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}s?\b", kind_text, re.I)))
-        # Each authority's reports of that kind ("Ealing's 2016 inspection and Birmingham's re-inspection").
+        # Of the authorities named, each one's reports of that kind ("Ealing's 2016 inspection and
+        # Birmingham's re-inspection"); with none named, the reports of that kind.
         of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
         if of_kind:
             phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
-            pool = [i for i in pool if i.authority_key not in of_kind or any(_is_kind(i.kind, k) for k in kinds)]
+            pool = [i for i in pool if (keys and i.authority_key not in of_kind) or any(_is_kind(i.kind, k) for k in kinds)]
         elif kinds and (not named_year or _KIND_OF_YEAR.search(kind_text)):
             asked = KIND_LABELS.get(kinds[0], kinds[0])
             return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",

@@ -82,3 +82,9 @@ def test_gate_floors_met_on_sets_split_by_authority(name, split, tmp_path_factor
         print(f"\n{name.upper()} {split.upper()}\n" + summary_table(report["summary"]))
     assert report["summary"]["overall"]["means"]["citation_resolution"] == 1.0
     assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_{name}_{split}.json"))) == []
+    if name == "general":  # the aggregate grade questions (eval/gold_grades_*.jsonl) are over the same reports
+        grades = gold.with_name(f"gold_grades_{split}.jsonl")
+        report = run_once(load_gold(grades), "hybrid", grades, bot=bot, progress=False)
+        with capsys.disabled():
+            print(f"\nGRADES {split.upper()}\n" + summary_table(report["summary"]))
+        assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_grades_{split}.json"))) == []

@@ -154,3 +154,22 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
     report = SimpleNamespace(judgements=lambda _: judgements)
     grade = dict(judgements)[area]
     assert Assistant._grade_mismatch(report, "Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
+
+
+def test_a_question_across_reports_finds_each_report_with_that_grade():
+    from types import SimpleNamespace
+
+    from assistant.core import Assistant
+
+    tables = {"sif-report": SIF, "ilacs-report": ILACS}
+    reports = SimpleNamespace(judgements=lambda r: tables[r], scope_names=set())
+    find = lambda q: Assistant._reports_with_grade(reports, grade_question(q), list(tables))  # noqa: E731
+    assert find("Which councils were judged good overall?") == {"ilacs-report": [("Overall effectiveness", "Good")]}
+    assert find("Which councils were judged as requiring improvement overall?") == {
+        "sif-report": [("Children's services overall", "Requires improvement")]}
+    assert find("How many reports judged leadership inadequate?") == {
+        "sif-report": [("Leadership, management and governance", "Inadequate")]}
+    # Across frameworks: "care leavers" is one area in both; "requires improvement to be good" counts.
+    assert find("Which reports found that care leavers require improvement?") == {
+        "ilacs-report": [("The experiences and progress of care leavers", "Requires improvement to be good")]}
+    assert find("Which reports judged adoption performance outstanding?") == {}  # none, said plainly
