@@ -469,13 +469,7 @@ class Assistant:
             return answer
         sources, highlights, parts = [], {}, []
         for report, rows in matches.items():
-            quoted = []
-            for source, line, verbatim in self._grade_quotes(report, rows):
-                if source.label not in highlights:
-                    sources.append(source)
-                highlights.setdefault(source.label, []).extend([line] if verbatim else [])
-                quoted.append(f"{line} {cite(source.label)}")
-            parts.append(f"{self.catalogue.reports[report].name}: {' '.join(quoted)}")
+            parts.append(f"{self.catalogue.reports[report].name}: {self._quote_grades(report, rows, sources, highlights)}")
         lead = f"{len(matches)} of the {len(scope)} loaded reports in scope:"
         text = "\n\n".join([lead, *parts])
         return Answer(
@@ -524,6 +518,17 @@ class Assistant:
             quotes.append((source_of(passage, 1.0, self.catalogue), said, line is not None))
         return quotes
 
+    def _quote_grades(self, report: str, rows: list[tuple[str, str]], sources: list[Source], highlights: dict) -> str:
+        """The rows' grades as the report states them, each cited; adds their passages to ``sources``
+        and the lines quoted word for word to ``highlights``."""
+        quoted = []
+        for source, line, verbatim in self._grade_quotes(report, rows):
+            if source.label not in highlights:
+                sources.append(source)
+            highlights.setdefault(source.label, []).extend([line] if verbatim else [])
+            quoted.append(f"{line} {cite(source.label)}")
+        return " ".join(quoted)
+
     def _grade_sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
         """The passages that state the grades picked, once each."""
         by_label: dict[str, Source] = {}
@@ -555,13 +560,7 @@ class Assistant:
                 continue
             else:
                 lead = ""
-            quoted = []
-            for source, line, verbatim in self._grade_quotes(report, rows):
-                if source.label not in highlights:
-                    sources.append(source)
-                highlights.setdefault(source.label, []).extend([line] if verbatim else [])
-                quoted.append(f"{line} {cite(source.label)}")
-            parts.append((name, lead + " ".join(quoted)))
+            parts.append((name, lead + self._quote_grades(report, rows, sources, highlights)))
         text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
         citations = citations_in(text, sources)
         return Answer(

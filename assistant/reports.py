@@ -77,9 +77,11 @@ KIND_LABELS = {
 }
 _KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
 _KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")s?\b", re.I)
-# "the 2019 monitoring visit", "the focused visit in 2024": a kind next to a year names the report.
+# "the 2019 monitoring visit", "the focused visit to Newham in 2024": a kind near a year names the
+# report; "the focused visit before its 2020 inspection" names the inspection, and the visit is topic.
+_BETWEEN = r"(?:(?!(?:reports?|inspections?|according|before|after|since)\b)[\w'’]+\s+)"
 _KIND_OF_YEAR = re.compile(
-    rf"\b(?:19|20)\d\d\s+(?:\w+\s+)?{_KIND.pattern}|{_KIND.pattern}\s+(?:(?:of|in|from)\s+)?(?:19|20)\d\d\b", re.I
+    rf"\b(?:19|20)\d\d\s+{_BETWEEN}{{0,2}}{_KIND.pattern}|{_KIND.pattern}\s+{_BETWEEN}{{0,3}}(?:19|20)\d\d\b", re.I
 )
 # Spellings of one authority that differ only in these words ("Leeds City", "Bedford Borough").
 _AUTHORITY_FILLER = re.compile(r"^(?:the)\s+|,?\s+(?:city|borough|district|city of)$", re.I)

@@ -8,6 +8,7 @@ Needs /usr/bin/chromium and the `playwright` package: scripts/install-browser.sh
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 import re
@@ -49,6 +50,22 @@ def _artifacts() -> Path:
     return ARTIFACTS
 
 
+@contextlib.contextmanager
+def _chromium_page(url: str, viewport: dict):
+    """A page of Debian's headless Chromium, opened at ``url``, closed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=viewport)
+            page.set_default_timeout(60_000)
+            page.goto(url, wait_until="domcontentloaded")
+            yield page
+        finally:
+            browser.close()
+
+
 def _report_paragraph(number: int) -> str:
     """The text of numbered paragraph ``number`` as it stands in the report source."""
     for line in (ROOT / "data" / "ealing-2016.md").read_text(encoding="utf-8").splitlines():
@@ -78,72 +95,65 @@ FIRST_TOKEN_JS = """
 
 
 def test_ask_and_open_citation_in_chromium():
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     out = _artifacts()
     server = StreamlitServer(ROOT, out / "streamlit-server.log").start()
     try:
         health_s = server.wait_healthy(timeout=180)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 900})
-                page.set_default_timeout(60_000)
-                page.goto(server.url, wait_until="domcontentloaded")
-                chat_box = page.get_by_test_id("stChatInputTextArea")
-                # Page ready: the first script run finished (Assistant loaded) and the chat
-                # input is live; an error alert instead fails at once, with the server log.
-                ready_or_error = chat_box.or_(page.get_by_test_id("stAlertContentError"))
-                expect(ready_or_error.first).to_be_visible(timeout=240_000)
-                if page.get_by_test_id("stAlertContentError").count():
-                    pytest.fail(
-                        "the app showed an error on start: "
-                        f"{page.get_by_test_id('stAlertContentError').first.inner_text()}\n{server.log_tail()}"
-                    )
-                expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible()
-                expect(chat_box).to_be_enabled(timeout=240_000)
-                expect(page.get_by_text("Try one of these")).to_be_visible(timeout=240_000)
-                cold_start_s = time.perf_counter() - server.started_at
-
-                chat_box.fill(QUESTION)
-                asked_at = time.perf_counter()
-                chat_box.press("Enter")
-                page.wait_for_function(FIRST_TOKEN_JS, polling=25, timeout=120_000)
-                first_token_s = time.perf_counter() - asked_at
-
-                answer = page.get_by_test_id("stChatMessage").last
-                expect(answer).to_contain_text("28 weeks", timeout=120_000)
-                expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
-                # the answer is complete once its citation controls are there
-                # st.pills: one control per cited label (role "radio" for single selection)
-                pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
-                    has_text=re.compile(r"^\s*¶\d+\s*$")
+        with _chromium_page(server.url, {"width": 1280, "height": 900}) as page:
+            chat_box = page.get_by_test_id("stChatInputTextArea")
+            # Page ready: the first script run finished (Assistant loaded) and the chat
+            # input is live; an error alert instead fails at once, with the server log.
+            ready_or_error = chat_box.or_(page.get_by_test_id("stAlertContentError"))
+            expect(ready_or_error.first).to_be_visible(timeout=240_000)
+            if page.get_by_test_id("stAlertContentError").count():
+                pytest.fail(
+                    "the app showed an error on start: "
+                    f"{page.get_by_test_id('stAlertContentError').first.inner_text()}\n{server.log_tail()}"
                 )
-                expect(pills.first).to_be_visible(timeout=120_000)
-                answered_s = time.perf_counter() - asked_at
+            expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible()
+            expect(chat_box).to_be_enabled(timeout=240_000)
+            expect(page.get_by_text("Try one of these")).to_be_visible(timeout=240_000)
+            cold_start_s = time.perf_counter() - server.started_at
 
-                labels = [t.strip() for t in pills.all_inner_texts()]
-                label = "¶46" if "¶46" in labels else labels[0]
-                pills.filter(has_text=re.compile(rf"^\s*{label}\s*$")).first.click()
+            chat_box.fill(QUESTION)
+            asked_at = time.perf_counter()
+            chat_box.press("Enter")
+            page.wait_for_function(FIRST_TOKEN_JS, polling=25, timeout=120_000)
+            first_token_s = time.perf_counter() - asked_at
 
-                number = int(label.lstrip("¶"))
-                card = page.locator(".st-key-card_view_0_0")
-                expect(card).to_be_visible(timeout=60_000)
-                expect(card).to_contain_text(f"Paragraph {number}")
-                expected = " ".join(_report_paragraph(number).split()[:12])
-                assert expected, f"paragraph {number} not found in the report source"
-                expect(card).to_contain_text(expected)
-                if label == "¶46":
-                    expect(card).to_contain_text("28 weeks")
+            answer = page.get_by_test_id("stChatMessage").last
+            expect(answer).to_contain_text("28 weeks", timeout=120_000)
+            expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
+            # the answer is complete once its citation controls are there
+            # st.pills: one control per cited label (role "radio" for single selection)
+            pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
+                has_text=re.compile(r"^\s*¶\d+\s*$")
+            )
+            expect(pills.first).to_be_visible(timeout=120_000)
+            answered_s = time.perf_counter() - asked_at
 
-                # A screen tall enough for title, question, answer and the opened paragraph.
-                page.set_viewport_size({"width": 1280, "height": 1600})
-                page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
-                page.wait_for_timeout(500)  # let the layout settle before the screenshot
-                shot = out / "browser-answer.png"
-                page.screenshot(path=str(shot), full_page=True)
-            finally:
-                browser.close()
+            labels = [t.strip() for t in pills.all_inner_texts()]
+            label = "¶46" if "¶46" in labels else labels[0]
+            pills.filter(has_text=re.compile(rf"^\s*{label}\s*$")).first.click()
+
+            number = int(label.lstrip("¶"))
+            card = page.locator(".st-key-card_view_0_0")
+            expect(card).to_be_visible(timeout=60_000)
+            expect(card).to_contain_text(f"Paragraph {number}")
+            expected = " ".join(_report_paragraph(number).split()[:12])
+            assert expected, f"paragraph {number} not found in the report source"
+            expect(card).to_contain_text(expected)
+            if label == "¶46":
+                expect(card).to_contain_text("28 weeks")
+
+            # A screen tall enough for title, question, answer and the opened paragraph.
+            page.set_viewport_size({"width": 1280, "height": 1600})
+            page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')?.scrollTo(0, 0)")
+            page.wait_for_timeout(500)  # let the layout settle before the screenshot
+            shot = out / "browser-answer.png"
+            page.screenshot(path=str(shot), full_page=True)
     finally:
         server.stop()
 
@@ -162,7 +172,9 @@ def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
     """Two reports loaded, the sidebar on Ealing: a citation of Harrow opens Harrow's paragraph, named."""
     import json
 
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
+
+    from ingest import parse_path
 
     if not HARROW_PDF.is_file() and not IN_CI:
         pytest.skip(f"the Ofsted corpus is not beside the project ({HARROW_PDF})")
@@ -172,39 +184,30 @@ def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
     server = StreamlitServer(ROOT, out / "streamlit-server-two.log", env=env).start()
     try:
         server.wait_healthy(timeout=180)
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            try:
-                page = browser.new_page(viewport={"width": 1280, "height": 1400})
-                page.set_default_timeout(60_000)
-                page.goto(server.url, wait_until="domcontentloaded")
-                chat_box = page.get_by_test_id("stChatInputTextArea")
-                expect(chat_box).to_be_enabled(timeout=300_000)
-                expect(page.get_by_test_id("stSidebar")).to_contain_text("Ealing 2016")  # the sidebar's report
+        with _chromium_page(server.url, {"width": 1280, "height": 1400}) as page:
+            chat_box = page.get_by_test_id("stChatInputTextArea")
+            expect(chat_box).to_be_enabled(timeout=300_000)
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Ealing 2016")  # the sidebar's report
 
-                chat_box.fill("What did Harrow's 2017 report say about care leavers?")
-                chat_box.press("Enter")
-                answer = page.get_by_test_id("stChatMessage").last
-                pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
-                    has_text=re.compile(r"^\s*Harrow 2017 ¶\d+\s*$")
-                )
-                expect(pills.first).to_be_visible(timeout=120_000)
-                label = pills.first.inner_text().strip()
-                pills.first.click()
+            chat_box.fill("What did Harrow's 2017 report say about care leavers?")
+            chat_box.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").last
+            pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
+                has_text=re.compile(r"^\s*Harrow 2017 ¶\d+\s*$")
+            )
+            expect(pills.first).to_be_visible(timeout=120_000)
+            label = pills.first.inner_text().strip()
+            pills.first.click()
 
-                card = page.locator(".st-key-card_view_0_0")
-                expect(card).to_be_visible(timeout=60_000)
-                expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
-                expect(card).to_contain_text("Harrow 2017")
-                expect(card).to_contain_text("published 31 March 2017")
-                expect(card).not_to_contain_text("Ealing 2016")
-                from ingest import parse_path
-
-                number = int(label.rsplit("¶", 1)[1])
-                harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
-                expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
-                page.screenshot(path=str(out / "browser-two-reports-citation.png"), full_page=True)
-            finally:
-                browser.close()
+            card = page.locator(".st-key-card_view_0_0")
+            expect(card).to_be_visible(timeout=60_000)
+            expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
+            expect(card).to_contain_text("Harrow 2017")
+            expect(card).to_contain_text("published 31 March 2017")
+            expect(card).not_to_contain_text("Ealing 2016")
+            number = int(label.rsplit("¶", 1)[1])
+            harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
+            expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
+            page.screenshot(path=str(out / "browser-two-reports-citation.png"), full_page=True)
     finally:
         server.stop()

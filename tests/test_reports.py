@@ -134,3 +134,5 @@ def test_a_kind_the_named_report_talks_about_is_its_topic_not_its_scope():
     assert reports("What did the monitoring visit find, according to Harrow's 2017 report?") == ["harrow-2017-03-31"]
     # ... but "the 2017 monitoring visit" names a report that is not loaded.
     assert ALL.read("What did Harrow's 2017 monitoring visit find?").missing
+    assert ALL.read("What did the focused visit to Harrow in 2017 find?").missing
+    assert reports("When was Harrow's last focused visit before its 2017 inspection?") == ["harrow-2017-03-31"]
