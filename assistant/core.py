@@ -372,7 +372,15 @@ class Assistant:
             # One authority's latest report, chosen for the user: the answer says which, and that others exist.
             answer.notes.insert(0, reading.note)
             answer.answer = f"From {self.catalogue.reports[reading.reports[0]].name}: {answer.answer}"
+        elif self._unnamed_single(reading, answer):
+            # No authority named, several loaded, one report answers: the answer says which.
+            answer.answer = f"From {self.catalogue.reports[answer.reports[0]].name}: {answer.answer}"
         return answer
+
+    def _unnamed_single(self, reading: ScopeReading, answer: Answer) -> bool:
+        many = len({i.authority_key for i in self.catalogue.infos()}) > 1
+        return (many and not reading.authorities and len(set(answer.reports)) == 1 and not answer.abstained
+                and not answer.answer.startswith(self.catalogue.reports[answer.reports[0]].name))
 
     def _route_answer(self, state: dict) -> Answer:
         question, query = state["question"], state["query"]

@@ -153,6 +153,7 @@ class ScopeReading:
     missing: str = ""  # nothing matches: what to tell the user, naming the reports that exist
     note: str = ""  # what the answer must say about the choice ("From Leeds 2025, the most recent of …")
     phrases: tuple[str, ...] = ()  # the words that named the scope: not the question's topic
+    authorities: tuple[str, ...] = ()  # the authorities the question (or the caller) named, by key
 
 
 class Catalogue:
@@ -232,11 +233,11 @@ class Catalogue:
         own = question if own is None else own
         if limit.reports:
             known = tuple(r for r in limit.reports if r in self.reports)
-            return ScopeReading(known, "each" if len(known) > 1 else "one",
+            return ScopeReading(known, "each" if len(known) > 1 else "one", authorities=self._keys_of(known),
                                 missing="" if known else f"none of the reports {', '.join(limit.reports)} is loaded")
         if limit.report:
             if limit.report in self.reports:
-                return ScopeReading((limit.report,))
+                return ScopeReading((limit.report,), authorities=self._keys_of((limit.report,)))
             return ScopeReading((), missing=f"no report {limit.report!r} is loaded")
         keys = self.named_authorities(limit.authority or "") or (
             [] if limit.authority else self.named_authorities(own) or self.named_authorities(question)
@@ -245,7 +246,8 @@ class Catalogue:
             return ScopeReading((), missing=f"no report on {limit.authority} is loaded")
         follow_up = bool(previous) and own != question
         if follow_up and not self.named_authorities(own) and not self._names_report(own):
-            return ScopeReading(tuple(previous), "each" if len(previous) > 1 else "one")  # a follow-up keeps its scope
+            mode = "each" if len(previous) > 1 else "one"
+            return ScopeReading(tuple(previous), mode, authorities=self._keys_of(previous))  # keeps its scope
         phrases: list[str] = []
         pool = [i for i in self.reports.values() if not keys or i.authority_key in keys]
         who = self._who(keys)
@@ -271,7 +273,7 @@ class Catalogue:
             elif (keys or limit.year is not None) and names_a_report:
                 asked = f"since {since}" if since else f"between {span[0]} and {span[1]}" if span else _or(sorted(years))
                 return ScopeReading((), missing=f"No report on {who} was published or inspected in {asked}. "
-                                    f"{self._listing(pool)}", phrases=tuple(phrases))
+                                    f"{self._listing(pool)}", phrases=tuple(phrases), authorities=tuple(keys))
             # else: a year no report has, and no authority named: it dates a figure
         elif figure_years and len(pool) > 1 and (dated := _match_years(pool, figure_years, set(), False)):
             pool, named_year = dated, True  # "at 31 March 2014": the figure of the report of that year
@@ -287,7 +289,7 @@ class Catalogue:
         elif kinds and (not named_year or _KIND_OF_YEAR.search(kind_text)):
             asked = KIND_LABELS.get(kinds[0], kinds[0])
             return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
-                                phrases=tuple(phrases))
+                                phrases=tuple(phrases), authorities=tuple(keys))
         # else a kind that the report named by its year talks about ("the focused visit that found…,
         # according to the 2019 report"): the question's topic
         kinds = kinds if of_kind else []
@@ -298,9 +300,9 @@ class Catalogue:
             if not chosen:
                 start = _and([self.reports[r].name for r in previous]) or "the earliest report"
                 return ScopeReading((), missing=f"No loaded report on {who} comes before {start}. {self._listing(pool)}",
-                                    phrases=tuple(phrases))
+                                    phrases=tuple(phrases), authorities=tuple(keys))
             mode = "one" if len(chosen) == 1 else "each" if keys else "best"
-            return ScopeReading(tuple(chosen), mode, phrases=tuple(phrases))
+            return ScopeReading(tuple(chosen), mode, phrases=tuple(phrases), authorities=tuple(keys))
 
         compares = len(keys) > 1 or (len(keys) == 1 and bool(_COMPARING.search(question)))
         if len(keys) > 1 and not (named_year or kinds):
@@ -310,15 +312,18 @@ class Catalogue:
             others = _and([i.year for i in pool if i.id != latest.id])
             note = (f"From {latest.name}, the most recent of the {len(pool)} loaded reports on {latest.authority} "
                     f"(the others were published in {others}): name a year to ask about another.")
-            return ScopeReading((latest.id,), note=note, phrases=tuple(phrases))
+            return ScopeReading((latest.id,), note=note, phrases=tuple(phrases), authorities=tuple(keys))
         pool = sorted(pool, key=_by_date) if compares else pool
         mode = "one" if len(pool) == 1 else "each" if keys or compares else "best"
-        return ScopeReading(tuple(i.id for i in pool), mode, phrases=tuple(phrases))
+        return ScopeReading(tuple(i.id for i in pool), mode, phrases=tuple(phrases), authorities=tuple(keys))
 
     def scope(self, question: str, authority: str | None = None, year: str | int | None = None,
               report: str | None = None) -> list[str]:
         """The reports a question is about (see ``read``); empty when none matches."""
         return list(self.read(question, Scope(authority, year, report)).reports)
+
+    def _keys_of(self, reports: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(self.reports[r].authority_key for r in reports if r in self.reports))
 
     def _names_report(self, text: str) -> bool:
         """Does a text name a report by year, kind or order ("and in 2022?", "and last time?")?"""

@@ -338,3 +338,12 @@ def test_a_citation_opens_the_cited_report_whatever_the_sidebar_shows(two_report
     assert at.session_state["reader_report"] == "harrow-2017-03-31"
     assert at.session_state["reader_focus"] == citation.passage_label
     assert at.selectbox(key="report").value == "ealing-2016-08-26"  # reading changes no answer scope
+
+
+@pytest.mark.slow
+def test_a_question_naming_no_authority_answered_from_one_report_says_which(two_reports):
+    at = _new_app()
+    _ask(at, "What did the 2017 report say about care leavers?")  # only Harrow's was published in 2017
+    _assert_ok(at)
+    ans = _conversation(at).last
+    assert ans.reports == ["harrow-2017-03-31"] and ans.answer.startswith("From Harrow 2017: ")
