@@ -77,6 +77,7 @@ KIND_LABELS = {
 }
 _KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
 _KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")s?\b", re.I)
+_KIND_OF_PHRASE = dict(_KIND_PHRASES)
 # "the 2019 monitoring visit", "the focused visit to Newham in 2024": a kind near a year names the
 # report; "the focused visit before its 2020 inspection" names the inspection, and the visit is topic.
 _BETWEEN = r"(?:(?!(?:reports?|inspections?|according|before|after|since)\b)[\w'’]+\s+)"
@@ -279,7 +280,7 @@ class Catalogue:
             pool, named_year = dated, True  # "at 31 March 2014": the figure of the report of that year
 
         kind_text = own if _KIND.search(own) else carried
-        kinds = list(dict.fromkeys(k for p, k in _KIND_PHRASES if re.search(rf"\b{re.escape(p)}s?\b", kind_text, re.I)))
+        kinds = list(dict.fromkeys(_KIND_OF_PHRASE[m.group(1).lower()] for m in _KIND.finditer(kind_text)))
         # Of the authorities named, each one's reports of that kind ("Ealing's 2016 inspection and
         # Birmingham's re-inspection"); with none named, the reports of that kind.
         of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
