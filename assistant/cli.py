@@ -76,6 +76,20 @@ def _reports(args) -> int:
     return 0
 
 
+def _grades(args) -> int:
+    from assistant import Assistant
+    from assistant.judgements import to_csv
+
+    rows = Assistant().grades(authority=args.authority, year=args.year)
+    if args.csv:
+        sys.stdout.write(to_csv(rows))
+        return 0
+    for row in rows:
+        print(f"{row.name:32} {row.kind:18} {row.area:18} {row.grade}")
+    print(f"{len(rows)} grade{'s' if len(rows) != 1 else ''} from {len({r.report for r in rows})} reports")
+    return 0
+
+
 def _chat(args) -> int:
     from assistant import Assistant
 
@@ -114,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     reports = sub.add_parser("reports", help="list the loaded reports: authority, kind, dates, judgements")
     reports.add_argument("--json", action="store_true", help="print them as JSON")
     reports.set_defaults(run=_reports)
+    grades = sub.add_parser("grades", help="every loaded report's judgements, one row per report and area")
+    grades.add_argument("--authority", help="only this local authority's reports, e.g. Solihull")
+    grades.add_argument("--year", help="only the reports published (or inspected) in this year")
+    grades.add_argument("--csv", action="store_true", help="print CSV with a header")
+    grades.set_defaults(run=_grades)
     chat = sub.add_parser("chat", help="a conversation in the terminal")
     chat.add_argument("--k", type=int, default=None)
     chat.set_defaults(run=_chat)

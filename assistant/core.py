@@ -18,8 +18,10 @@ from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import SentenceEmbeddings
-from assistant.errors import IndexUnavailable, ReportFormatError
+from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
+from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer, grade_table_query
+from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_evidence, grade_question, is_overall, select
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
@@ -165,7 +167,12 @@ class Assistant:
                 f"the index at {self.index.location} is damaged: {', '.join(empty[:5])} listed but without passages; "
                 "run `python -m assistant ingest --force PATH` for those reports, or delete the index to rebuild it"
             )
+        self._by_report: dict[str, list[Paragraph]] = {}
+        for p in self._paragraphs:
+            self._by_report.setdefault(p.report, []).append(p)
         self.catalogue = Catalogue(self._reports)
+        self.grade_quoter = GradeQuoter(self.paragraphs, self.catalogue)
+        self.grade_table = GradeTableAnswerer(self.grade_quoter, self.catalogue)
         self.scope_names = self.catalogue.authority_words()
         self.keyword = KeywordIndex(self._paragraphs)
         # Ingest stores each report's words; an index built before words were kept gets them now, once.
@@ -233,9 +240,12 @@ class Assistant:
         scope = list(reading.reports)
         ranked = self._rank(question, k, reading)
         # A question about grades is answered from the judgements: their passages come first.
-        if (asked := grade_question(self._topic(question, reading))) and (picks := self._grade_rows(asked, scope)):
-            first = self._grade_sources(picks)
-            ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
+        first: list[Source] = []
+        if table := grade_table_query(self.catalogue, question, reading, Scope(authority, year, report, tuple(reports))):
+            first = self.grade_table.run(question, question, *table).sources
+        elif (asked := grade_question(self._topic(question, reading))) and (picks := self._grade_rows(asked, scope)):
+            first = self.grade_quoter.sources(picks)
+        ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
 
     def read_scope(
@@ -338,9 +348,9 @@ class Assistant:
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}
+        if table := grade_table_query(self.catalogue, state["query"], reading, limit):
+            return {**state, "route": "grade_table", "grade_query": table[0], "scope": table[1]}
         asked = grade_question(topic)
-        if asked and asked.grade and len(scope) > 1 and (matches := self._reports_with_grade(asked, scope)) is not None:
-            return {**state, "route": "aggregate", "asked": asked, "picks": matches}
         if asked and (picks := self._grade_rows(asked, scope)):
             return {**state, "route": "grades", "asked": asked, "picks": picks}
         if reading.mode == "each" and asks_only_what_changed(topic, NOT_TOPIC) and any(self.judgements(r) for r in scope):
@@ -368,6 +378,8 @@ class Assistant:
         answer = self._route_answer(state)
         answer.reports = answer.reports or list(state["scope"])
         reading: ScopeReading = state["reading"]
+        if state["route"] == "grade_table":
+            return answer  # the answer names every report it draws on, and the scope is its own
         if reading.note and not answer.abstained:
             # One authority's latest report, chosen for the user: the answer says which, and that others exist.
             answer.notes.insert(0, reading.note)
@@ -405,8 +417,8 @@ class Assistant:
             return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
         if route == "grades":
             return self._grades(question, query, state["picks"], state["asked"])
-        if route == "aggregate":
-            return self._aggregate(question, query, state["picks"], state["asked"], state["scope"])
+        if route == "grade_table":
+            return self.grade_table.run(question, query, state["grade_query"], state["scope"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
         answerer = self._answerer(state.get("use_chat_model"))
         context = {"standalone": query} if isinstance(answerer, GenerativeAnswerer) else {}
@@ -453,39 +465,6 @@ class Assistant:
             reports=used or list(per_report),
         )
 
-    def _reports_with_grade(self, asked: GradeQuestion, scope: list[str]) -> dict[str, list[tuple[str, str]]] | None:
-        """"Which councils were judged inadequate?": each report in scope whose judgement table gives that
-        grade in the area asked, with the rows; None when the question is not about the grades after all."""
-        matches, about_grades = {}, False
-        for report in scope:
-            rows = select(asked, self.judgements(report), self.scope_names) if self.judgements(report) else None
-            if rows is None:
-                continue
-            about_grades = True
-            if rows:
-                matches[report] = rows
-        return matches if about_grades else None
-
-    def _aggregate(
-        self, question: str, query: str, matches: dict[str, list[tuple[str, str]]], asked: GradeQuestion, scope: list[str]
-    ) -> Answer:
-        """The reports that meet a grade condition, each cited to its own judgements; or, plainly, none."""
-        searched = [self.catalogue.reports[r].name for r in scope]
-        if not matches:
-            answer = abstention(question, query, [], f"Searched the judgement tables of: {', '.join(searched)}.")
-            answer.answer = f"None of the {len(scope)} loaded reports in scope gives a grade of {asked.grade} there."
-            return answer
-        sources, highlights, parts = [], {}, []
-        for report, rows in matches.items():
-            parts.append(f"{self.catalogue.reports[report].name}: {self._quote_grades(report, rows, sources, highlights)}")
-        lead = f"{len(matches)} of the {len(scope)} loaded reports in scope:"
-        text = "\n\n".join([lead, *parts])
-        return Answer(
-            question=question, answer=text, citations=citations_in(text, sources), sources=sources,
-            standalone_question=query, highlights=highlights, reports=list(matches),
-            notes=[f"Searched the judgement tables of {len(scope)} reports: {', '.join(searched)}."],
-        )
-
     def _grade_mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:
         """(area, grade given, grade presumed) when the question presumes a grade the report did not give."""
         presumed = asked_grade(query)
@@ -516,35 +495,6 @@ class Assistant:
     def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str | None]:
         return grade_evidence(self.paragraphs(report), area, grade)
 
-    def _grade_quotes(self, report: str, rows: list[tuple[str, str]]) -> list[tuple[Source, str, bool]]:
-        """Each row's grade as the report states it (quoted: True), or in our words where its text
-        does not state it (False), with the passage to cite."""
-        quotes = []
-        for area, grade in rows:
-            passage, line = self._grade_evidence(report, area, grade)
-            said = line or f"{area} was judged {grade.lower()}."
-            quotes.append((source_of(passage, 1.0, self.catalogue), said, line is not None))
-        return quotes
-
-    def _quote_grades(self, report: str, rows: list[tuple[str, str]], sources: list[Source], highlights: dict) -> str:
-        """The rows' grades as the report states them, each cited; adds their passages to ``sources``
-        and the lines quoted word for word to ``highlights``."""
-        quoted = []
-        for source, line, verbatim in self._grade_quotes(report, rows):
-            if source.label not in highlights:
-                sources.append(source)
-            highlights.setdefault(source.label, []).extend([line] if verbatim else [])
-            quoted.append(f"{line} {cite(source.label)}")
-        return " ".join(quoted)
-
-    def _grade_sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
-        """The passages that state the grades picked, once each."""
-        by_label: dict[str, Source] = {}
-        for report, rows in picks.items():
-            for source, _, _ in self._grade_quotes(report, rows):
-                by_label.setdefault(source.label, source)
-        return list(by_label.values())
-
     def _grades(self, question: str, query: str, picks: dict[str, list[tuple[str, str]]], asked: GradeQuestion) -> Answer:
         """Each report's grades that the question asks for, quoted from the report and cited. An
         overall grade asked of a report that gives none is said to be missing, with the grades it gives:
@@ -568,7 +518,8 @@ class Assistant:
                 continue
             else:
                 lead = ""
-            parts.append((name, lead + self._quote_grades(report, rows, sources, highlights)))
+            evidence = Evidence(sources, highlights)
+            parts.append((name, lead + self.grade_quoter.quote(report, rows, evidence)))
         text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
         citations = citations_in(text, sources)
         return Answer(
@@ -614,7 +565,7 @@ class Assistant:
     # --- reading -----------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:
         """Every passage in document order."""
-        return [p for p in self._paragraphs if report is None or p.report == report]
+        return list(self._paragraphs) if report is None else list(self._by_report.get(report, []))
 
     def passage(self, label: str, report: str | None = None) -> Paragraph:
         """One passage by its label ("¶38", a section name, or "Ealing 2016 ¶38"); KeyError when there is none."""
@@ -627,6 +578,19 @@ class Assistant:
     def reports(self) -> list[ReportInfo]:
         """Every loaded report, as it describes itself: authority, kind, dates, judgements, size, file."""
         return self.catalogue.infos()
+
+    def grades(self, authority: str | None = None, year: str | int | None = None) -> list[GradeRow]:
+        """Every loaded report's grades, one row per report and area (``assistant.judgements``),
+        limited to one authority's reports and one year's when given; AssistantError when none match."""
+        infos = self.reports()
+        if authority:
+            keys = self.catalogue.named_authorities(authority)
+            if not keys:
+                raise InvalidQuestion(f"no report on {authority} is loaded")
+            infos = [i for i in infos if i.authority_key in keys]
+        if year is not None:
+            infos = [i for i in infos if str(year) in {i.year, *i.inspection_years}]
+        return grade_table(infos)
 
     def judgements(self, report: str | None = None) -> list[tuple[str, str]]:
         """The grades the report gives, as read from the report itself."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.judgements import AREA_BY_KEY, area_keys
 from assistant.question import GRADES
 from assistant.text import terms
 from ingest import Paragraph
@@ -137,6 +138,15 @@ def grade_line(area: str, grade: str, lines: list[str]) -> str | None:
     return None
 
 
+def _states_grade(area: str, grade: str) -> re.Pattern:
+    """A sentence that states an area's grade: the area, by any of its names ("the LSCB", "the Local
+    Safeguarding Children Board"), then the grade ("The effectiveness of the LSCB requires improvement")."""
+    names = [area.lower(), *(name for key in area_keys(area) for name in AREA_BY_KEY[key].printed)]
+    said = re.escape(grade.lower()).replace("requires", "requires?")
+    joined = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    return re.compile(rf"(?:{joined})(?:\s*\([a-z]+\))?\s+(?:(?:is|are|was|were)\s+)?(?:judged\s+(?:to\s+be\s+)?)?{said}\b", re.I)
+
+
 def _normal(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
 
@@ -150,8 +160,9 @@ def grade_evidence(passages: list[Paragraph], area: str, grade: str) -> tuple[Pa
     line = grade_line(area, grade, table.text.splitlines())
     if line and line in table.text:
         return table, line
+    stated = _states_grade(area, grade)
     for p in passages:
         for sentence in p.text.splitlines():
-            if area.lower() in sentence.lower() and grade.lower() in sentence.lower():
+            if stated.search(sentence):
                 return p, sentence
     return next((p for p in passages if p.section.lower().startswith(area.lower())), table), None

@@ -213,6 +213,13 @@ class Catalogue:
         years = {i.year for i in self.reports.values() if i.year} if self.many else set()
         return names | years
 
+    def without_authorities(self, text: str) -> str:
+        """The text with every loaded authority's name taken out ("Kensington and Chelsea's leadership"
+        → "leadership"): what it asks, not whom about."""
+        if not self._authority_pattern:
+            return text
+        return re.sub(r"\s+", " ", self._authority_pattern.sub(" ", _alias(text))).strip()
+
     def named_authorities(self, text: str) -> list[str]:
         """The authority keys a text names, in the order it names them."""
         if not self._authority_pattern:
@@ -317,6 +324,25 @@ class Catalogue:
         pool = sorted(pool, key=_by_date) if compares else pool
         mode = "one" if len(pool) == 1 else "each" if keys or compares else "best"
         return ScopeReading(tuple(i.id for i in pool), mode, phrases=tuple(phrases), authorities=tuple(keys))
+
+    def dated(self, reports: list[str], text: str) -> tuple[list[str], str]:
+        """Of ``reports``, those a text dates, strictly ("inspected in March 2019": inspected in that
+        month; "published in 2021": that year), and the date as said; all of them when it names none."""
+        years, _, since, span, months = _years_named(text)
+        pool = [self.reports[r] for r in reports if r in self.reports]
+        inspected = bool(_INSPECTION_WORDS.search(text))
+        if months:
+            said = _or([f"{MONTHS[m - 1].title()} {y}" for m, y in sorted(months)])
+            return [i.id for i in pool if any(_in_month(i, m, y) for m, y in months)], said
+        if since:
+            return [i.id for i in pool if max({i.year, *i.inspection_years}) >= since], f"since {since}"
+        if span:
+            found = [i for i in pool if any(span[0] <= y <= span[1] for y in {i.year, *i.inspection_years})]
+            return [i.id for i in found], f"between {span[0]} and {span[1]}"
+        if years:
+            found = [i for i in pool if (i.inspection_years if inspected else {i.year}) & years]
+            return [i.id for i in found], _or(sorted(years))
+        return [i.id for i in pool], ""
 
     def scope(self, question: str, authority: str | None = None, year: str | int | None = None,
               report: str | None = None) -> list[str]:

@@ -30,6 +30,10 @@ from ingest.pdf_layout import Line, read_lines, strip_page_furniture
 from ingest.records import build_paragraphs
 
 GRADE = r"Outstanding|Good|Requires? improvement(?: to be good)?|Inadequate"
+# A numbered row of a SIF judgement table: "2.2 Experiences and progress of care leavers".
+TABLE_ROW = re.compile(r"^\d(?:\.\d)?\.?\s+[A-Z]")
+# A grade in a judgement table starts with a capital; "Requires Improvement" is printed both ways.
+TABLE_GRADE = r"Outstanding|Good|Requires? (?i:improvement)(?: (?i:to be good))?|Inadequate"
 GRADE_WORDS = re.compile(rf"\b({GRADE})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}"
@@ -162,13 +166,14 @@ LSCB_GRADE = re.compile(
     rf"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb)(?: \(lscb\))? (?:is |are )?({GRADE})\.?$",
     re.I,
 )
-# "Children's services in Ealing are good", "… in Bedford Borough require improvement to be good"
+# "Children's services in Ealing are good", "… in Bedford Borough require improvement to be good", "The
+# overall judgement is that children’s service requires improvement" (sic, Newham 2014)
 OVERALL_SIF = re.compile(
-    rf"^(?:children['’]s services in .+? (?:(?:are|is) )?|the overall judgement is (?:that children['’]s services (?:(?:are|is) )?)?)"
+    rf"^(?:children['’]s services(?: in .+?)? (?:(?:are|is) )?|the overall judgement is (?:that children['’]s services? (?:(?:are|is) )?)?)"
     rf"({GRADE})\.?$",
     re.I,
 )
-OVERALL_START = re.compile(r"^(?:children['’]s services in|the overall judgement is)\b", re.I)
+OVERALL_START = re.compile(r"^(?:children['’]s services (?:in|are|is|require)|the overall judgement is)\b", re.I)
 
 
 @dataclass
@@ -385,10 +390,30 @@ def _front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
     authority = title[0] if title else ""
     if not in_table:
         if any(GRADE_WORDS.search(row) for row in table[:12]):
-            body_start = page_one[-1] + 1  # SIF: page 1 is the title and the judgement table
+            body_start = _table_rows_overleaf(lines, page_one[-1] + 1, table)  # SIF: page 1 is the table
         else:
             table, body_start = [], last_meta + 1 if last_meta >= 0 else page_one[-1] + 1  # no table: a visit
     return _FrontMatter(title, authority, dates, published, _join_wrapped(table), body_start, lead, printed)
+
+
+def _table_rows_overleaf(lines: list[Line], start: int, table: list[str]) -> int:
+    """Where the body starts after page 1: past the judgement rows that run onto page 2 ("2.2 Experiences
+    and progress of care leavers Requires improvement"), which are added to ``table``."""
+    i = start
+    while i < len(lines):
+        text = lines[i].text.strip()
+        if re.fullmatch(r"\d{1,3}", text):
+            i += 1  # a page number
+        elif TABLE_ROW.match(text) and (GRADE_WORDS.search(text) or (
+                i + 1 < len(lines) and GRADE_WORDS.fullmatch(lines[i + 1].text.strip()))):
+            table.append(text)
+            i += 1
+        elif table and TABLE_ROW.match(table[-1]) and GRADE_WORDS.fullmatch(text):
+            table.append(text)  # the grade of the row before, on a line of its own
+            i += 1
+        else:
+            return i
+    return i
 
 
 def _join_wrapped(rows: list[str]) -> list[str]:
@@ -431,9 +456,13 @@ def _judgements_from_table(rows: list[str]) -> list[tuple[str, str]]:
             kept.append(row)
     text = re.sub(r"\s+", " ", " ".join(kept))
     for m in re.finditer(
-        rf"(?:(?<=\s)|^)(?:\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^.]*?)\s+(?P<grade>{GRADE})(?:\s+to be good)?(?=\s|$)",
+        rf"(?:(?<=\s)|^)(?P<number>\d(?:\.\d)?\.?\s+)?(?P<area>[A-Z][^.]*?)\s+(?P<grade>(?i:{GRADE}))(?=\s|$)",
         text,
     ):
+        # A grade in lower case ("2.1 Adoption performance good") counts only in a numbered row: elsewhere it is
+        # a word of a sentence ("Good leadership means … good").
+        if not m.group("number") and not re.fullmatch(TABLE_GRADE, m.group("grade")):
+            continue
         area = m.group("area").strip()
         if re.search(r"\b(?:are|is|judgement is)$", area, re.I):
             area = re.sub(r"\s+(?:are|is|judgement is)$", "", area, flags=re.I)

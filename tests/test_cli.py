@@ -56,6 +56,16 @@ def test_ingest_and_ask_offline_from_an_empty_index(tmp_path):
     assert "28 weeks" in answer["answer"]
     assert {"46", "117"} & {str(c["paragraph"]) for c in answer["citations"]}
     assert "network access attempted" not in asked.stderr + ingest.stderr
+    grades = run_cli("grades", "--csv", env=env)
+    assert grades.returncode == 0, grades.stderr
+    lines = grades.stdout.splitlines()
+    assert lines[0].startswith("report,name,authority,kind,")
+    assert any(line.startswith("ealing-2016") and ",overall," in line for line in lines)
+    assert not PDF.is_file() or any(line.startswith("ealing-2019-12-19,") for line in lines)
+    one_year = run_cli("grades", "--year", "2016", env=env)
+    assert one_year.returncode == 0 and "ealing-2019" not in one_year.stdout
+    unknown = run_cli("grades", "--authority", "Atlantis", env=env)
+    assert unknown.returncode == 2 and "no report on Atlantis" in unknown.stderr
 
 
 def test_errors_are_one_line_and_a_non_zero_exit(tmp_path):

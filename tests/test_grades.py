@@ -157,19 +157,35 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
 
 
 def test_a_question_across_reports_finds_each_report_with_that_grade():
-    from types import SimpleNamespace
+    from assistant.grade_answers import GradeQuoter, GradeTableAnswerer, grade_table_query
+    from assistant.reports import Catalogue, Scope
+    from ingest.records import build_paragraphs
 
-    from assistant.core import Assistant
+    tables = {"barsetshire-2015-03-01": SIF, "wessex-2024-05-01": ILACS}
+    manifest = {r: {"authority": r.split("-")[0].title(), "judgements": [list(j) for j in t], "published_on": r[-10:]}
+                for r, t in tables.items()}
+    passages = {r: build_paragraphs(r, [(None, "Judgements", "Judgements", "\n".join(f"{a}: {g}." for a, g in t))],
+                                    lambda _: "general") for r, t in tables.items()}
+    catalogue = Catalogue(manifest)
+    answerer = GradeTableAnswerer(GradeQuoter(lambda r: passages[r], catalogue), catalogue)
 
-    tables = {"sif-report": SIF, "ilacs-report": ILACS}
-    reports = SimpleNamespace(judgements=lambda r: tables[r], scope_names=set())
-    find = lambda q: Assistant._reports_with_grade(reports, grade_question(q), list(tables))  # noqa: E731
-    assert find("Which councils were judged good overall?") == {"ilacs-report": [("Overall effectiveness", "Good")]}
-    assert find("Which councils were judged as requiring improvement overall?") == {
-        "sif-report": [("Children's services overall", "Requires improvement")]}
-    assert find("How many reports judged leadership inadequate?") == {
-        "sif-report": [("Leadership, management and governance", "Inadequate")]}
+    def ask(question):
+        table = grade_table_query(catalogue, question, catalogue.read(question), Scope())
+        assert table is not None, question
+        return answerer.run(question, question, *table)
+
+    good = ask("Which councils got a good overall grade?")
+    assert good.answer.startswith("1 of the 2 loaded reports") and "Wessex 2024" in good.answer
+    assert "Barsetshire" not in good.answer and [c.report for c in good.citations] == ["wessex-2024-05-01"]
     # Across frameworks: "care leavers" is one area in both; "requires improvement to be good" counts.
-    assert find("Which reports found that care leavers require improvement?") == {
-        "ilacs-report": [("The experiences and progress of care leavers", "Requires improvement to be good")]}
-    assert find("Which reports judged adoption performance outstanding?") == {}  # none, said plainly
+    leavers = ask("Which reports say care leavers' services require improvement?")
+    assert "Wessex 2024" in leavers.answer and "Barsetshire" not in leavers.answer
+    both = ask("Which reports rated leadership inadequate but adoption good?")
+    assert "Barsetshire 2015" in both.answer and "Wessex" not in both.answer
+    none = ask("Which councils had adoption judged outstanding?")
+    assert none.abstained and none.answer.startswith("None of the 2 loaded reports")
+    assert "Barsetshire" not in none.answer and "Barsetshire 2015" in none.notes[-1]  # what was searched
+    count = ask("How many reports rated help and protection outstanding or inadequate?")
+    assert count.answer.startswith("2 of the 2 loaded reports")
+    ungraded = ask("Which report has no grade for the LSCB?")
+    assert "Wessex 2024" in ungraded.answer and "Barsetshire" not in ungraded.answer.split(":")[0]

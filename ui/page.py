@@ -9,6 +9,7 @@ import streamlit as st
 
 from ui.chat import TAB_ASK, TAB_READ, render_turn, render_welcome, stream_turn
 from ui.reader import render_info, render_reader
+from ui.reports_page import TAB_REPORTS, render_reports_page
 from ui.resources import (
     GENERIC_ERROR,
     chat_model_name,
@@ -149,7 +150,7 @@ def main() -> None:
     chat = get_conversation(bot, k, mode, scope)
     conv_id = st.session_state.get("conv_id", 0)
 
-    tab_ask, tab_read = st.tabs([TAB_ASK, TAB_READ], key="main_tab", on_change="rerun")
+    tab_ask, tab_read, tab_reports = st.tabs([TAB_ASK, TAB_READ, TAB_REPORTS], key="main_tab", on_change="rerun")
     ask_open = tab_ask.open is not False
 
     question = None
@@ -181,5 +182,9 @@ def main() -> None:
                 logger.exception("judgements() failed")
                 judgements = []
             render_reader(view, judgements)
+
+    if tab_reports.open:
+        with tab_reports:
+            render_reports_page(bot)
 
     render_conversation_controls(conversation_box, chat)
