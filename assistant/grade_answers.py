@@ -10,18 +10,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from assistant.cite import citations_in, cite
-from assistant.grade_queries import ANY_AREA, Condition, GradeQuery, read_grade_query
+from assistant.grade_queries import ANY_AREA, Condition, GradeQuery, asks_change, read_grade_query
 from assistant.grades import grade_evidence
-from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GradeRow, report_rows
+from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
 from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
 from assistant.retrieve import source_of
 from assistant.types import Answer, Source
 from ingest import Paragraph
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
+_MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
+_NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 _INSPECTED = re.compile(r"\binspect\w*|\bcarried out\b", re.I)
 
 
@@ -61,6 +64,26 @@ class GradeQuoter:
             said.append(f"{line} {cite(source.label)}")
         return " ".join(said)
 
+    def table(self, report: str) -> Source:
+        """The passage holding the report's front page: its title, dates and judgement table."""
+        passages = self._paragraphs(report)
+        return source_of(next((p for p in passages if p.label == "Judgements"), passages[0]), 1.0, self._catalogue)
+
+    def ungraded(self, report: str, area: str, evidence: Evidence) -> str:
+        """The report's own sentence saying an area was not judged ("This area has not been judged"),
+        quoted and cited; "" when it has none."""
+        names = AREA_BY_KEY[area].printed
+        for p in self._paragraphs(report):
+            if not any(n in f"{p.section} {p.label}".lower() for n in names):
+                continue
+            if sentence := next((s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s)), None):
+                source = source_of(p, 1.0, self._catalogue)
+                if source.label not in evidence.highlights:
+                    evidence.sources.append(source)
+                evidence.highlights.setdefault(source.label, []).append(sentence.strip())
+                return f"“{sentence.strip()}” {cite(source.label)} "
+        return ""
+
     def sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
         """The passages that state the grades picked, once each."""
         by_label: dict[str, Source] = {}
@@ -83,12 +106,19 @@ class GradeTableAnswerer:
 
     def run(self, question: str, query: str, asked: GradeQuery, scope: list[str]) -> Answer:
         infos = [self.catalogue.reports[r] for r in scope if r in self.catalogue.reports]
+        if not infos:  # a date no loaded report has ("published between 2018 and 2022")
+            answer = _none(f"No loaded report in scope was {_verb(query)} {_in(asked.when)}.")
+            answer.question, answer.standalone_question = question, query
+            return answer
         route = {
             "list": self._matching, "count": self._matching, "missing": self._missing,
             "history": self._side_by_side, "compare": self._side_by_side, "metadata": self._metadata,
+            "trend": self._trend, "distribution": self._distribution,
         }[asked.intent]
         answer = route(asked, infos, query)
         answer.question, answer.standalone_question = question, query
+        if asked.yes_no and asked.intent in ("list", "count", "trend"):
+            answer.answer = f"{'No' if answer.abstained else 'Yes'}: {answer.answer}"
         answer.notes.append(f"Searched the judgement tables of {_reports(len(infos))}: "
                             f"{', '.join(i.name for i in infos)}.")
         return answer
@@ -96,13 +126,34 @@ class GradeTableAnswerer:
     # --- which reports have a grade, how many ----------------------------------------------------
     def _matching(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
         matches = [(i, rows) for i in infos if (rows := _meets(self.rows(i), asked.conditions))]
-        condition = _said(asked.conditions)
+        condition, searched = _said(asked.conditions), _searched(infos, asked.when)
+        if asked.every_report:
+            return self._every_report(asked, infos, dict((i.id, rows) for i, rows in matches), condition)
         if not matches:
-            return _none(f"None of the {_reports(len(infos))} in scope judged {condition}.")
+            return _none(f"None of the {searched} judged {condition}.")
         evidence = Evidence()
         lines = [f"{i.name}: {self._quote(i, rows, evidence)}" for i, rows in matches]
-        lead = f"{len(matches)} of the {_reports(len(infos))} in scope judged {condition}:"
+        authorities = len({i.authority_key for i, _ in matches})
+        of = f", {authorities} authorities" if authorities != len(matches) else ""
+        lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
         return _answer([lead, *lines], evidence, [i.id for i, _ in matches])
+
+    def _every_report(self, asked: GradeQuery, infos: list[ReportInfo], matches: dict, condition: str) -> Answer:
+        """"Which councils were good at both of their inspections?": the authorities all of whose
+        reports in scope meet the condition, each report cited."""
+        by_authority: dict[str, list[ReportInfo]] = {}
+        for info in infos:
+            by_authority.setdefault(info.authority_key, []).append(info)
+        kept = {k: mine for k, mine in by_authority.items() if all(i.id in matches for i in mine)}
+        if not kept:
+            return _none(f"None of the {len(by_authority)} authorities in scope had {condition} in every one of "
+                         f"its loaded reports.")
+        evidence = Evidence()
+        lines = [f"{mine[0].authority}: " + " ".join(f"{i.name}: {self._quote(i, matches[i.id], evidence)}" for i in mine)
+                 for mine in kept.values()]
+        lead = (f"{len(kept)} of the {len(by_authority)} authorities in scope had {condition} in every one of their "
+                f"loaded reports:")
+        return _answer([lead, *lines], evidence, [i.id for mine in kept.values() for i in mine])
 
     def _missing(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
         """The reports that give no grade in an area ("which report gives no overall grade?")."""
@@ -112,11 +163,70 @@ class GradeTableAnswerer:
         if not lacking:
             return _none(f"Every one of the {_reports(len(infos))} in scope gives a grade for {label}.")
         evidence = Evidence()
-        lines = [f"{i.name} ({i.kind_label}) gives no grade for {label}; its judgements: "
-                 f"{self._quote(i, self.rows(i), evidence)}" for i in lacking]
+        lines = [f"{i.name} ({i.kind_label}) gives no grade for {label}. {self.quoter.ungraded(i.id, area, evidence)}"
+                 f"Its judgements: {self._quote(i, self.rows(i), evidence)}" for i in lacking]
         verb = "gives" if len(lacking) == 1 else "give"
         lead = f"{len(lacking)} of the {_reports(len(infos))} in scope {verb} no grade for {label}:"
         return _answer([lead, *lines], evidence, [i.id for i in lacking])
+
+    def _trend(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+        """"Which councils improved their overall grade?": each authority with two or more reports in
+        scope whose grade in the area rose (or fell) from its first of them to its latest; the
+        conditions, if any, hold for the latest ("improved to good")."""
+        area = asked.shown_areas[0] if asked.shown_areas else "overall"
+        by_authority: dict[str, list[ReportInfo]] = {}
+        for info in sorted(infos, key=lambda i: i.published_on):
+            by_authority.setdefault(info.authority_key, []).append(info)
+        moved, compared = [], 0
+        for mine in by_authority.values():
+            graded = [(i, r) for i in mine for r in self.rows(i) if r.area == area]
+            if len(graded) < 2:
+                continue
+            compared += 1
+            (first, a), (last, b) = graded[0], graded[-1]
+            rose = GRADE_RANK[b.grade] > GRADE_RANK[a.grade]
+            fell = GRADE_RANK[b.grade] < GRADE_RANK[a.grade]
+            if asked.transition:
+                if (a.grade, b.grade) == asked.transition:
+                    moved.append(((first, a), (last, b)))
+            elif (rose if asked.direction == "better" else fell) and (not asked.conditions or _meets(self.rows(last), asked.conditions)):
+                moved.append(((first, a), (last, b)))
+        label, verb = AREA_BY_KEY[area].label, "improved" if asked.direction == "better" else "declined"
+        if asked.transition:
+            verb = f"went from {asked.transition[0]} to {asked.transition[1]}"
+        if not moved:
+            return _none(f"None of the {compared} authorities with two or more graded reports in scope {verb} in {label}.")
+        evidence = Evidence()
+        lines = [f"{first.authority}: {a.grade} ({first.name}) to {b.grade} ({last.name}). "
+                 f"{self._quote(first, [a], evidence)} {self._quote(last, [b], evidence)}"
+                 for (first, a), (last, b) in moved]
+        lead = (f"{len(moved)} of the {compared} authorities with two or more graded reports in scope {verb} in "
+                f"{label}, from their first to their latest loaded report:")
+        return _answer([lead, *lines], evidence, [i.id for pair in moved for i, _ in pair])
+
+    def _distribution(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+        """"What overall grades did the short inspections give?": the reports in scope by grade, each cited."""
+        evidence = Evidence()
+        lines = []
+        for area in asked.shown_areas or ("overall",):
+            graded = [(i, r) for i in infos for r in self.rows(i) if r.area == area]
+            counts = [(g, [(i, r) for i, r in graded if r.grade == g]) for g in GRADES]
+            said = ", ".join(f"{len(group)} {g}" for g, group in counts if group)
+            lines.append(f"{AREA_BY_KEY[area].label.capitalize()}, in {_reports(len(infos))} in scope: {said}"
+                         + (f"; {len(infos) - len(graded)} give no grade for it." if len(graded) < len(infos) else "."))
+            for g, group in counts:
+                if group:
+                    cited = ", ".join(f"{i.name} {self._cite_row(i, r, evidence)}" for i, r in group)
+                    lines.append(f"{g.capitalize()} ({len(group)}): {cited}")
+        return _answer(lines, evidence, [i.id for i in infos])
+
+    def _cite_row(self, info: ReportInfo, row: GradeRow, evidence: Evidence) -> str:
+        """The citation of the passage stating a row's grade (its line highlighted), without quoting it."""
+        source, line, verbatim = self.quoter.quotes(info.id, [(row.area_printed, row.grade_printed)])[0]
+        if source.label not in evidence.highlights:
+            evidence.sources.append(source)
+        evidence.highlights.setdefault(source.label, []).extend([line] if verbatim else [])
+        return cite(source.label)
 
     # --- one authority over time, or several side by side ----------------------------------------
     def _side_by_side(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
@@ -139,7 +249,7 @@ class GradeTableAnswerer:
     def _metadata(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
         chosen_ids, when = self.catalogue.dated([i.id for i in infos], query)
         chosen = [self.catalogue.reports[r] for r in chosen_ids]
-        verb = "inspected" if _INSPECTED.search(query) else "published"
+        verb = _verb(query)
         if not chosen:
             return _none(f"None of the {_reports(len(infos))} in scope was {verb} {_in(when)}.")
         evidence = Evidence()
@@ -155,13 +265,16 @@ class GradeTableAnswerer:
     def _quote(self, info: ReportInfo, rows: list[GradeRow], evidence: Evidence) -> str:
         """The grades in plain words first ("leadership good; adoption requires improvement"), then
         as the report states them, cited."""
-        plain = "; ".join(f"{AREA_BY_KEY[r.area].label}: {r.grade}" for r in rows)
         printed = list(dict.fromkeys((r.area_printed, r.grade_printed) for r in rows))
-        return f"{plain}. {self.quoter.quote(info.id, printed, evidence)}"
+        quoted = self.quoter.quote(info.id, printed, evidence)
+        if all(f"{area}: {grade}".lower() in quoted.lower() for area, grade in printed):
+            return quoted  # the table's own lines say it plainly already ("Overall effectiveness: Good.")
+        plain = "; ".join(f"{AREA_BY_KEY[r.area].label}: {r.grade}" for r in rows)
+        return f"{plain}. {quoted}"
 
     def _cite_table(self, info: ReportInfo, evidence: Evidence) -> str:
         """The report's judgements passage, cited for its dates when no grade is asked for."""
-        source, _, _ = self.quoter.quotes(info.id, list(info.judgements.items())[:1] or [("Judgements", "")])[0]
+        source = self.quoter.table(info.id)
         if source.label not in evidence.highlights:
             evidence.sources.append(source)
             evidence.highlights[source.label] = []
@@ -181,7 +294,11 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
                              reports=max(len(scope), len(history) if len(reading.authorities) == 1 else 0))
     if asked is None:
         return None
-    if asked.intent == "history":
+    if asked.ever:
+        scope = sorted(history, key=lambda r: catalogue.reports[r].published_on)  # every report of the one authority
+    elif asked.intent == "history":
+        if len(scope) == 1 and reading.phrases and not asks_change(topic):
+            return None  # "what did the 2014 SIF judge needed to improve?": the report named, not its history
         # One authority over time: its reports in date order, from the earliest year named.
         since = min(_YEAR.findall(query), default="")
         scope = [r for r in history if max({catalogue.reports[r].year,
@@ -193,6 +310,13 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     elif asked.intent == "compare" and len(reading.authorities) > 1:
         order = {key: n for n, key in enumerate(reading.authorities)}  # as the question names them
         scope = sorted(scope, key=lambda r: order.get(catalogue.reports[r].authority_key, len(order)))
+    elif asked.intent in ("list", "count", "missing") and len(scope) > 1:
+        # A date in a question over many reports' grades filters them, strictly: "published between
+        # 2018 and 2022" with no such report has no answer, not every report's.
+        undated = catalogue.read(_MONTH_OR_YEAR.sub(" ", query), limit).reports  # kinds, "latest", authorities
+        dated, when = catalogue.dated(list(undated) or scope, query)
+        if when:
+            return replace(asked, when=when), dated
     single_pair = asked.intent == "compare" and asked.direction and len(asked.areas) >= 2
     if len(scope) < 2 and not (single_pair or asked.intent == "metadata"):
         return None  # one report: its own grade routes answer it
@@ -202,23 +326,39 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
 
 
 def _meets(rows: list[GradeRow], conditions: tuple[Condition, ...]) -> list[GradeRow]:
-    """The rows that show a report meets every condition; [] when it does not."""
+    """The rows that show a report meets every condition; [] when it does not (or grades nothing)."""
     shown: list[GradeRow] = []
     for condition in conditions:
-        hits = [r for r in rows if (condition.area in (ANY_AREA, r.area)) and r.grade in condition.grades]
-        if not hits:
+        about = [r for r in rows if condition.area in (ANY_AREA, r.area) or r.area in condition.alternatives]
+        hits = [r for r in about if r.grade in condition.grades]
+        if condition.excluded:
+            if hits:
+                return []
+            continue
+        if not hits or (condition.every and len(hits) < len(about)):
             return []
         shown += [r for r in hits if r not in shown]
-    return shown
+    return shown if shown or not rows else rows  # only exclusions: the grades that show it
 
 
 def _said(conditions: tuple[Condition, ...]) -> str:
-    """"help and protection good and leadership inadequate", "any area inadequate"."""
+    """"help and protection as good and leadership as inadequate", "any area as inadequate"."""
     parts = []
     for c in conditions:
-        area = "any area" if c.area == ANY_AREA else AREA_BY_KEY[c.area].label
-        parts.append(f"{area}: {' or '.join(sorted(c.grades))}")
-    return "; and ".join(parts)
+        area = "every area" if c.every else "any area" if c.area == ANY_AREA else " or ".join(
+            AREA_BY_KEY[a].label for a in (*sorted(c.alternatives), c.area))
+        grades = " or ".join(g for g in GRADES if g in c.grades)
+        parts.append(f"{'no area' if c.excluded and c.area == ANY_AREA else area} as {'not ' if c.excluded else ''}{grades}")
+    return " and ".join(parts)
+
+
+def _searched(infos: list[ReportInfo], when: str) -> str:
+    """"17 loaded reports in scope", "5 loaded reports published since 2023"."""
+    return f"{_reports(len(infos))} {'published ' + _in(when) if when else 'in scope'}"
+
+
+def _verb(query: str) -> str:
+    return "inspected" if _INSPECTED.search(query) else "published"
 
 
 def _common_areas(infos: list[ReportInfo]) -> tuple[str, ...]:
@@ -235,13 +375,18 @@ def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...])
         lower = GRADE_RANK[a.grade] < GRADE_RANK[b.grade]
         yes = higher if asked.direction == "better" else lower
         what = "the same grade" if a.grade == b.grade else f"{a.grade} against {b.grade}"
-        return f"{'Yes' if yes else 'No'}: {first} was judged {a.grade} and {second} {b.grade} ({what})."
+        said = f"{first} was judged {a.grade} and {second} {b.grade} ({what})."
+        if asked.yes_no:
+            return f"{'Yes' if yes else 'No'}: {said}"
+        if a.grade == b.grade:
+            return f"Neither: {said}"
+        return f"{first if higher else second} was judged higher: {said}"
     if asked.intent == "history" and len(areas) == 1:
         path = [(i, r) for i in infos for r in report_rows(i) if r.area == areas[0]]
         if len(path) > 1:
             steps = ", then ".join(f"{r.grade} ({i.name})" for i, r in path)
             first, last = GRADE_RANK[path[0][1].grade], GRADE_RANK[path[-1][1].grade]
-            trend = "improved" if last > first else "declined" if last < first else "stayed the same"
+            trend = "got better" if last > first else "got worse" if last < first else "stayed the same"
             return f"{AREA_BY_KEY[areas[0]].label.capitalize()} {trend}: {steps}."
     return ""
 
@@ -259,8 +404,13 @@ def _pair_compared(infos: list[ReportInfo], areas: tuple[str, ...]):
 
 
 def _in(when: str) -> str:
-    """"in March 2019", "since 2020", "between 2015 and 2018"."""
-    return when if when.startswith(("since", "between")) else f"in {when}"
+    """"in March 2019", "since 2020", "between 2015 and 2018", "before 2020"."""
+    return when if when.startswith(("since", "between", "before")) else f"in {when}"
+
+
+def _share(part: int, whole: int) -> str:
+    """" (29%)": the share a count is of the reports searched."""
+    return f" ({round(100 * part / whole)}%)" if whole > 1 else ""
 
 
 def _reports(n: int) -> str:

@@ -1,7 +1,8 @@
 """Questions over the grades of many reports, read once into a typed ``GradeQuery``.
 
 "Which councils were judged inadequate overall?", "how many reports rated care leavers good?",
-"which reports graded leadership good but help and protection as requiring improvement?", "how has
+"which reports graded leadership good but help and protection as requiring improvement?", "which
+reports graded every area good?", "which councils were good or better at both inspections?", "how has
 Solihull's overall judgement changed?", "was Devon's leadership graded better than Sefton's?",
 "which report gives no overall grade?", "which council was inspected in 2022?". The areas and grades
 are those of ``assistant.judgements``; which reports are in scope (years, kinds, "latest", the
@@ -11,64 +12,108 @@ authorities named) is the catalogue's reading, not this module's.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from assistant.judgements import AREAS, grade_key
+from assistant.judgements import AREAS, GRADE_RANK, GRADE_WORDS, GRADES, grade_key
 
 ANY_AREA = "any"
 
 # --- the words of grade questions: every pattern of this module --------------------------------
 _AREA_NAMES = sorted(((phrase, a.key) for a in AREAS for phrase in a.asked), key=lambda pk: -len(pk[0]))
 _AREA = re.compile(r"\b(" + "|".join(p for p, _ in _AREA_NAMES) + r")(?:['’]s?)?\b", re.I)
-_ANY_AREA = re.compile(r"\b(?:any|every|all|each|some)\s+(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b", re.I)
+_ANY_AREA = re.compile(
+    r"\b(?:any|some|one|an?)\s+(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b"
+    r"|\b(?:an?|any)\s+(?:outstanding|good|inadequate|requir\w* improvement)\s+(?:grades?|judgements?|judgments?|ratings?)\b"
+    r"|\b(?:a|any)\s+(?:grade|judgement|judgment|rating) of\b"
+    r"|\b(?:which|what)\s+(?:judgement\s+)?(?:areas?|parts?|judgements?|judgments?|aspects?)\b|\banything\b", re.I)
+_EVERY_AREA = re.compile(
+    r"\b(?:every|all|each)\s+(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b"
+    r"|\bacross the board\b", re.I)
 _GRADE = re.compile(r"\b(outstanding|good|inadequate|requir\w* improvement(?: to be good)?)\b", re.I)
+_GRADE_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for ws in GRADE_WORDS.values() for w in ws) + r")\b", re.I)
+_GRADE_OF_WORD = {w: g for g, ws in GRADE_WORDS.items() for w in ws}
+# A grade said as a bound: "good or better", "at least good", "below good", "worse than good".
+_AT_LEAST = re.compile(r"\bat least\b|\bor (?:better|above|higher)\b", re.I)
+_BELOW = re.compile(r"\b(?:below|worse than|lower than|less than|under)\s+(?=(?:good|outstanding|requir|inadequate))", re.I)
+_NOT = re.compile(r"\b(?:no|nothing|none|not|never|without)\s+(?:\w+\s+){0,5}$", re.I)  # before a grade: excluded
+_NEVER = re.compile(r"\bnever\b", re.I)
+# One authority "ever", "at any of its inspections": all its reports, not its latest.
+_EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\ball (?:of )?(?:the|its|their) (?:reports|inspections)\b",
+                   re.I)
+_TRANSITION = re.compile(r"\bfrom (outstanding|good|inadequate|requir\w* improvement)(?: to be good)? to "
+                         r"(outstanding|good|inadequate|requir\w* improvement)", re.I)
+_LAST_YEAR = re.compile(r"\b(last|this) year\b", re.I)
 _GRADING = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
     r"overall effectiveness)\b", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
-_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
+# "which councils improved their overall grade?": each authority's first and latest report in scope.
+_TREND_UP = re.compile(r"\b(improv\w*|got better|went up|rose|raised|moved up)\b", re.I)
+_TREND_DOWN = re.compile(r"\b(declin\w*|deteriorat\w*|got worse|went down|dropped|fell|slipped|moved down)\b", re.I)
 _WHY = re.compile(r"^\s*(?:why|what (?:led|caused|made))\b", re.I)
-_ACROSS = re.compile(r"\b(which|whose|where|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?))\b", re.I)
-_HISTORY = re.compile(
+_ACROSS = re.compile(
+    r"\b(which|whose|where|who|who['’]s|anyone|anybody|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?)|"
+    r"any (?:of the )?(?:reports?|councils?|authorit\w+|inspections?|lscbs?|boards?)|"
+    r"(?:is|was|are|were) there (?:any|a)|(?:have|has|did|were|was) any)\b", re.I)
+_MANY = re.compile(r"\b(?:each|every|all)\s+(?:councils?|authorit\w+|reports?|inspections?)\b"
+                   r"|\b(?:councils|authorities|reports|inspections)\b", re.I)  # a question about many reports
+_YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does|can|could)\b", re.I)
+# Words that ask how grades moved over an authority's inspections ("changed", "at each inspection");
+# "improved"/"declined" only where no one report is named ("what needed to improve in the 2014 SIF?").
+_CHANGE = re.compile(
     r"\b(chang\w*|over time|each of (?:its|their|the)|every (?:one of )?(?:its|their)|all (?:of )?(?:its|their)|"
-    r"(?:each|every) (?:inspection|report|visit|time)s?|"
-    r"improv\w*|declin\w*|deteriorat\w*|trend|progress\w* since|since|history|across (?:its|their))\b", re.I)
-_BETTER = re.compile(r"\b(better|higher|stronger|improved on)\b", re.I)
+    r"(?:each|every) (?:inspection|report|visit|time)s?|between (?:its|their|the) (?:two |\w+ )?(?:inspections|reports)|"
+    r"trend|history|across (?:its|their)|from (?:its|the) (?:\d{4} )?(?:report|inspection)s? to)\b", re.I)
+_HISTORY = re.compile(rf"{_CHANGE.pattern}|\b(improv\w*|declin\w*|deteriorat\w*|progress\w* since|since)\b", re.I)
+# "at both of their inspections", "in all their reports": every report of an authority must meet the condition.
+_EVERY_REPORT = re.compile(
+    r"\b(?:both|all|each|every)\s+(?:of\s+)?(?:their|its)\s+(?:two\s+)?(?:inspections|reports)\b"
+    r"|\bboth (?:of )?(?:the )?(?:inspections|reports)\b|\bat (?:both|every|each) inspections?\b"
+    r"|\bboth times\b|\bevery time\b|\beach time\b", re.I)
+_BETTER = re.compile(r"\b(better|higher|stronger|improved on|came out (?:ahead|on top))\b", re.I)
 _WORSE = re.compile(r"\b(worse|lower|weaker)\b", re.I)
 _COMPARE = re.compile(r"\b(compare[ds]?|comparison|versus|vs\.?|differ\w*|than)\b", re.I)
 _MISSING = re.compile(r"\b(?:does not|doesn't|did not|didn't|do not|don't|no|without|not)\s+(?:\w+\s+){0,2}"
                       r"(?:give|gave|have|has|had|include|includes|receive|received|grade|graded|an?)\b"
                       r"|\bno\s+(?:[\w'’]+\s+){0,3}(?:grades?|judgements?|judgments?|ratings?)\b"
-                      r"|\bungraded\b|\bnot graded\b|\bwithout an?\b", re.I)
+                      r"|\bungraded\b|\bnot (?:graded|judged)\b|\bwithout an?\b", re.I)
 _METADATA = re.compile(
-    r"\b(?:which|what)\s+(?:councils?|local authorit\w+|authorit\w+|reports?|inspections?)\s+(?:was|were|is|are)\s+"
-    r"(?:inspected|published|carried out)\b", re.I)
+    r"\b(?:which|what|how many)\s+(?:councils?|local authorit\w+|authorit\w+|reports?|inspections?)\b.*?"
+    r"\b(?:inspected|inspections?|published|carried out|visited|inspectors?|on site|came out|out in|dated)\b", re.I)
+_DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this) year\b", re.I)
 
 
 @dataclass(frozen=True)
 class Condition:
-    """A grade a report must have in an area ("help and protection judged good"); ``area`` may be
-    ANY_AREA ("judged any area inadequate")."""
+    """What a report's grades must be: some area (``area``, or any area) at one of ``grades``;
+    with ``every``, every area it grades; with ``excluded``, no area."""
 
     area: str
     grades: frozenset[str]
+    every: bool = False
+    excluded: bool = False
+    alternatives: frozenset[str] = frozenset()  # "children in care or care leavers": either area will do
 
 
 @dataclass(frozen=True)
 class GradeQuery:
     """What a question over many reports' grades asks, read once."""
 
-    intent: str  # "list" | "count" | "history" | "compare" | "missing" | "metadata"
+    intent: str  # "list" | "count" | "history" | "compare" | "trend" | "distribution" | "missing" | "metadata"
     conditions: tuple[Condition, ...] = ()
     areas: tuple[str, ...] = ()  # areas named with no grade: what to show ("how has the overall grade changed?")
-    direction: str = ""  # "better" | "worse": a comparison asked as yes or no
-    negated: bool = False  # "which report does NOT give an overall grade?"
+    direction: str = ""  # "better" | "worse": a comparison
+    yes_no: bool = False  # "have any reports…?", "was X better than Y?": the answer starts Yes or No
+    every_report: bool = False  # "at both of their inspections": an authority counts when all its reports do
+    ever: bool = False  # "was X ever rated…?": all of one authority's reports, not its latest
+    transition: tuple[str, str] = ()  # "from inadequate to good": its first and latest grades
+    when: str = ""  # the dates the reports were filtered to, as said: "since 2023", "in March 2017"
 
     @property
     def shown_areas(self) -> tuple[str, ...]:
-        """The areas an answer shows: those named, else those of the conditions, else the overall grade."""
-        named = tuple(dict.fromkeys([*self.areas, *(c.area for c in self.conditions if c.area != ANY_AREA)]))
-        return named
+        """The areas an answer shows: those named, and those of the conditions."""
+        return tuple(dict.fromkeys([*self.areas, *(c.area for c in self.conditions if c.area != ANY_AREA)]))
 
 
 def _spans(pattern: re.Pattern, text: str):
@@ -85,60 +130,129 @@ def read_grade_query(topic: str, *, authorities: int, reports: int) -> GradeQuer
     authorities named); None when it asks something else, or asks why."""
     if _WHY.search(topic):
         return None
-    areas = [(s, e, _area_of(p)) for s, e, p in _spans(_AREA, topic)]
-    grades = [(s, e, grade_key(g)) for s, e, g in _spans(_GRADE, topic)]
+    # "across the board" says every area, not the safeguarding board (blanked, so offsets hold)
+    named = re.sub(r"across the board", lambda m: " " * len(m.group(0)), topic, flags=re.I)
+    areas = [(s, e, _area_of(p)) for s, e, p in _spans(_AREA, named)]
+    grades = sorted([(s, e, grade_key(g)) for s, e, g in _spans(_GRADE, topic)]
+                    + [(s, e, _GRADE_OF_WORD[w.lower()]) for s, e, w in _spans(_GRADE_WORD, topic)])
     grading = bool(_GRADING.search(topic))
-    if _METADATA.search(topic) and not grades:
-        return GradeQuery("metadata", areas=tuple(dict.fromkeys(a for _, _, a in areas)))
     across = bool(_ACROSS.search(topic))
+    yes_no = bool(_YES_NO.search(topic))
+    if _METADATA.search(topic) and _DATE.search(topic) and not grades:
+        return GradeQuery("metadata", areas=tuple(dict.fromkeys(a for _, _, a in areas)))
+    # Without the grades said ("requires improvement" is no improvement) and their bounds ("good or better").
+    bare = _GRADE.sub(" ", _AT_LEAST.sub(" ", _BELOW.sub(" ", topic)))
+    direction = "better" if _BETTER.search(bare) else "worse" if _WORSE.search(bare) else ""
+    over_time = bool(_HISTORY.search(bare))
+    distinct = list(dict.fromkeys(a for _, _, a in areas))
     # A grade word alone is not a grade question ("how good is the support?"): it needs a word of
-    # grading, or to ask across reports ("which councils are outstanding?").
-    compared = authorities > 1 and bool(_COMPARE.search(topic))  # "compare the grades of X and Y"
-    if not (grading or (grades and across)) or not (grades or areas or compared or _HISTORY.search(topic)):
+    # grading, to ask across reports ("which councils are outstanding?"), or to compare grades.
+    compared = direction and (authorities > 1 or len(distinct) > 1 or (authorities == 1 and over_time))
+    if not (grading or (grades and across) or compared or (authorities > 1 and _COMPARE.search(topic) and grading)):
         return None
-    conditions, paired = _pair(topic, areas, grades)
+    if not (grades or areas or (authorities > 1 and _COMPARE.search(topic)) or over_time):
+        return None
+    conditions, paired = _conditions(topic, areas, grades)
     unpaired = tuple(dict.fromkeys(a for s, e, a in areas if (s, e) not in paired))
-    direction = "better" if _BETTER.search(topic) else "worse" if _WORSE.search(topic) else ""
-    if _MISSING.search(topic) and (areas or grades) and across and not grades:
-        return GradeQuery("missing", areas=unpaired or ("overall",), negated=True)
-    if direction and (authorities > 1 or len(set(unpaired)) > 1):
-        return GradeQuery("compare", areas=unpaired or ("overall",), direction=direction)
-    if conditions and across:
-        return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired)
-    if authorities > 1 or (reports > 1 and (_COMPARE.search(topic) or _HISTORY.search(topic))):
-        intent = "history" if authorities <= 1 else "compare"
-        return GradeQuery(intent, tuple(conditions), unpaired or (("overall",) if "overall" in topic.lower() else ()))
+    if _MISSING.search(topic) and across and not grades:
+        return GradeQuery("missing", areas=unpaired or ("overall",))
+    trend = "better" if _TREND_UP.search(bare) else "worse" if _TREND_DOWN.search(bare) else ""
+    if (moved := _TRANSITION.search(topic)) and authorities == 0:
+        start, end = grade_key(moved.group(1)), grade_key(moved.group(2))
+        return GradeQuery("trend", (), unpaired or tuple(dict.fromkeys(c.area for c in conditions)) or ("overall",),
+                          direction="better" if GRADE_RANK[end] > GRADE_RANK[start] else "worse", yes_no=yes_no,
+                          transition=(start, end))
+    if trend and authorities == 0 and across:
+        return GradeQuery("trend", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
+                          direction=trend, yes_no=yes_no)
+    if direction and (authorities > 1 or len(set(unpaired)) > 1) and not across_reports(topic, authorities):
+        return GradeQuery("compare", areas=unpaired or ("overall",), direction=direction, yes_no=yes_no)
+    never = bool(_NEVER.search(topic)) and any(c.excluded for c in conditions)
+    every_report = (bool(_EVERY_REPORT.search(topic)) or never) and authorities != 1
+    ever = authorities == 1 and bool(_EVER.search(topic) or never)
+    if conditions and (across or every_report or ever):
+        return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired,
+                          yes_no=yes_no, every_report=every_report, ever=ever)
+    if authorities == 1 and reports > 1 and (over_time or direction):
+        return GradeQuery("history", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
+                          direction=direction)
+    if authorities > 1 or (len(set(unpaired)) > 1 and _COMPARE.search(topic) and not conditions):
+        return GradeQuery("compare", tuple(conditions), unpaired, direction=direction, yes_no=yes_no and bool(direction))
+    if grading and areas and not conditions and reports > 1 and authorities == 0 and _MANY.search(topic):
+        return GradeQuery("distribution", areas=unpaired)  # "what overall grades did the short inspections give?"
     if conditions and reports > 1:
-        return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired)
+        return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired, yes_no=yes_no)
     return None
 
 
-def _pair(topic: str, areas: list, grades: list) -> tuple[list[Condition], set[tuple[int, int]]]:
+def asks_change(topic: str) -> bool:
+    """Does the question ask, in so many words, how grades changed over inspections?"""
+    return bool(_CHANGE.search(topic))
+
+
+def across_reports(topic: str, authorities: int) -> bool:
+    """"Which councils were rated better than…" with no authority named lists; a comparison names two."""
+    return authorities == 0 and bool(_ACROSS.search(topic))
+
+
+def _conditions(topic: str, areas: list, grades: list) -> tuple[list[Condition], set[tuple[int, int]]]:
     """Each grade said joined to the area it is said of: the nearest area in its clause, before it
-    ("leadership good") or after it ("judged inadequate overall"); none named: the overall grade,
-    or any area ("judged any area inadequate")."""
+    ("leadership good") or after it ("judged inadequate overall"); none named: the overall grade, or
+    any area ("judged any area inadequate"), or every area ("good in every area"). A grade after
+    "no"/"nothing" is excluded; "good or better" and "below good" are ranges."""
     conditions: list[Condition] = []
     paired: set[tuple[int, int]] = set()
-    any_area = bool(_ANY_AREA.search(topic))
+    every_area = bool(_EVERY_AREA.search(topic))
+    any_area = bool(_ANY_AREA.search(topic)) or every_area
     for gs, ge, said in _grade_groups(topic, grades):
+        said = _bounded(topic, gs, ge, said)
+        excluded = bool(_NOT.search(topic[max(0, gs - 40):gs]))
         candidates = [(_distance(topic, (s, e), (gs, ge)), s, e, a) for s, e, a in areas if (s, e) not in paired]
         candidates = [c for c in candidates if c[0] is not None]
         if candidates:
             _, s, e, area = min(candidates)
             paired.add((s, e))
         else:
-            area = ANY_AREA if any_area else "overall"
-        conditions.append(Condition(area, said))
-    # Areas joined by "and"/"or" with no grade of their own share the grade said after them
-    # ("care leavers and adoption good"), unless a grade of their own follows.
+            area = ANY_AREA if any_area or excluded else "overall"
+        conditions.append(Condition(area, said, every=every_area and area == ANY_AREA and not excluded,
+                                    excluded=excluded))
+    # Areas joined by "and" with no grade of their own share the grade said after them ("care leavers
+    # and adoption good"); joined by "or", either will do ("care leavers or adoption good").
     for s, e, area in areas:
         if (s, e) in paired:
             continue
-        following = next(((gs, g) for gs, _, g in grades if gs > e), None)
-        if following and re.fullmatch(r"\s*(?:,|and|or|&)\s*.*", topic[e:following[0]]) and len(topic[e:following[0]]) < 60:
-            conditions.append(Condition(area, frozenset({following[1]})))
-            paired.add((s, e))
-    return conditions, paired
+        following = next((n for n, c in enumerate(conditions) if c.area != ANY_AREA and _after(topic, e, c.area, areas)), None)
+        join = re.match(r"\s*(,|and|or|&)\s", topic[e:])
+        if following is None or not join:
+            continue
+        shared = conditions[following]
+        if join.group(1) == "or":
+            conditions[following] = replace(shared, alternatives=shared.alternatives | {area})
+        else:
+            conditions.append(Condition(area, shared.grades))
+        paired.add((s, e))
+    # "every area good, nothing outstanding": the exclusions say again what "every area good" says.
+    if any(c.every for c in conditions):
+        conditions = [c for c in conditions if not (c.excluded and c.area == ANY_AREA)]
+    return list(dict.fromkeys(conditions)), paired
+
+
+def _after(topic: str, end: int, area: str, areas: list) -> bool:
+    """Is ``area`` named within a few words after ``end``, with no grade between?"""
+    return any(s > end and a == area and len(topic[end:s]) < 40 and not _GRADE.search(topic[end:s]) for s, _, a in areas)
+
+
+def _bounded(topic: str, start: int, end: int, said: frozenset[str]) -> frozenset[str]:
+    """"good or better"/"at least good": that grade and the better ones; "below good": the worse ones."""
+    if len(said) != 1:
+        return said
+    grade = next(iter(said))
+    before, after = topic[max(0, start - 16):start], topic[end:end + 14]
+    if re.search(r"\bat least\s+$", before, re.I) or re.match(r"\s+or (?:better|above|higher)\b", after, re.I):
+        return frozenset(g for g in GRADES if GRADE_RANK[g] >= GRADE_RANK[grade])
+    if re.search(r"\b(?:below|worse than|lower than|less than|under)\s+$", before, re.I):
+        return frozenset(g for g in GRADES if GRADE_RANK[g] < GRADE_RANK[grade])
+    return said
 
 
 def _grade_groups(topic: str, grades: list) -> list[tuple[int, int, frozenset[str]]]:
@@ -154,9 +268,9 @@ def _grade_groups(topic: str, grades: list) -> list[tuple[int, int, frozenset[st
 
 
 def _distance(text: str, area: tuple[int, int], grade: tuple[int, int]) -> int | None:
-    """Characters between an area and a grade; None when a clause break ("but", ";") lies between."""
+    """Characters between an area and a grade; None when a clause break ("but", ";", "-") lies between."""
     lo, hi = (area[1], grade[0]) if area[1] <= grade[0] else (grade[1], area[0])
     between = text[lo:hi]
-    if re.search(r"\bbut\b|\bwhile\b|\bwhereas\b|;", between, re.I):
+    if re.search(r"\bbut\b|\bwhile\b|\bwhereas\b|\byet\b|\balthough\b|\bthough\b|;|\s[-–—]\s", between, re.I):
         return None
     return len(between) + (0 if area[1] <= grade[0] else 5)  # an area before its grade is the usual order

@@ -33,7 +33,8 @@ AREAS: tuple[Area, ...] = (
          (r"overall(?: effectiveness| judgements?| grades?)?", r"children'?s services overall", r"overall effectiveness"),
          ("overall effectiveness", "children's services overall")),
     Area("leaders", "leadership",
-         (r"leadership", r"leaders", r"management", r"governance", r"impact of leaders"),
+         (r"leadership,? management,? and governance", r"impact of leaders(?: on social work practice)?", r"leadership",
+          r"leaders", r"management", r"governance"),
          ("impact of leaders", "leadership, management and governance", "leadership")),
     Area("help_protection", "help and protection",
          (r"help and protection", r"need(?:ing)? help", r"child protection", r"protection"),
@@ -52,6 +53,12 @@ AREA_BY_KEY = {a.key: a for a in AREAS}
 
 # The four grades, best first, and how each is printed in reports and said in questions.
 GRADES: tuple[str, ...] = ("outstanding", "good", "requires improvement", "inadequate")
+# Plain words for the top and bottom grades ("top-rated councils", "who is failing care leavers?").
+GRADE_WORDS = {
+    "outstanding": ("top-rated", "top rated", "top mark", "top grade", "highest grade", "highest rating", "best possible"),
+    "inadequate": ("failing", "lowest grade", "lowest rating", "lowest possible rating", "lowest possible grade",
+                   "worst rating"),
+}
 GRADE_RANK = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # outstanding 4 … inadequate 1
 _GRADE_SAID = re.compile(
     r"\b(outstanding|good|inadequate|requir\w* improvement(?: to be good)?|ri)\b", re.I

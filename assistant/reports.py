@@ -26,9 +26,14 @@ _MONTH_SPAN = re.compile(
     re.I,
 )
 _SINCE = re.compile(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", re.I)
+# Bounds read only where dates filter reports strictly (``Catalogue.dated``): elsewhere "before 2020"
+# may date an event that a later report tells of.
+_ONWARDS = re.compile(r"\b((?:19|20)\d\d) (?:on(?:wards)?|or (?:later|after)|and (?:later|after))\b", re.I)
+_AFTER = re.compile(r"\b(?:after|later than) ((?:19|20)\d\d)\b", re.I)  # "published after 2020": from 2021
+_BEFORE = re.compile(r"\b(?:before|prior to|earlier than) ((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
 _RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
 _LATEST = re.compile(
-    r"\b(?:latest|most recent|newest|current)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
+    r"\b(?:latest|most recent|newest|current|currently)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
 )
 _PREVIOUS = re.compile(
     r"\b(?:previous|prior|preceding|earlier)\s+(?:\w+\s+)?(?:inspection|report|visit|one)s?\b"
@@ -51,6 +56,8 @@ _REPORT_YEAR = re.compile(
     r"|\b(?:inspected|published|inspection|report)\s+(?:in\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
     re.I,
 )
+_THIS_YEAR = re.compile(r"\b(last|this) year\b", re.I)  # in a question over many reports' dates
+_ON_SITE = re.compile(r"\b(?:inspectors?|on site|visited)\b", re.I)  # the inspection's dates, not publication's
 _INSPECTION_WORDS = re.compile(r"\binspect(?:ed|ion|ions)?\b", re.I)
 # The kinds of report, as people name them; a key matches a report's kind or its family ("ilacs").
 KIND_NAMES = {
@@ -182,6 +189,9 @@ class Catalogue:
         self._aliases = aliases
         names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
         self._authority_pattern = re.compile(rf"\b({names})(?:['’]s?)?(?![\w-])", re.I) if names else None
+        # The same names in running text, where commas may stand between their words ("Bournemouth, Christchurch").
+        loose = "|".join(r"[\s,.]+".join(map(re.escape, a.split())) for a in sorted(aliases, key=len, reverse=True))
+        self._authority_in_text = re.compile(rf"\b(?:{loose})(?:['’]s?)?(?![\w-])", re.I) if loose else None
 
     @property
     def many(self) -> bool:
@@ -216,9 +226,9 @@ class Catalogue:
     def without_authorities(self, text: str) -> str:
         """The text with every loaded authority's name taken out ("Kensington and Chelsea's leadership"
         → "leadership"): what it asks, not whom about."""
-        if not self._authority_pattern:
+        if not self._authority_in_text:
             return text
-        return re.sub(r"\s+", " ", self._authority_pattern.sub(" ", _alias(text))).strip()
+        return re.sub(r"\s+", " ", self._authority_in_text.sub(" ", text.replace("&", "and"))).strip()
 
     def named_authorities(self, text: str) -> list[str]:
         """The authority keys a text names, in the order it names them."""
@@ -279,7 +289,7 @@ class Catalogue:
                 pool, named_year = dated, True
                 phrases += [m.group(0) for m in _MONTH_SPAN.finditer(year_text)] + _YEAR.findall(year_text)
             elif (keys or limit.year is not None) and names_a_report:
-                asked = f"since {since}" if since else f"between {span[0]} and {span[1]}" if span else _or(sorted(years))
+                asked = f"since {since}" if since else _span_said(span) if span else _or(sorted(years))
                 return ScopeReading((), missing=f"No report on {who} was published or inspected in {asked}. "
                                     f"{self._listing(pool)}", phrases=tuple(phrases), authorities=tuple(keys))
             # else: a year no report has, and no authority named: it dates a figure
@@ -328,17 +338,19 @@ class Catalogue:
     def dated(self, reports: list[str], text: str) -> tuple[list[str], str]:
         """Of ``reports``, those a text dates, strictly ("inspected in March 2019": inspected in that
         month; "published in 2021": that year), and the date as said; all of them when it names none."""
-        years, _, since, span, months = _years_named(text)
+        this_year = date.today().year
+        text = _THIS_YEAR.sub(lambda m: str(this_year - (m.group(1).lower() == "last")), text)
+        years, _, since, span, months = _years_named(text, bounds=True)
         pool = [self.reports[r] for r in reports if r in self.reports]
-        inspected = bool(_INSPECTION_WORDS.search(text))
+        inspected = bool(_INSPECTION_WORDS.search(text) or _ON_SITE.search(text))
         if months:
             said = _or([f"{MONTHS[m - 1].title()} {y}" for m, y in sorted(months)])
-            return [i.id for i in pool if any(_in_month(i, m, y) for m, y in months)], said
+            return [i.id for i in pool if any(_in_month(i, m, y, inspected) for m, y in months)], said
         if since:
             return [i.id for i in pool if max({i.year, *i.inspection_years}) >= since], f"since {since}"
         if span:
             found = [i for i in pool if any(span[0] <= y <= span[1] for y in {i.year, *i.inspection_years})]
-            return [i.id for i in found], f"between {span[0]} and {span[1]}"
+            return [i.id for i in found], _span_said(span)
         if years:
             found = [i for i in pool if (i.inspection_years if inspected else {i.year}) & years]
             return [i.id for i in found], _or(sorted(years))
@@ -405,6 +417,11 @@ def asks_only_what_changed(topic: str, ignore: frozenset[str]) -> bool:
     return bool(_COMPARING.search(topic)) and not [w for w in words(_COMPARING.sub(" ", topic)) if w not in ignore]
 
 
+def _span_said(span: tuple[str, str]) -> str:
+    """"between 2015 and 2018", or "before 2020" for a span with no start."""
+    return f"before {int(span[1]) + 1}" if span[0] == "1900" else f"between {span[0]} and {span[1]}"
+
+
 def _relative(text: str) -> str | None:
     if _PREVIOUS.search(text):
         return "previous"
@@ -415,7 +432,7 @@ def _relative(text: str) -> str | None:
     return None
 
 
-def _years_named(text: str) -> tuple[set[str], set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
+def _years_named(text: str, bounds: bool = False) -> tuple[set[str], set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
     """(years that may name a report, years that date a figure ("at 31 March 2014"), "since" year,
     (from, to) span, (month, year) pairs) in a text."""
     dated = {m.start(1) for m in _DATED_FIGURE.finditer(text)}
@@ -423,6 +440,10 @@ def _years_named(text: str) -> tuple[set[str], set[str], str, tuple[str, str] | 
     figure_years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) in dated}
     since = m.group(1) if (m := _SINCE.search(text)) else ""
     span = (min(m.groups()), max(m.groups())) if (m := _RANGE.search(text)) else None
+    if bounds:  # "2023 onwards", "after 2020" (from 2021), "before 2020" (to 2019)
+        since = since or (m.group(1) if (m := _ONWARDS.search(text)) else "")
+        since = since or (str(int(m.group(1)) + 1) if (m := _AFTER.search(text)) else "")
+        span = span or (("1900", str(int(m.group(1)) - 1)) if (m := _BEFORE.search(text)) else None)
     months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
     return years, figure_years, since, span, months
 
@@ -439,10 +460,10 @@ def _match_years(pool: list[ReportInfo], years: set[str], months: set[tuple[int,
     return chosen
 
 
-def _in_month(info: ReportInfo, month: int, year: str) -> bool:
+def _in_month(info: ReportInfo, month: int, year: str, inspected_only: bool = False) -> bool:
     stamp = f"{year}-{month:02d}"
     start, end = info.inspection_start[:7], (info.inspection_end or info.inspection_start)[:7]
-    return (start and start <= stamp <= end) or info.published_on[:7] == stamp
+    return bool(start and start <= stamp <= end) or (not inspected_only and info.published_on[:7] == stamp)
 
 
 def _is_kind(kind: str, key: str) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,17 @@ def bot(embeddings) -> Assistant:
 def fresh_bot(tmp_path, embeddings) -> Assistant:
     """An assistant over an empty index in a temporary folder."""
     return Assistant(Settings(index_dir=tmp_path / "index"), embeddings=embeddings, ensure_reports=False)
+
+
+def app_over_index(monkeypatch, index_dir: Path, reports: list[Path]) -> Iterator[None]:
+    """The Streamlit app's cached assistant over its own index of ``reports``, then back to the default."""
+    from ui.resources import get_assistant, get_judgements, get_report_view
+
+    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(index_dir))
+    monkeypatch.setenv("ASSISTANT_REPORTS", json.dumps([str(p) for p in reports]))
+    caches = (get_assistant, get_report_view, get_judgements)
+    for cache in caches:
+        cache.clear()
+    yield
+    for cache in caches:
+        cache.clear()

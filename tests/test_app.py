@@ -275,21 +275,13 @@ HARROW_PDF = ROOT.parent / "shared" / "ofsted" / "pdfs" / "harrow" / "2017-03-31
 @pytest.fixture
 def two_reports(tmp_path, monkeypatch):
     """The app over its own index of two reports (Ealing 2016 and Harrow 2017), then back to the default."""
-    import json
     import os
 
-    from ui.resources import get_assistant, get_judgements, get_report_view
+    from conftest import app_over_index
 
     if not HARROW_PDF.is_file() and not os.environ.get("CI"):
         pytest.skip(f"the Ofsted corpus is not beside the project ({HARROW_PDF})")
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(tmp_path / "index"))
-    monkeypatch.setenv("ASSISTANT_REPORTS", json.dumps([str(ROOT / "data" / "ealing-2016.md"), str(HARROW_PDF)]))
-    caches = (get_assistant, get_report_view, get_judgements)
-    for cache in caches:
-        cache.clear()
-    yield
-    for cache in caches:
-        cache.clear()
+    yield from app_over_index(monkeypatch, tmp_path / "index", [ROOT / "data" / "ealing-2016.md", HARROW_PDF])
 
 
 @pytest.mark.slow

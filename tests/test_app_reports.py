@@ -16,11 +16,11 @@ if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own pa
 
 import csv
 import io
-import json
 import os
 
 import pandas as pd
 import pytest
+from conftest import app_over_index
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -209,16 +209,7 @@ def three_report_index(tmp_path_factory) -> Path:
 @pytest.fixture
 def three_reports(three_report_index, monkeypatch):
     """The app over the three-report index, then back to the default."""
-    from ui.resources import get_assistant, get_judgements, get_report_view
-
-    monkeypatch.setenv("ASSISTANT_INDEX_DIR", str(three_report_index))
-    monkeypatch.setenv("ASSISTANT_REPORTS", json.dumps([str(p) for p in THREE_REPORTS]))
-    caches = (get_assistant, get_report_view, get_judgements)
-    for cache in caches:
-        cache.clear()
-    yield
-    for cache in caches:
-        cache.clear()
+    yield from app_over_index(monkeypatch, three_report_index, THREE_REPORTS)
 
 
 @pytest.mark.slow

@@ -61,6 +61,8 @@ def test_a_combined_row_counts_for_both_areas_and_exports_one_line_each():
         ("How many reports judged the LSCB good?", "count", [("lscb", {"good"})]),
         ("Which reports rated care leavers and adoption outstanding?", "list",
          [("adoption", {"outstanding"}), ("care_leavers", {"outstanding"})]),
+        ("Which reports rated care leavers or adoption outstanding?", "list",
+         [("adoption", {"outstanding"}, {"care_leavers"})]),
         ("Which councils had help and protection rated good but leadership inadequate?", "list",
          [("help_protection", {"good"}), ("leaders", {"inadequate"})]),
         ("Whose looked after children services were found to be requiring improvement?", "list",
@@ -73,7 +75,8 @@ def test_conditions_join_each_grade_to_the_area_it_is_said_of(topic, intent, con
     asked = read(topic)
     assert asked.intent == intent
     assert sorted(asked.conditions, key=lambda c: c.area) == sorted(
-        (Condition(a, frozenset(g)) for a, g in conditions), key=lambda c: c.area)
+        (Condition(a, frozenset(g), alternatives=frozenset(rest[0] if rest else ())) for a, g, *rest in conditions),
+        key=lambda c: c.area)
 
 
 def test_change_over_time_comparisons_and_missing_areas():
@@ -100,3 +103,23 @@ def test_change_over_time_comparisons_and_missing_areas():
 def test_questions_that_are_not_about_many_reports_grades(topic):
     assert read(topic, reports=1) is None
     assert read(topic, reports=20) is None
+
+
+def test_every_area_exclusions_and_ranges():
+    every = read("Which reports rated every area outstanding?")
+    assert every.conditions == (Condition(ANY_AREA, frozenset({"outstanding"}), every=True),)
+    excluded = read("Which councils had no area judged inadequate?")
+    assert excluded.conditions == (Condition(ANY_AREA, frozenset({"inadequate"}), excluded=True),)
+    at_least = read("Which reports judged leadership good or better?")
+    assert at_least.conditions == (Condition("leaders", frozenset({"good", "outstanding"})),) and not at_least.direction
+    below = read("How many reports rated care leavers below good?")
+    assert below.conditions == (Condition("care_leavers", frozenset({"requires improvement", "inadequate"})),)
+
+
+def test_yes_no_questions_and_every_report_of_an_authority():
+    assert read("Have any reports judged adoption inadequate?").yes_no
+    assert read("In the latest reports, were any councils rated inadequate overall?").yes_no
+    assert not read("Which reports judged adoption inadequate?").yes_no
+    both = read("Which councils were rated good overall at both of their inspections?")
+    assert both.every_report and both.intent == "list"
+    assert not read("Which councils were rated good overall?").every_report

@@ -156,13 +156,14 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
     assert Assistant._grade_mismatch(report, "Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
 
 
-def test_a_question_across_reports_finds_each_report_with_that_grade():
+def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
+    """``ask(question)`` over made-up reports (id → judgement table), as ``Assistant.ask`` routes it."""
     from assistant.grade_answers import GradeQuoter, GradeTableAnswerer, grade_table_query
     from assistant.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
 
-    tables = {"barsetshire-2015-03-01": SIF, "wessex-2024-05-01": ILACS}
-    manifest = {r: {"authority": r.split("-")[0].title(), "judgements": [list(j) for j in t], "published_on": r[-10:]}
+    manifest = {r: {"authority": r.split("-")[0].title(), "judgements": [list(j) for j in t], "published_on": r[-10:],
+                    **({"inspection_start": r[-10:-2] + "01", "inspection_end": r[-10:-2] + "10"} if dates else {})}
                 for r, t in tables.items()}
     passages = {r: build_paragraphs(r, [(None, "Judgements", "Judgements", "\n".join(f"{a}: {g}." for a, g in t))],
                                     lambda _: "general") for r, t in tables.items()}
@@ -173,6 +174,12 @@ def test_a_question_across_reports_finds_each_report_with_that_grade():
         table = grade_table_query(catalogue, question, catalogue.read(question), Scope())
         assert table is not None, question
         return answerer.run(question, question, *table)
+
+    return ask
+
+
+def test_a_question_across_reports_finds_each_report_with_that_grade():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "wessex-2024-05-01": ILACS})
 
     good = ask("Which councils got a good overall grade?")
     assert good.answer.startswith("1 of the 2 loaded reports") and "Wessex 2024" in good.answer
@@ -189,3 +196,55 @@ def test_a_question_across_reports_finds_each_report_with_that_grade():
     assert count.answer.startswith("2 of the 2 loaded reports")
     ungraded = ask("Which report has no grade for the LSCB?")
     assert "Wessex 2024" in ungraded.answer and "Barsetshire" not in ungraded.answer.split(":")[0]
+
+
+def test_dates_both_inspections_and_yes_or_no_across_reports():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS, "wessex-2024-06-01": ILACS},
+                          dates=True)
+
+    before = ask("Which reports published before 2020 rated leadership inadequate?")
+    assert "Barsetshire 2015" in before.answer and "2024" not in before.answer.split(":")[0]
+    none_then = ask("Which councils were judged good overall in reports published between 2017 and 2019?")
+    assert none_then.abstained and "between 2017 and 2019" in none_then.answer
+    assert ask("Did any report published since 2020 judge help and protection outstanding?").answer.startswith("Yes")
+    assert ask("Were any councils rated inadequate overall after 2020?").answer.startswith("No")
+    both = ask("Which councils had help and protection judged good or better at both inspections?")
+    assert "Wessex" in both.answer and "Barsetshire" not in both.answer
+    either = ask("Which councils had adoption or help and protection judged good or better at both inspections?")
+    assert "Wessex" in either.answer and "Barsetshire 2015: Adoption performance: Good" in either.answer
+    inspected = ask("Which councils were inspected in June 2024?")
+    assert "Wessex 2024" in inspected.answer and "Barsetshire 2024" not in inspected.answer
+    over_time = ask("How did Barsetshire's help and protection grade change between its inspections?")
+    assert over_time.answer.startswith("Help and protection got better: inadequate (Barsetshire 2015), then outstanding")
+    which = ask("Barsetshire or Wessex: whose latest leadership grade was higher?")
+    assert "Neither" in which.answer.split(":")[0]
+
+
+def test_which_authorities_improved_or_declined_and_shares():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS,
+                           "wessex-2016-03-01": ILACS, "wessex-2024-06-01": SIF})
+    improved = ask("Which councils improved their help and protection grade?")
+    assert improved.answer.startswith("1 of the 2 authorities") and "Barsetshire: inadequate (Barsetshire 2015) to " \
+        "outstanding (Barsetshire 2024)" in improved.answer and "Wessex" not in improved.answer
+    declined = ask("Have any councils seen their overall grade decline?")
+    assert declined.answer.startswith("Yes: 1 of the 2 authorities") and "Wessex: good" in declined.answer
+    share = ask("What proportion of reports rated leadership good?")
+    assert share.answer.startswith("2 of the 4 loaded reports in scope (50%) judged leadership as good")
+    latest = ask("Which councils are currently judged good overall?")
+    assert latest.answer.startswith("1 of the 2 loaded reports") and "Barsetshire 2024" in latest.answer
+
+
+def test_transitions_distributions_ever_and_plain_words_for_grades():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS,
+                           "wessex-2016-03-01": ILACS, "wessex-2024-06-01": SIF})
+    moved = ask("Which councils went from inadequate to outstanding for help and protection?")
+    assert "Barsetshire: inadequate (Barsetshire 2015) to outstanding (Barsetshire 2024)" in moved.answer
+    assert "Wessex" not in moved.answer
+    spread = ask("What overall grades did the reports give?")
+    assert spread.answer.startswith("Overall effectiveness, in 4 loaded reports in scope: 2 good, 2 requires improvement")
+    assert {c.report for c in spread.citations} == {"barsetshire-2015-03-01", "barsetshire-2024-05-01",
+                                                    "wessex-2016-03-01", "wessex-2024-06-01"}
+    ever = ask("Was Wessex ever rated inadequate for anything?")
+    assert ever.answer.startswith("Yes: 1 of the 2 loaded reports") and "Wessex 2024" in ever.answer
+    failing = ask("Who is failing on leadership?")
+    assert "Barsetshire 2015" in failing.answer and "Wessex 2016" not in failing.answer
