@@ -22,6 +22,7 @@ from assistant.types import Answer, Source
 from ingest import Paragraph
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
+_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still)\b", re.I)
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
@@ -310,6 +311,12 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     elif asked.intent == "compare" and len(reading.authorities) > 1:
         order = {key: n for n, key in enumerate(reading.authorities)}  # as the question names them
         scope = sorted(scope, key=lambda r: order.get(catalogue.reports[r].authority_key, len(order)))
+    elif asked.intent in ("list", "count", "distribution") and _NOW.search(query) and not _YEAR.search(query):
+        # "Which councils are now rated good?": each authority's latest report, as "currently" reads.
+        latest: dict[str, str] = {}
+        for r in sorted(scope, key=lambda r: (catalogue.reports[r].published_on, r)):
+            latest[catalogue.reports[r].authority_key] = r
+        scope = list(latest.values())
     elif asked.intent in ("list", "count", "missing") and len(scope) > 1:
         # A date in a question over many reports' grades filters them, strictly: "published between
         # 2018 and 2022" with no such report has no answer, not every report's.

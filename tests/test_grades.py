@@ -248,3 +248,9 @@ def test_transitions_distributions_ever_and_plain_words_for_grades():
     assert ever.answer.startswith("Yes: 1 of the 2 loaded reports") and "Wessex 2024" in ever.answer
     failing = ask("Who is failing on leadership?")
     assert "Barsetshire 2015" in failing.answer and "Wessex 2016" not in failing.answer
+
+
+def test_now_means_each_authoritys_latest_report():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS, "wessex-2024-06-01": SIF})
+    now = ask("Which councils are now rated inadequate for leadership?")
+    assert "Wessex 2024" in now.answer and "Barsetshire" not in now.answer
