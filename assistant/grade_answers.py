@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from assistant.cite import citations_in, cite
-from assistant.grade_queries import ANY_AREA, Condition, GradeQuery, asks_change, read_grade_query
+from assistant.grade_queries import ANY_AREA, Condition, GradeQuery, asks_change, read_grade_query, without_dates
 from assistant.grades import grade_evidence
 from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
 from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
@@ -22,11 +22,8 @@ from assistant.types import Answer, Source
 from ingest import Paragraph
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
-_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still)\b", re.I)
-_MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-_INSPECTED = re.compile(r"\binspect\w*|\bcarried out\b", re.I)
 
 
 @dataclass
@@ -108,7 +105,7 @@ class GradeTableAnswerer:
     def run(self, question: str, query: str, asked: GradeQuery, scope: list[str]) -> Answer:
         infos = [self.catalogue.reports[r] for r in scope if r in self.catalogue.reports]
         if not infos:  # a date no loaded report has ("published between 2018 and 2022")
-            answer = _none(f"No loaded report in scope was {_verb(query)} {_in(asked.when)}.")
+            answer = _none(f"No loaded report in scope was {_verb(asked)} {_in(asked.when)}.")
             answer.question, answer.standalone_question = question, query
             return answer
         route = {
@@ -250,7 +247,7 @@ class GradeTableAnswerer:
     def _metadata(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
         chosen_ids, when = self.catalogue.dated([i.id for i in infos], query)
         chosen = [self.catalogue.reports[r] for r in chosen_ids]
-        verb = _verb(query)
+        verb = _verb(asked)
         if not chosen:
             return _none(f"None of the {_reports(len(infos))} in scope was {verb} {_in(when)}.")
         evidence = Evidence()
@@ -311,7 +308,7 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     elif asked.intent == "compare" and len(reading.authorities) > 1:
         order = {key: n for n, key in enumerate(reading.authorities)}  # as the question names them
         scope = sorted(scope, key=lambda r: order.get(catalogue.reports[r].authority_key, len(order)))
-    elif asked.intent in ("list", "count", "distribution") and _NOW.search(query) and not _YEAR.search(query):
+    elif asked.intent in ("list", "count", "distribution") and asked.now:
         # "Which councils are now rated good?": each authority's latest report, as "currently" reads.
         latest: dict[str, str] = {}
         for r in sorted(scope, key=lambda r: (catalogue.reports[r].published_on, r)):
@@ -320,7 +317,7 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     elif asked.intent in ("list", "count", "missing") and len(scope) > 1:
         # A date in a question over many reports' grades filters them, strictly: "published between
         # 2018 and 2022" with no such report has no answer, not every report's.
-        undated = catalogue.read(_MONTH_OR_YEAR.sub(" ", query), limit).reports  # kinds, "latest", authorities
+        undated = catalogue.read(without_dates(query), limit).reports  # kinds, "latest", authorities
         dated, when = catalogue.dated(list(undated) or scope, query)
         if when:
             return replace(asked, when=when), dated
@@ -364,8 +361,8 @@ def _searched(infos: list[ReportInfo], when: str) -> str:
     return f"{_reports(len(infos))} {'published ' + _in(when) if when else 'in scope'}"
 
 
-def _verb(query: str) -> str:
-    return "inspected" if _INSPECTED.search(query) else "published"
+def _verb(asked: GradeQuery) -> str:
+    return "inspected" if asked.inspected else "published"
 
 
 def _common_areas(infos: list[ReportInfo]) -> tuple[str, ...]:

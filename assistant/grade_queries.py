@@ -42,7 +42,9 @@ _EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\bal
                    re.I)
 _TRANSITION = re.compile(r"\bfrom (outstanding|good|inadequate|requir\w* improvement)(?: to be good)? to "
                          r"(outstanding|good|inadequate|requir\w* improvement)", re.I)
-_LAST_YEAR = re.compile(r"\b(last|this) year\b", re.I)
+_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still)\b", re.I)  # each authority's latest
+_INSPECTED = re.compile(r"\binspect\w*|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
+_MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _GRADING = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
     r"overall effectiveness)\b", re.I)
@@ -108,6 +110,8 @@ class GradeQuery:
     every_report: bool = False  # "at both of their inspections": an authority counts when all its reports do
     ever: bool = False  # "was X ever rated…?": all of one authority's reports, not its latest
     transition: tuple[str, str] = ()  # "from inadequate to good": its first and latest grades
+    now: bool = False  # "which councils are now rated good?": each authority's latest report
+    inspected: bool = False  # dates are of the inspection, not of publication
     when: str = ""  # the dates the reports were filtered to, as said: "since 2023", "in March 2017"
 
     @property
@@ -128,6 +132,14 @@ def _area_of(phrase: str) -> str:
 def read_grade_query(topic: str, *, authorities: int, reports: int) -> GradeQuery | None:
     """The grade question ``topic`` asks across ``reports`` reports in scope (of ``authorities``
     authorities named); None when it asks something else, or asks why."""
+    asked = _read(topic, authorities, reports)
+    if asked is None:
+        return None
+    now = bool(_NOW.search(topic)) and not _DATE.search(topic)
+    return replace(asked, now=now, inspected=bool(_INSPECTED.search(topic)))
+
+
+def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     if _WHY.search(topic):
         return None
     # "across the board" says every area, not the safeguarding board (blanked, so offsets hold)
@@ -183,6 +195,11 @@ def read_grade_query(topic: str, *, authorities: int, reports: int) -> GradeQuer
     if conditions and reports > 1:
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired, yes_no=yes_no)
     return None
+
+
+def without_dates(text: str) -> str:
+    """The text without its years and months: what names the reports besides their dates."""
+    return _MONTH_OR_YEAR.sub(" ", text)
 
 
 def asks_change(topic: str) -> bool:
