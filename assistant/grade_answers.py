@@ -228,7 +228,8 @@ class GradeTableAnswerer:
 
     # --- one authority over time, or several side by side ----------------------------------------
     def _side_by_side(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
-        areas = asked.shown_areas or _common_areas(infos)
+        graded = {i.id: self.rows(i) for i in infos}
+        areas = asked.shown_areas or _common_areas(graded)
         evidence = Evidence()
         lines = []
         for info in infos:
@@ -240,7 +241,7 @@ class GradeTableAnswerer:
                 missing = " and ".join(AREA_BY_KEY[a].label for a in areas)
                 lines.append(f"{info.name} gives no grade for {missing}"
                              + (f"; its judgements: {self._quote(info, given, evidence)}" if given else "."))
-        verdict = _verdict(asked, infos, areas)
+        verdict = _verdict(asked, infos, areas, graded)
         return _answer([verdict, *lines] if verdict else lines, evidence, [i.id for i in infos])
 
     # --- which reports were inspected or published when ------------------------------------------
@@ -365,15 +366,15 @@ def _verb(asked: GradeQuery) -> str:
     return "inspected" if asked.inspected else "published"
 
 
-def _common_areas(infos: list[ReportInfo]) -> tuple[str, ...]:
+def _common_areas(graded: dict[str, list[GradeRow]]) -> tuple[str, ...]:
     """Every area any of the reports grades, in the table's order."""
-    seen = {r.area for i in infos for r in report_rows(i)}
+    seen = {r.area for rows in graded.values() for r in rows}
     return tuple(a for a in AREA_BY_KEY if a in seen)
 
 
-def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...]) -> str:
+def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...], graded: dict[str, list[GradeRow]]) -> str:
     """One line that answers before the evidence: better or worse, or how a grade moved over time."""
-    if asked.intent == "compare" and asked.direction and (pair := _pair_compared(infos, areas)):
+    if asked.intent == "compare" and asked.direction and (pair := _pair_compared(infos, areas, graded)):
         (first, a), (second, b) = pair
         higher = GRADE_RANK[a.grade] > GRADE_RANK[b.grade]
         lower = GRADE_RANK[a.grade] < GRADE_RANK[b.grade]
@@ -386,7 +387,7 @@ def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...])
             return f"Neither: {said}"
         return f"{first if higher else second} was judged higher: {said}"
     if asked.intent == "history" and len(areas) == 1:
-        path = [(i, r) for i in infos for r in report_rows(i) if r.area == areas[0]]
+        path = [(i, r) for i in infos for r in graded[i.id] if r.area == areas[0]]
         if len(path) > 1:
             steps = ", then ".join(f"{r.grade} ({i.name})" for i, r in path)
             first, last = GRADE_RANK[path[0][1].grade], GRADE_RANK[path[-1][1].grade]
@@ -395,12 +396,12 @@ def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...])
     return ""
 
 
-def _pair_compared(infos: list[ReportInfo], areas: tuple[str, ...]):
+def _pair_compared(infos: list[ReportInfo], areas: tuple[str, ...], graded: dict[str, list[GradeRow]]):
     """The two things compared: two reports in one area, or two areas of one report."""
     if len(infos) >= 2 and areas:
-        found = [(i.name, next((r for r in report_rows(i) if r.area == areas[0]), None)) for i in infos[:2]]
+        found = [(i.name, next((r for r in graded[i.id] if r.area == areas[0]), None)) for i in infos[:2]]
     elif len(infos) == 1 and len(areas) >= 2:
-        rows = {r.area: r for r in report_rows(infos[0])}
+        rows = {r.area: r for r in graded[infos[0].id]}
         found = [(AREA_BY_KEY[a].label, rows.get(a)) for a in areas[:2]]
     else:
         return None

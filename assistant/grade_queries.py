@@ -14,22 +14,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.judgements import AREAS, GRADE_RANK, GRADE_WORDS, GRADES, grade_key
+from assistant.judgements import AREAS, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
 
 ANY_AREA = "any"
 
 # --- the words of grade questions: every pattern of this module --------------------------------
 _AREA_NAMES = sorted(((phrase, a.key) for a in AREAS for phrase in a.asked), key=lambda pk: -len(pk[0]))
 _AREA = re.compile(r"\b(" + "|".join(p for p, _ in _AREA_NAMES) + r")(?:['’]s?)?\b", re.I)
+_AREAS_SAID = r"(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b"  # "any of the areas"
 _ANY_AREA = re.compile(
-    r"\b(?:any|some|one|an?)\s+(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b"
-    r"|\b(?:an?|any)\s+(?:outstanding|good|inadequate|requir\w* improvement)\s+(?:grades?|judgements?|judgments?|ratings?)\b"
+    rf"\b(?:any|some|one|an?)\s+{_AREAS_SAID}"
+    rf"|\b(?:an?|any)\s+(?:{GRADE_SAID})\s+(?:grades?|judgements?|judgments?|ratings?)\b"
     r"|\b(?:a|any)\s+(?:grade|judgement|judgment|rating) of\b"
     r"|\b(?:which|what)\s+(?:judgement\s+)?(?:areas?|parts?|judgements?|judgments?|aspects?)\b|\banything\b", re.I)
-_EVERY_AREA = re.compile(
-    r"\b(?:every|all|each)\s+(?:of (?:the|its|their)\s+)?(?:areas?|judgements?|judgments?|grades?|parts?)\b"
-    r"|\bacross the board\b", re.I)
-_GRADE = re.compile(r"\b(outstanding|good|inadequate|requir\w* improvement(?: to be good)?)\b", re.I)
+_EVERY_AREA = re.compile(rf"\b(?:every|all|each)\s+{_AREAS_SAID}|\bacross the board\b", re.I)
+_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 _GRADE_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for ws in GRADE_WORDS.values() for w in ws) + r")\b", re.I)
 _GRADE_OF_WORD = {w: g for g, ws in GRADE_WORDS.items() for w in ws}
 # A grade said as a bound: "good or better", "at least good", "below good", "worse than good".
@@ -40,8 +39,7 @@ _NEVER = re.compile(r"\bnever\b", re.I)
 # One authority "ever", "at any of its inspections": all its reports, not its latest.
 _EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\ball (?:of )?(?:the|its|their) (?:reports|inspections)\b",
                    re.I)
-_TRANSITION = re.compile(r"\bfrom (outstanding|good|inadequate|requir\w* improvement)(?: to be good)? to "
-                         r"(outstanding|good|inadequate|requir\w* improvement)", re.I)
+_TRANSITION = re.compile(rf"\bfrom ({GRADE_SAID}) to ({GRADE_SAID})\b", re.I)
 _NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still)\b", re.I)  # each authority's latest
 _INSPECTED = re.compile(r"\binspect\w*|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)

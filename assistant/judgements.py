@@ -60,10 +60,11 @@ GRADE_WORDS = {
                    "worst rating"),
 }
 GRADE_RANK = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # outstanding 4 … inadequate 1
-_GRADE_SAID = re.compile(
-    r"\b(outstanding|good|inadequate|requir\w* improvement(?: to be good)?|ri)\b", re.I
-)
-_PRINTED_GRADE = re.compile(r"\b(outstanding|good|inadequate|requires? improvement(?: to be good)?)\b", re.I)
+# A grade as said in a question or printed in a report ("requiring improvement", "requires improvement
+# to be good"): the one pattern every module reads grades with.
+GRADE_SAID = r"outstanding|good|inadequate|requir\w* improvement(?: to be good)?"
+_GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri)\b", re.I)
+_PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 
 
 def grade_key(text: str) -> str | None:

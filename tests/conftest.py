@@ -50,3 +50,22 @@ def app_over_index(monkeypatch, index_dir: Path, reports: list[Path]) -> Iterato
     yield
     for cache in caches:
         cache.clear()
+
+
+def assert_app_ok(at) -> None:
+    """No exception and no error element on an AppTest page."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def open_app(tab: str | None = None, timeout: float = 180):
+    """The Streamlit app run once in AppTest (on ``tab`` when given), checked for errors."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.run()
+    if tab is not None:
+        at.session_state["main_tab"] = tab
+        at.run()
+    assert_app_ok(at)
+    return at

@@ -19,8 +19,9 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from conftest import assert_app_ok, open_app
+
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 QUESTION = "How long did care proceedings take on average?"
 TIMEOUT = 180
 
@@ -36,15 +37,10 @@ def _texts(elements) -> list[str]:
 
 
 def _new_app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    _assert_ok(at)
-    return at
+    return open_app(timeout=TIMEOUT)
 
 
-def _assert_ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+_assert_ok = assert_app_ok
 
 
 def _ask(at: AppTest, question: str) -> AppTest:

@@ -20,7 +20,7 @@ import os
 
 import pandas as pd
 import pytest
-from conftest import app_over_index
+from conftest import app_over_index, assert_app_ok, open_app
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
@@ -38,7 +38,6 @@ from ui.reports_page import (
 )
 
 ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 TIMEOUT = 180
 PDFS = ROOT.parent / "shared" / "ofsted" / "pdfs"
 THREE_REPORTS = [ROOT / "data" / "ealing-2016.md", PDFS / "harrow" / "2017-03-31.pdf", PDFS / "harrow" / "2020-03-16.pdf"]
@@ -111,17 +110,10 @@ def test_a_selected_row_names_its_report():
 
 # ---------------------------------------------------------------- the tab in the app
 def _reports_tab() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run()
-    at.session_state["main_tab"] = TAB_REPORTS
-    at.run()
-    _assert_ok(at)
-    return at
+    return open_app(TAB_REPORTS, timeout=TIMEOUT)
 
 
-def _assert_ok(at: AppTest) -> None:
-    assert not at.exception, [e.value for e in at.exception]
-    assert not at.error, [e.value for e in at.error]
+_assert_ok = assert_app_ok
 
 
 def _table(at: AppTest):
