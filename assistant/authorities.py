@@ -51,3 +51,32 @@ def other_authorities(question: str, loaded: set[str]) -> list[str]:
         return []
     named = (match.group(1) or match.group(2) for match in _ABOUT.finditer(lowered))
     return list(dict.fromkeys(_BY_LOWER[name] for name in named if name not in loaded))
+
+
+# Words that join an authority's name rather than name it: not a short name, not an initial.
+_JOINING = frozenset({"and", "with", "upon", "on", "of", "the", "city", "county", "borough", "council"})
+
+
+def short_names(name: str) -> list[str]:
+    """Shorter names staff use for an authority: a known name inside it that no other authority's
+    name holds ("Hull" for Kingston upon Hull, "Poole" for Bournemouth, Christchurch and Poole), and
+    the initials of a name of three or more words ("BCP"), kept in capitals so they match only so."""
+    words = re.sub(r"[,.&-]", " ", name).split()
+    lowered = " ".join(words).lower()
+    others = [n.lower().replace("-", " ") for n in ENGLISH_AUTHORITIES if n.lower().replace("-", " ") != lowered]
+    found = []
+    for known in sorted(ENGLISH_AUTHORITIES):
+        k = known.lower().replace("-", " ")
+        if k != lowered and re.search(rf"\b{re.escape(k)}\b", lowered) and not any(
+            re.search(rf"\b{re.escape(k)}\b", o) for o in others if o != k
+        ):
+            found.append(known)
+    # "Stoke" for Stoke-on-Trent, "Newcastle" for Newcastle upon Tyne: the town before "on"/"upon"
+    if (town := re.match(r"(\w+)[\s-]+(?:upon|on)[\s-]", name)) and not any(
+        re.search(rf"\b{town.group(1).lower()}\b", o) for o in others
+    ):
+        found.append(town.group(1))
+    significant = [w for w in words if w.lower() not in _JOINING]
+    if len(significant) >= 3:
+        found.append("".join(w[0].upper() for w in significant))
+    return found

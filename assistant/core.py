@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
@@ -17,10 +18,11 @@ from assistant.answer import ExtractiveAnswerer, abstention, corrected_premise, 
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
-from assistant.embeddings import SentenceEmbeddings
+from assistant.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
 from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer, grade_table_query
+from assistant.grade_queries import grade_words
 from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_evidence, grade_question, is_overall, select
 from assistant.index import ReportIndex
@@ -88,11 +90,13 @@ class Assistant:
         *,
         retrieval: str | None = None,
         k: int | None = None,
-        embeddings: SentenceEmbeddings | None = None,
+        embeddings: Embeddings | None = None,
         ensure_reports: bool = True,
         chat_model: BaseChatModel | None = None,
     ):
         overrides = {key: value for key, value in {"retrieval": retrieval, "k": k}.items() if value is not None}
+        if embeddings is not None:  # the collection is named after the encoder that really made the vectors
+            overrides["encoder"] = embeddings.name
         base = settings or Settings()
         self.settings = base.model_copy(update=overrides) if overrides else base
         Settings.model_validate(self.settings.model_dump())  # bad overrides fail here, naming the value
@@ -101,9 +105,7 @@ class Assistant:
         self.chat_model_name = (
             describe(chat_model) if chat_model is not None else (self.settings.chat_model or "").strip()
         )
-        self.embeddings = embeddings or SentenceEmbeddings(
-            self.settings.embedding_model, self.settings.query_threads, self.settings.ingest_threads
-        )
+        self.embeddings = embeddings or load_embeddings(self.settings)
         self.index = ReportIndex(
             self.settings.index_dir,
             self.settings.collection_name,
@@ -344,7 +346,9 @@ class Assistant:
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
         topic = self._topic(state["query"], reading)  # what it asks about, not which report
-        if unknown := unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out):
+        known = grade_words(topic)
+        if unknown := [w for w in unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out)
+                       if w.lower() not in known]:
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
             return {**state, "route": "decline", "reason": f"no report on {' or '.join(others)} is loaded"}

@@ -115,7 +115,7 @@ class GradeTableAnswerer:
         }[asked.intent]
         answer = route(asked, infos, query)
         answer.question, answer.standalone_question = question, query
-        if asked.yes_no and asked.intent in ("list", "count", "trend"):
+        if asked.yes_no and asked.intent in ("list", "count", "trend") and not answer.answer.startswith("No:"):
             answer.answer = f"{'No' if answer.abstained else 'Yes'}: {answer.answer}"
         answer.notes.append(f"Searched the judgement tables of {_reports(len(infos))}: "
                             f"{', '.join(i.name for i in infos)}.")
@@ -127,6 +127,8 @@ class GradeTableAnswerer:
         condition, searched = _said(asked.conditions), _searched(infos, asked.when)
         if asked.every_report:
             return self._every_report(asked, infos, dict((i.id, rows) for i, rows in matches), condition)
+        if not matches and asked.ever:  # "was X ever rated good?": no, and what it was rated instead
+            return self._never(asked, infos, condition)
         if not matches:
             return _none(f"None of the {searched} judged {condition}.")
         evidence = Evidence()
@@ -135,6 +137,14 @@ class GradeTableAnswerer:
         of = f", {authorities} authorities" if authorities != len(matches) else ""
         lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
         return _answer([lead, *lines], evidence, [i.id for i, _ in matches])
+
+    def _never(self, asked: GradeQuery, infos: list[ReportInfo], condition: str) -> Answer:
+        evidence = Evidence()
+        areas = {c.area for c in asked.conditions} | set(asked.shown_areas)
+        lines = [f"{i.name}: {self._quote(i, rows, evidence)}" for i in infos
+                 if (rows := [r for r in self.rows(i) if r.area in areas or ANY_AREA in areas])]
+        lead = f"No: none of the {_reports(len(infos))} on {infos[0].authority} judged {condition}."
+        return _answer([lead, *lines], evidence, [i.id for i in infos])
 
     def _every_report(self, asked: GradeQuery, infos: list[ReportInfo], matches: dict, condition: str) -> Answer:
         """"Which councils were good at both of their inspections?": the authorities all of whose
@@ -208,6 +218,9 @@ class GradeTableAnswerer:
         lines = []
         for area in asked.shown_areas or ("overall",):
             graded = [(i, r) for i in infos for r in self.rows(i) if r.area == area]
+            if not graded:
+                lines.append(f"None of the {_reports(len(infos))} in scope gives a grade for {AREA_BY_KEY[area].label}.")
+                continue
             counts = [(g, [(i, r) for i, r in graded if r.grade == g]) for g in GRADES]
             said = ", ".join(f"{len(group)} {g}" for g, group in counts if group)
             lines.append(f"{AREA_BY_KEY[area].label.capitalize()}, in {_reports(len(infos))} in scope: {said}"
@@ -216,6 +229,8 @@ class GradeTableAnswerer:
                 if group:
                     cited = ", ".join(f"{i.name} {self._cite_row(i, r, evidence)}" for i, r in group)
                     lines.append(f"{g.capitalize()} ({len(group)}): {cited}")
+        if not evidence.sources:  # not one grade of that area to show
+            return _none("\n\n".join(lines))
         return _answer(lines, evidence, [i.id for i in infos])
 
     def _cite_row(self, info: ReportInfo, row: GradeRow, evidence: Evidence) -> str:
@@ -303,6 +318,11 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
         scope = [r for r in history if max({catalogue.reports[r].year,
                                              *catalogue.reports[r].inspection_years}) >= since]
         scope = sorted(scope, key=lambda r: catalogue.reports[r].published_on) or scope
+    elif asked.intent == "trend" and not (limit.report or limit.reports or limit.year):
+        # "Which councils improved between their first and latest inspections?": every report of the
+        # authorities in scope, whatever "first" or "latest" picked
+        keys = {catalogue.reports[r].authority_key for r in scope}
+        scope = [i.id for i in catalogue.infos() if i.authority_key in keys]
     elif asked.intent == "metadata" and not (limit.report or limit.reports or limit.year):
         # "Which council was inspected in 2021?" asks which reports have that date: all are searched.
         scope = [i.id for i in catalogue.infos() if not own or i.authority_key in own]
@@ -315,10 +335,12 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
         for r in sorted(scope, key=lambda r: (catalogue.reports[r].published_on, r)):
             latest[catalogue.reports[r].authority_key] = r
         scope = list(latest.values())
-    elif asked.intent in ("list", "count", "missing") and len(scope) > 1:
+    elif asked.intent in ("list", "count", "missing") and (
+        len(undated := catalogue.read(without_dates(query), limit).reports) > 1 or len(scope) > 1
+    ):
         # A date in a question over many reports' grades filters them, strictly: "published between
-        # 2018 and 2022" with no such report has no answer, not every report's.
-        undated = catalogue.read(without_dates(query), limit).reports  # kinds, "latest", authorities
+        # 2018 and 2022" with no such report has no answer, not every report's. The reports read
+        # without the dates keep the kinds, "latest" and authorities said.
         dated, when = catalogue.dated(list(undated) or scope, query)
         if when:
             return replace(asked, when=when), dated
@@ -387,12 +409,21 @@ def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...],
             return f"Neither: {said}"
         return f"{first if higher else second} was judged higher: {said}"
     if asked.intent == "history" and len(areas) == 1:
+        label = AREA_BY_KEY[areas[0]].label
         path = [(i, r) for i in infos for r in graded[i.id] if r.area == areas[0]]
+        latest = infos[-1]
+        if asked.now and asked.conditions and path:  # "is X still rated inadequate?": its latest report says
+            now = next((r for r in graded[latest.id] if r.area == areas[0]), None)
+            wanted = asked.conditions[0].grades
+            if now is None:
+                return f"No: {latest.name}, the latest loaded report, gives no grade for {label}."
+            return f"{'Yes' if now.grade in wanted else 'No'}: {latest.name}, the latest loaded report, judged {label} {now.grade}."
         if len(path) > 1:
             steps = ", then ".join(f"{r.grade} ({i.name})" for i, r in path)
-            first, last = GRADE_RANK[path[0][1].grade], GRADE_RANK[path[-1][1].grade]
-            trend = "got better" if last > first else "got worse" if last < first else "stayed the same"
-            return f"{AREA_BY_KEY[areas[0]].label.capitalize()} {trend}: {steps}."
+            ranks = [GRADE_RANK[r.grade] for _, r in path]
+            trend = ("got better" if ranks[-1] > ranks[0] else "got worse" if ranks[-1] < ranks[0]
+                     else "stayed the same" if len(set(ranks)) == 1 else "changed and came back")
+            return f"{label.capitalize()} {trend}: {steps}."
     return ""
 
 

@@ -27,30 +27,40 @@ _ANY_AREA = re.compile(
     rf"|\b(?:an?|any)\s+(?:{GRADE_SAID})\s+(?:grades?|judgements?|judgments?|ratings?)\b"
     r"|\b(?:a|any)\s+(?:grade|judgement|judgment|rating) of\b"
     r"|\b(?:which|what)\s+(?:judgement\s+)?(?:areas?|parts?|judgements?|judgments?|aspects?)\b|\banything\b", re.I)
-_EVERY_AREA = re.compile(rf"\b(?:every|all|each)\s+{_AREAS_SAID}|\bacross the board\b", re.I)
-_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
-_GRADE_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for ws in GRADE_WORDS.values() for w in ws) + r")\b", re.I)
+_EVERY_AREA = re.compile(rf"\b(?:every|all|each)\s+(?:(?:of\s+)?(?:the|its|their)\s+)?(?:graded\s+|judged\s+|single\s+)?"
+                         rf"{_AREAS_SAID}|\bacross the board\b", re.I)
+_GRADE = re.compile(rf"\b({GRADE_SAID}|(?-i:RI)|need(?:s|ed|ing)? improvement)\b", re.I)  # "RI" in capitals: requires improvement
+_GRADE_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for ws in GRADE_WORDS.values() for w in ws) + r")s?\b", re.I)
 _GRADE_OF_WORD = {w: g for g, ws in GRADE_WORDS.items() for w in ws}
+
+
+def _grade_of_word(said: str) -> str:
+    said = said.lower()
+    return _GRADE_OF_WORD.get(said) or _GRADE_OF_WORD[said[:-1]]  # "top marks": "top mark"
 # A grade said as a bound: "good or better", "at least good", "below good", "worse than good".
 _AT_LEAST = re.compile(r"\bat least\b|\bor (?:better|above|higher)\b", re.I)
 _BELOW = re.compile(r"\b(?:below|worse than|lower than|less than|under)\s+(?=(?:good|outstanding|requir|inadequate))", re.I)
 _NOT = re.compile(r"\b(?:no|nothing|none|not|never|without)\s+(?:\w+\s+){0,5}$", re.I)  # before a grade: excluded
 _NEVER = re.compile(r"\bnever\b", re.I)
+_RESTATED = re.compile(r"\s*[(,;–—-]?\s*(?:but|and|yet)?\s*(?:not|never)\s*", re.I)  # "good (not outstanding)"
 # One authority "ever", "at any of its inspections": all its reports, not its latest.
 _EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\ball (?:of )?(?:the|its|their) (?:reports|inspections)\b",
                    re.I)
 _TRANSITION = re.compile(rf"\bfrom ({GRADE_SAID}) to ({GRADE_SAID})\b", re.I)
-_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still)\b", re.I)  # each authority's latest
-_INSPECTED = re.compile(r"\binspect\w*|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
+_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still(?! only\b))\b", re.I)  # each authority's latest
+_STILL = re.compile(r"\bstill\b(?! only\b)|\bno longer\b|\bany (?:more|longer)\b|\banymore\b", re.I)  # now, against before
+_INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _GRADING = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
     r"overall effectiveness)\b", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
-_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
+_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
 # "which councils improved their overall grade?": each authority's first and latest report in scope.
-_TREND_UP = re.compile(r"\b(improv\w*|got better|went up|rose|raised|moved up)\b", re.I)
-_TREND_DOWN = re.compile(r"\b(declin\w*|deteriorat\w*|got worse|went down|dropped|fell|slipped|moved down)\b", re.I)
+_TREND_UP = re.compile(r"\b(improv\w*|got better|went up|rose|raised|moved up|"
+                       r"(?:get|got|gets|receive[ds]?|had|have) an? (?:better|higher) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
+_TREND_DOWN = re.compile(r"\b(declin\w*|deteriorat\w*|got worse|went down|dropped|fell|slipped|moved down|"
+                         r"(?:get|got|gets|receive[ds]?|had|have) an? (?:worse|lower) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
 _WHY = re.compile(r"^\s*(?:why|what (?:led|caused|made))\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|whose|where|who|who['’]s|anyone|anybody|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?)|"
@@ -64,7 +74,9 @@ _YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does
 _CHANGE = re.compile(
     r"\b(chang\w*|over time|each of (?:its|their|the)|every (?:one of )?(?:its|their)|all (?:of )?(?:its|their)|"
     r"(?:each|every) (?:inspection|report|visit|time)s?|between (?:its|their|the) (?:two |\w+ )?(?:inspections|reports)|"
-    r"trend|history|across (?:its|their)|from (?:its|the) (?:\d{4} )?(?:report|inspection)s? to)\b", re.I)
+    r"trend|history|track\w*|across (?:its|their)|from (?:its|the) (?:\d{4} )?(?:report|inspection)s? to|"
+    r"over (?:its|their|the) (?:\w+ ){0,2}(?:inspections|reports)|"
+    r"(?:compared|as against) (?:with|to) (?:its|their) (?:\w+ ){0,2}(?:inspection|report|visit)s?)\b", re.I)
 _HISTORY = re.compile(rf"{_CHANGE.pattern}|\b(improv\w*|declin\w*|deteriorat\w*|progress\w* since|since)\b", re.I)
 # "at both of their inspections", "in all their reports": every report of an authority must meet the condition.
 _EVERY_REPORT = re.compile(
@@ -79,7 +91,8 @@ _MISSING = re.compile(r"\b(?:does not|doesn't|did not|didn't|do not|don't|no|wit
                       r"|\bno\s+(?:[\w'’]+\s+){0,3}(?:grades?|judgements?|judgments?|ratings?)\b"
                       r"|\bungraded\b|\bnot (?:graded|judged)\b|\bwithout an?\b", re.I)
 _METADATA = re.compile(
-    r"\b(?:which|what|how many)\s+(?:councils?|local authorit\w+|authorit\w+|reports?|inspections?)\b.*?"
+    r"\b(?:which|what|how many)\s+(?:of (?:the|these|those) )?(?:inspection )?"
+    r"(?:councils?|local authorit\w+|authorit\w+|reports?|inspections?)\b.*?"
     r"\b(?:inspected|inspections?|published|carried out|visited|inspectors?|on site|came out|out in|dated)\b", re.I)
 _DATE = re.compile(r"\b(?:19|20)\d\d\b|\b(?:last|this) year\b", re.I)
 
@@ -144,7 +157,7 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     named = re.sub(r"across the board", lambda m: " " * len(m.group(0)), topic, flags=re.I)
     areas = [(s, e, _area_of(p)) for s, e, p in _spans(_AREA, named)]
     grades = sorted([(s, e, grade_key(g)) for s, e, g in _spans(_GRADE, topic)]
-                    + [(s, e, _GRADE_OF_WORD[w.lower()]) for s, e, w in _spans(_GRADE_WORD, topic)])
+                    + [(s, e, _grade_of_word(w)) for s, e, w in _spans(_GRADE_WORD, topic)])
     grading = bool(_GRADING.search(topic))
     across = bool(_ACROSS.search(topic))
     yes_no = bool(_YES_NO.search(topic))
@@ -158,7 +171,10 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     # A grade word alone is not a grade question ("how good is the support?"): it needs a word of
     # grading, to ask across reports ("which councils are outstanding?"), or to compare grades.
     compared = direction and (authorities > 1 or len(distinct) > 1 or (authorities == 1 and over_time))
-    if not (grading or (grades and across) or compared or (authorities > 1 and _COMPARE.search(topic) and grading)):
+    ever_graded = grades and authorities == 1 and _EVER.search(topic)
+    trend_said = areas and across and authorities == 0 and (_TREND_UP.search(bare) or _TREND_DOWN.search(bare))
+    if not (grading or (grades and across) or compared or ever_graded or trend_said
+            or (authorities > 1 and _COMPARE.search(topic) and grading)):
         return None
     if not (grades or areas or (authorities > 1 and _COMPARE.search(topic)) or over_time):
         return None
@@ -183,7 +199,7 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     if conditions and (across or every_report or ever):
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired,
                           yes_no=yes_no, every_report=every_report, ever=ever)
-    if authorities == 1 and reports > 1 and (over_time or direction):
+    if authorities == 1 and reports > 1 and (over_time or direction or _STILL.search(topic)):
         return GradeQuery("history", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
                           direction=direction)
     if authorities > 1 or (len(set(unpaired)) > 1 and _COMPARE.search(topic) and not conditions):
@@ -219,9 +235,17 @@ def _conditions(topic: str, areas: list, grades: list) -> tuple[list[Condition],
     paired: set[tuple[int, int]] = set()
     every_area = bool(_EVERY_AREA.search(topic))
     any_area = bool(_ANY_AREA.search(topic)) or every_area
+    last_end = None
     for gs, ge, said in _grade_groups(topic, grades):
         said = _bounded(topic, gs, ge, said)
         excluded = bool(_NOT.search(topic[max(0, gs - 40):gs]))
+        if excluded and conditions and last_end is not None and _RESTATED.fullmatch(topic[last_end:gs]):
+            # "good (not outstanding)", "good but not outstanding": the same area, said again
+            kept = conditions[-1].grades - said
+            conditions[-1] = replace(conditions[-1], grades=kept or conditions[-1].grades)
+            last_end = ge
+            continue
+        last_end = ge
         candidates = [(_distance(topic, (s, e), (gs, ge)), s, e, a) for s, e, a in areas if (s, e) not in paired]
         candidates = [c for c in candidates if c[0] is not None]
         if candidates:
@@ -288,4 +312,13 @@ def _distance(text: str, area: tuple[int, int], grade: tuple[int, int]) -> int |
     between = text[lo:hi]
     if re.search(r"\bbut\b|\bwhile\b|\bwhereas\b|\byet\b|\balthough\b|\bthough\b|;|\s[-–—]\s", between, re.I):
         return None
+    if between.count("(") != between.count(")"):  # one inside an aside in brackets, one outside it
+        return None
     return len(between) + (0 if area[1] <= grade[0] else 5)  # an area before its grade is the usual order
+
+
+def grade_words(text: str) -> set[str]:
+    """The words of ``text`` that name a judgement area or a grade ("CiC", "RI"): known to the grade
+    table whatever the reports' own words are, so never an unknown name."""
+    spans = _spans(_AREA, text) + _spans(_GRADE, text) + _spans(_GRADE_WORD, text)
+    return {w.lower() for s, e, _ in spans for w in re.findall(r"[\w'’]+", text[s:e])}

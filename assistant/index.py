@@ -16,8 +16,8 @@ import chromadb
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
 
-from assistant.embeddings import SentenceEmbeddings
 from assistant.errors import IndexUnavailable
 from assistant.text import embeddable, words
 from ingest import ParsedReport, Paragraph, split_sentences
@@ -85,7 +85,7 @@ class ReportIndex:
     """
 
     def __init__(
-        self, path: Path, collection: str, embeddings: SentenceEmbeddings, host: str | None = None, port: int = 8000
+        self, path: Path, collection: str, embeddings: Embeddings, host: str | None = None, port: int = 8000
     ):
         self.path = Path(path)
         self.location = f"http://{host}:{port}" if host else str(self.path)

@@ -41,7 +41,7 @@ AREAS: tuple[Area, ...] = (
          ("help and protection",)),
     Area("children_in_care", "children in care",
          (r"children in care", r"child(?:ren)? looked after", r"looked[- ]after children", r"looked after",
-          r"in care", r"permanence", r"children looked after and achieving permanence"),
+          r"in care", r"permanence", r"children looked after and achieving permanence", r"cla", r"lac", r"cic"),
          ("children in care", "children looked after", "looked after", "achieving permanence")),
     Area("adoption", "adoption", (r"adoptions?", r"adopt\w*"), ("adoption",)),
     Area("care_leavers", "care leavers", (r"care leavers?", r"leaving care", r"leavers?"), ("care leavers",)),
@@ -63,7 +63,7 @@ GRADE_RANK = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # outstanding 4
 # A grade as said in a question or printed in a report ("requiring improvement", "requires improvement
 # to be good"): the one pattern every module reads grades with.
 GRADE_SAID = r"outstanding|good|inadequate|requir\w* improvement(?: to be good)?"
-_GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri)\b", re.I)
+_GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri|need(?:s|ed|ing)? improvement)\b", re.I)
 _PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 
 
@@ -73,7 +73,7 @@ def grade_key(text: str) -> str | None:
     if not m:
         return None
     said = m.group(1).lower()
-    return "requires improvement" if said.startswith("requir") or said == "ri" else said
+    return "requires improvement" if said.startswith(("requir", "need")) or said == "ri" else said
 
 
 def area_keys(printed: str) -> tuple[str, ...]:

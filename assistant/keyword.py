@@ -45,7 +45,8 @@ class KeywordIndex:
     def spelled_out(self, acronym: str) -> str | None:
         """The words the reports spell an acronym out with: "FGM" → "female genital mutilation",
         "CAMHS" → "child and adolescent mental health services"; None when they do not."""
-        letters = acronym.lower().rstrip("s") if acronym.endswith("s") and len(acronym) > 3 else acronym.lower()
+        plural = acronym.endswith("s") and (len(acronym) > 3 or acronym[:-1].isupper())  # "LAs", "GPs"
+        letters = acronym.lower()[:-1] if plural else acronym.lower()
         if not 2 <= len(letters) <= 8 or not letters.isalpha():
             return None
         joiner = r"[a-z'’-]*(?:\s+(?:and|of|for|the|in|on|to|&))*\s+"

@@ -103,7 +103,9 @@ def unknown_names(
         lowered = word.lower()
         if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
             continue
-        if lowered not in vocabulary and not (word.isupper() and spelled_out(word)):
+        acronym = word.isupper() or (word[:-1].isupper() and word.endswith("s"))  # "LAs": plural of "LA"
+        singular = lowered[:-1] if acronym and word.endswith("s") and not word.isupper() else lowered
+        if singular not in vocabulary and not (acronym and spelled_out(word)):
             unknown.append(word)
     unknown += [year for year in _YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
+from assistant.authorities import short_names
 from assistant.text import words
 
 # --- how people name reports: every pattern and word list of this module ------------------------
@@ -25,13 +26,14 @@ _MONTH_SPAN = re.compile(
     rf"\b(?:(?:inspected|carried out|published)\s+(?:in\s+)?)?{_MONTH}\w*(?:\s*(?:,|and|to|-|–)\s*{_MONTH}\w*)*\s+(?:19|20)\d\d\b",
     re.I,
 )
-_SINCE = re.compile(r"\bsince (?:its |the |their )?((?:19|20)\d\d)\b", re.I)
+_SINCE = re.compile(r"\bsince (?:its |the |their )?(?:(?:start|beginning) of |early )?((?:19|20)\d\d)\b", re.I)
 # Bounds read only where dates filter reports strictly (``Catalogue.dated``): elsewhere "before 2020"
 # may date an event that a later report tells of.
 _ONWARDS = re.compile(r"\b((?:19|20)\d\d) (?:on(?:wards)?|or (?:later|after)|and (?:later|after))\b", re.I)
 _AFTER = re.compile(r"\b(?:after|later than) ((?:19|20)\d\d)\b", re.I)  # "published after 2020": from 2021
 _BEFORE = re.compile(r"\b(?:before|prior to|earlier than) ((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
 _RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
+_BARE_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|until)\s*((?:19|20)\d\d)\b", re.I)  # "2018 to 2024", "2021-2023"
 _LATEST = re.compile(
     r"\b(?:latest|most recent|newest|current|currently)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
 )
@@ -56,6 +58,8 @@ _REPORT_YEAR = re.compile(
     r"|\b(?:inspected|published|inspection|report)\s+(?:in\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
     re.I,
 )
+_PUBLISHED = re.compile(r"\bpublish\w*", re.I)
+_VISITED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)
 _THIS_YEAR = re.compile(r"\b(last|this) year\b", re.I)  # in a question over many reports' dates
 _ON_SITE = re.compile(r"\b(?:inspectors?|on site|visited)\b", re.I)  # the inspection's dates, not publication's
 _INSPECTION_WORDS = re.compile(r"\binspect(?:ed|ion|ions)?\b", re.I)
@@ -186,6 +190,9 @@ class Catalogue:
                 alias = _alias(spelling)
                 if alias and alias not in _GENERIC_ALIASES:
                     aliases.setdefault(alias, key)
+        for key in spellings:  # after every authority's own names: a loaded "Poole" keeps its own
+            for short in short_names(display[key]):
+                aliases.setdefault(_alias(short), key)
         self._aliases = aliases
         names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
         self._authority_pattern = re.compile(rf"\b({names})(?:['’]s?)?(?![\w-])", re.I) if names else None
@@ -346,10 +353,18 @@ class Catalogue:
         if months:
             said = _or([f"{MONTHS[m - 1].title()} {y}" for m, y in sorted(months)])
             return [i.id for i in pool if any(_in_month(i, m, y, inspected) for m, y in months)], said
+        # "published 2021-2023" dates by the cover; "inspected 2021-2023" by the visit; unsaid, either will do
+        published, visited = bool(_PUBLISHED.search(text)), bool(_VISITED.search(text))
+
+        def years_of(i: ReportInfo) -> set[str]:
+            if published and not visited:
+                return {i.year}
+            return (set(i.inspection_years) or {i.year}) if visited else {i.year, *i.inspection_years}
+
         if since:
-            return [i.id for i in pool if max({i.year, *i.inspection_years}) >= since], f"since {since}"
+            return [i.id for i in pool if max(years_of(i)) >= since], f"since {since}"
         if span:
-            found = [i for i in pool if any(span[0] <= y <= span[1] for y in {i.year, *i.inspection_years})]
+            found = [i for i in pool if any(span[0] <= y <= span[1] for y in years_of(i))]
             return [i.id for i in found], _span_said(span)
         if years:
             found = [i for i in pool if (i.inspection_years if inspected else {i.year}) & years]
@@ -444,6 +459,7 @@ def _years_named(text: str, bounds: bool = False) -> tuple[set[str], set[str], s
         since = since or (m.group(1) if (m := _ONWARDS.search(text)) else "")
         since = since or (str(int(m.group(1)) + 1) if (m := _AFTER.search(text)) else "")
         span = span or (("1900", str(int(m.group(1)) - 1)) if (m := _BEFORE.search(text)) else None)
+        span = span or ((min(m.groups()), max(m.groups())) if (m := _BARE_RANGE.search(text)) else None)
     months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
     return years, figure_years, since, span, months
 

@@ -135,11 +135,11 @@ def bench_cold_start(runs: int, env: dict) -> dict:
 
 def run(args) -> dict:
     from assistant import Assistant, Settings
-    from assistant.embeddings import SentenceEmbeddings
+    from assistant.embeddings import load_embeddings
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     settings = Settings(index_dir=work / "index")
-    embeddings = SentenceEmbeddings(settings.embedding_model, settings.query_threads, settings.ingest_threads)
+    embeddings = load_embeddings(settings)
     report = settings.reports[0]
 
     runs = iter(range(1_000))

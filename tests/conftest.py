@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, Settings
-from assistant.embeddings import SentenceEmbeddings
+from assistant.embeddings import load_embeddings
+from langchain_core.embeddings import Embeddings
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "data" / "ealing-2016.md"
@@ -21,9 +22,8 @@ def report_text() -> str:
 
 
 @pytest.fixture(scope="session")
-def embeddings() -> SentenceEmbeddings:
-    settings = Settings()
-    return SentenceEmbeddings(settings.embedding_model, settings.query_threads, settings.ingest_threads)
+def embeddings() -> Embeddings:
+    return load_embeddings(Settings())
 
 
 @pytest.fixture(scope="session")

@@ -90,18 +90,19 @@ def test_gate_floors_met_on_sets_split_by_authority(name, split, tmp_path_factor
         assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_grades_{split}.json"))) == []
 
 
-def test_gate_floors_met_on_the_second_grades_dev_set(tmp_path_factory, capsys):
-    """Aggregate grade questions over 24 more reports of 12 more authorities (eval/GOLD_GRADES.md), a dev
-    set: tuned on, so its floors guard against regressions rather than measure generalisation."""
+@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4"])
+def test_gate_floors_met_on_the_later_grades_dev_sets(name, tmp_path_factory, capsys):
+    """Aggregate grade questions over 24–27 more reports of 12 more authorities each (eval/GOLD_GRADES.md),
+    dev sets: tuned on, so their floors guard against regressions rather than measure generalisation."""
     from eval.run import make_assistant, read_reports_file
 
-    gold = CORPUS_GOLD.with_name("gold_grades_dev2.jsonl")
-    files = read_reports_file(gold.with_name("grades_dev2_reports.txt"))
+    gold = CORPUS_GOLD.with_name(f"gold_grades_{name}.jsonl")
+    files = read_reports_file(gold.with_name(f"grades_{name}_reports.txt"))
     if not all(f.is_file() for f in files) and not os.environ.get("CI"):
         pytest.skip("the Ofsted corpus is not beside the project")
-    bot = make_assistant("hybrid", files, tmp_path_factory.mktemp("grades-dev2") / "index")
+    bot = make_assistant("hybrid", files, tmp_path_factory.mktemp(f"grades-{name}") / "index")
     report = run_once(load_gold(gold), "hybrid", gold, bot=bot, progress=False)
     with capsys.disabled():
-        print("\nGRADES DEV2\n" + summary_table(report["summary"]))
+        print(f"\nGRADES {name.upper()}\n" + summary_table(report["summary"]))
     assert report["summary"]["overall"]["means"]["citation_resolution"] == 1.0
-    assert check_floors(report["summary"], load_floors(gold.with_name("floors_grades_dev2.json"))) == []
+    assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_grades_{name}.json"))) == []

@@ -123,3 +123,59 @@ def test_yes_no_questions_and_every_report_of_an_authority():
     both = read("Which councils were rated good overall at both of their inspections?")
     assert both.every_report and both.intent == "list"
     assert not read("Which councils were rated good overall?").every_report
+
+
+@pytest.mark.parametrize(
+    "topic, conditions",
+    [
+        # shorthand staff write: RI in capitals, CLA/LAC for children in care, plain words in the plural
+        ("Which councils got RI for leadership?", [("leaders", {"requires improvement"})]),
+        ("Which reports rated LAC inadequate?", [("children_in_care", {"inadequate"})]),
+        ("Who got top grades for adoption?", [("adoption", {"outstanding"})]),
+    ],
+)
+def test_shorthand_for_areas_and_grades(topic, conditions):
+    assert read(topic).conditions == tuple(Condition(a, frozenset(g)) for a, g in conditions)
+
+
+def test_a_grade_said_again_in_the_negative_narrows_the_same_area():
+    for topic in ("Which reports rated care leavers good (not outstanding)?",
+                  "Which reports rated care leavers good but not outstanding?"):
+        assert read(topic).conditions == (Condition("care_leavers", frozenset({"good"})),)
+    # "at least good, not outstanding" leaves good alone
+    assert read("Which reports judged adoption at least good, not outstanding?").conditions == (
+        Condition("adoption", frozenset({"good"})),)
+
+
+def test_every_judgement_graded_and_one_authority_ever_or_over_its_inspections():
+    every = read("How many reports gave every single judgement a good?")
+    assert every.intent == "count" and every.conditions == (Condition(ANY_AREA, frozenset({"good"}), every=True),)
+    ever = read("Has ever had an inadequate for its LSCB?", authorities=1, reports=2)
+    assert ever.ever and ever.conditions == (Condition("lscb", frozenset({"inadequate"})),)
+    tracked = read("Follow 's adoption grade over its three inspections", authorities=1, reports=3)
+    assert tracked.intent == "history" and tracked.shown_areas == ("adoption",)
+    against = read("Is overall better or worse now, compared with its first inspection?", authorities=1, reports=2)
+    assert against.intent == "history"
+
+
+def test_still_needs_improvement_and_trends_said_as_a_worse_grade():
+    merely = read("Which councils were good overall where leadership was still only requiring improvement?")
+    assert not merely.now and set(merely.conditions) == {
+        Condition("overall", frozenset({"good"})), Condition("leaders", frozenset({"requires improvement"}))}
+    assert read("No. of reports where care leavers needed improvement?").conditions == (
+        Condition("care_leavers", frozenset({"requires improvement"})),)
+    assert read("No. of reports where care leavers needed improvement?").intent == "count"
+    worse = read("Did any council receive a lower overall grade at its latest inspection than its first?")
+    assert worse.intent == "trend" and worse.direction == "worse"
+    better = read("Which councils improved overall?")
+    assert better.intent == "trend" and better.direction == "better"
+    still = read("Is adoption still rated good?", authorities=1, reports=3)
+    assert still.intent == "history" and still.now
+
+
+def test_an_area_in_an_aside_does_not_take_a_grade_outside_it():
+    every = read("Which reports judged every area (the board too, where there was one) inadequate?")
+    assert every.conditions == (Condition(ANY_AREA, frozenset({"inadequate"}), every=True),)
+    # an aside that names the same area again
+    again = read("Which reports judged care leavers (young people leaving care) good?")
+    assert again.conditions == (Condition("care_leavers", frozenset({"good"})),)

@@ -108,3 +108,10 @@ def test_a_word_is_known_only_to_the_reports_that_use_it():
     assert words.knows("teeth") and words.knows("teeth", ("b",))
     assert not words.knows("teeth", ("a",))  # another report's word: searched in this one's words
     assert words.knows("checking", ("a",))  # another form of a word the report uses
+
+
+def test_a_plural_acronym_the_reports_use_in_the_singular_is_not_unknown():
+    from assistant.question import unknown_names
+
+    assert unknown_names("Which LAs did well?", {"la", "did", "well"}) == []
+    assert unknown_names("Which XYZs did well?", {"la", "did", "well"}) == ["XYZs"]

@@ -136,3 +136,30 @@ def test_a_kind_the_named_report_talks_about_is_its_topic_not_its_scope():
     assert ALL.read("What did Harrow's 2017 monitoring visit find?").missing
     assert ALL.read("What did the focused visit to Harrow in 2017 find?").missing
     assert reports("When was Harrow's last focused visit before its 2017 inspection?") == ["harrow-2017-03-31"]
+
+
+def test_a_bare_year_range_filters_grade_questions_by_the_date_said():
+    dated, said = ALL.dated(list(ALL.reports), "published 2016-2019")
+    assert said == "between 2016 and 2019"
+    assert set(dated) == {"ealing-2016-08-26", "ealing-2019-12-19", "harrow-2017-03-31", "solihull-2016-03-30"}
+    # published in 2023 but inspected in 2022: outside "published 2017 to 2022", inside "inspected 2017 to 2022"
+    assert "solihull-2023-01-20" not in ALL.dated(list(ALL.reports), "published 2017 to 2022")[0]
+    assert "solihull-2023-01-20" in ALL.dated(list(ALL.reports), "inspected 2017 to 2022")[0]
+    since, said = ALL.dated(list(ALL.reports), "since the start of 2024")
+    assert said == "since 2024" and set(since) == {"ealing-2024-07-12", "solihull-2026-02-02"}
+
+
+def test_authorities_by_the_short_names_and_initials_staff_use():
+    both = Catalogue({
+        "kingston-upon-hull-2019-05-17": {"authority": "Kingston upon Hull", "published_on": "2019-05-17"},
+        "bcp-2022-02-11": {"authority": "Bournemouth, Christchurch and Poole", "published_on": "2022-02-11"},
+        "kingston-upon-thames-2019-01-01": {"authority": "Kingston upon Thames", "published_on": "2019-01-01"},
+    })
+    assert both.read("What did Hull's report say?").reports == ("kingston-upon-hull-2019-05-17",)
+    assert both.read("How did BCP do?").reports == ("bcp-2022-02-11",)
+    assert both.read("What about Poole?").reports == ("bcp-2022-02-11",)
+    stoke = Catalogue({"stoke-on-trent-2019-01-01": {"authority": "Stoke-on-Trent", "published_on": "2019-01-01"},
+                       "leeds-2019-01-01": {"authority": "Leeds", "published_on": "2019-01-01"}})
+    assert stoke.read("How is Stoke doing?").reports == ("stoke-on-trent-2019-01-01",)
+    # "Kingston" names two authorities: it is no one's short name
+    assert len(both.read("What about Kingston?").reports) != 1
