@@ -72,7 +72,7 @@ def short_names(name: str) -> list[str]:
         ):
             found.append(known)
     # "Stoke" for Stoke-on-Trent, "Newcastle" for Newcastle upon Tyne: the town before "on"/"upon"
-    if (town := re.match(r"(\w+)[\s-]+(?:upon|on)[\s-]", name)) and not any(
+    if (town := re.match(r"(\w+)[\s-]+(?:upon|on)[\s-]", name, re.I)) and not any(
         re.search(rf"\b{town.group(1).lower()}\b", o) for o in others
     ):
         found.append(town.group(1))

@@ -197,9 +197,11 @@ class GradeTableAnswerer:
             if asked.transition:
                 if (a.grade, b.grade) == asked.transition:
                     moved.append(((first, a), (last, b)))
-            elif (rose if asked.direction == "better" else fell) and (not asked.conditions or _meets(self.rows(last), asked.conditions)):
+            elif ({"better": rose, "worse": fell, "same": a.grade == b.grade}[asked.direction]
+                  and (not asked.conditions or _meets(self.rows(last), asked.conditions))):
                 moved.append(((first, a), (last, b)))
-        label, verb = AREA_BY_KEY[area].label, "improved" if asked.direction == "better" else "declined"
+        label = AREA_BY_KEY[area].label
+        verb = {"better": "improved", "worse": "declined", "same": "stayed the same"}[asked.direction]
         if asked.transition:
             verb = f"went from {asked.transition[0]} to {asked.transition[1]}"
         if not moved:
@@ -313,11 +315,13 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     elif asked.intent == "history":
         if len(scope) == 1 and reading.phrases and not asks_change(topic):
             return None  # "what did the 2014 SIF judge needed to improve?": the report named, not its history
-        # One authority over time: its reports in date order, from the earliest year named.
-        since = min(_YEAR.findall(query), default="")
-        scope = [r for r in history if max({catalogue.reports[r].year,
-                                             *catalogue.reports[r].inspection_years}) >= since]
-        scope = sorted(scope, key=lambda r: catalogue.reports[r].published_on) or scope
+        # One authority over time: the reports it names ("2014 vs 2022"), else its reports in date
+        # order from the earliest year named.
+        if len(scope) < 2:
+            since = min(_YEAR.findall(query), default="")
+            scope = [r for r in history if max({catalogue.reports[r].year,
+                                                 *catalogue.reports[r].inspection_years}) >= since] or scope
+        scope = sorted(scope, key=lambda r: catalogue.reports[r].published_on)
     elif asked.intent == "trend" and not (limit.report or limit.reports or limit.year):
         # "Which councils improved between their first and latest inspections?": every report of the
         # authorities in scope, whatever "first" or "latest" picked

@@ -40,14 +40,14 @@ def _grade_of_word(said: str) -> str:
 # A grade said as a bound: "good or better", "at least good", "below good", "worse than good".
 _AT_LEAST = re.compile(r"\bat least\b|\bor (?:better|above|higher)\b", re.I)
 _BELOW = re.compile(r"\b(?:below|worse than|lower than|less than|under)\s+(?=(?:good|outstanding|requir|inadequate))", re.I)
-_NOT = re.compile(r"\b(?:no|nothing|none|not|never|without)\s+(?:\w+\s+){0,5}$", re.I)  # before a grade: excluded
+_NOT = re.compile(r"\b(?:no|nothing|none|not|never|without|avoid\w*|escap\w*)\s+(?:\w+\s+){0,5}$", re.I)  # before a grade: excluded
 _NEVER = re.compile(r"\bnever\b", re.I)
 _RESTATED = re.compile(r"\s*[(,;–—-]?\s*(?:but|and|yet)?\s*(?:not|never)\s*", re.I)  # "good (not outstanding)"
 # One authority "ever", "at any of its inspections": all its reports, not its latest.
 _EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\ball (?:of )?(?:the|its|their) (?:reports|inspections)\b",
                    re.I)
 _TRANSITION = re.compile(rf"\bfrom ({GRADE_SAID}) to ({GRADE_SAID})\b", re.I)
-_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|still(?! only\b))\b", re.I)  # each authority's latest
+_NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|(?<!but )(?<!yet )still(?! only\b))\b", re.I)  # each authority's latest
 _STILL = re.compile(r"\bstill\b(?! only\b)|\bno longer\b|\bany (?:more|longer)\b|\banymore\b", re.I)  # now, against before
 _INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
@@ -61,6 +61,9 @@ _TREND_UP = re.compile(r"\b(improv\w*|got better|went up|rose|raised|moved up|"
                        r"(?:get|got|gets|receive[ds]?|had|have) an? (?:better|higher) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
 _TREND_DOWN = re.compile(r"\b(declin\w*|deteriorat\w*|got worse|went down|dropped|fell|slipped|moved down|"
                          r"(?:get|got|gets|receive[ds]?|had|have) an? (?:worse|lower) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
+_QUESTION_START = re.compile(
+    r"^\W*(?:what|how|why|when|who|whose|which|where|is|are|was|were|did|do|does|has|have|had|can|could|should|"
+    r"would|will|tell|show|give|list|describe|explain|summari[sz]e|compare)\b", re.I)
 _WHY = re.compile(r"^\s*(?:why|what (?:led|caused|made))\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|whose|where|who|who['’]s|anyone|anybody|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?)|"
@@ -85,7 +88,12 @@ _EVERY_REPORT = re.compile(
     r"|\bboth times\b|\bevery time\b|\beach time\b", re.I)
 _BETTER = re.compile(r"\b(better|higher|stronger|improved on|came out (?:ahead|on top))\b", re.I)
 _WORSE = re.compile(r"\b(worse|lower|weaker)\b", re.I)
-_COMPARE = re.compile(r"\b(compare[ds]?|comparison|versus|vs\.?|differ\w*|than)\b", re.I)
+_COMPARE = re.compile(r"\b(compare[ds]?|comparison|versus|vs\.?|v\.?|differ\w*|than)(?!\w)", re.I)
+# "unchanged between first and latest inspection": each authority's first and latest grade the same
+_SAME = re.compile(r"\b(unchanged|stayed the same|no change|remained the same|same (?:overall )?(?:grade|judgement|rating))\b", re.I)
+# "lower now than at their first inspection": a direction said across two points in time
+_TWO_TIMES = re.compile(r"\b(?:first|earliest|previous|last|since)\b.*\b(?:now|latest|most recent|currently|today)\b"
+                        r"|\b(?:now|latest|most recent|currently)\b.*\b(?:first|earliest|previous|before)\b", re.I)
 _MISSING = re.compile(r"\b(?:does not|doesn't|did not|didn't|do not|don't|no|without|not)\s+(?:\w+\s+){0,2}"
                       r"(?:give|gave|have|has|had|include|includes|receive|received|grade|graded|an?)\b"
                       r"|\bno\s+(?:[\w'’]+\s+){0,3}(?:grades?|judgements?|judgments?|ratings?)\b"
@@ -159,7 +167,8 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     grades = sorted([(s, e, grade_key(g)) for s, e, g in _spans(_GRADE, topic)]
                     + [(s, e, _grade_of_word(w)) for s, e, w in _spans(_GRADE_WORD, topic)])
     grading = bool(_GRADING.search(topic))
-    across = bool(_ACROSS.search(topic))
+    # "inadequate adoption performance", "councils rated RI 2019-2022": a search-box query for a grade
+    across = bool(_ACROSS.search(topic)) or bool(grades and not _QUESTION_START.search(topic))
     yes_no = bool(_YES_NO.search(topic))
     if _METADATA.search(topic) and _DATE.search(topic) and not grades:
         return GradeQuery("metadata", areas=tuple(dict.fromkeys(a for _, _, a in areas)))
@@ -172,8 +181,13 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     # grading, to ask across reports ("which councils are outstanding?"), or to compare grades.
     compared = direction and (authorities > 1 or len(distinct) > 1 or (authorities == 1 and over_time))
     ever_graded = grades and authorities == 1 and _EVER.search(topic)
-    trend_said = areas and across and authorities == 0 and (_TREND_UP.search(bare) or _TREND_DOWN.search(bare))
-    if not (grading or (grades and across) or compared or ever_graded or trend_said
+    trend = ("better" if _TREND_UP.search(bare) else "worse" if _TREND_DOWN.search(bare)
+             else "same" if _SAME.search(bare) else direction if _TWO_TIMES.search(bare) else "")
+    trend_said = areas and across and authorities == 0 and trend
+    # "adoption 2015 vs 2022", "the overall grade at the first inspection and now": one authority's reports side by side
+    two_reports = areas and authorities == 1 and reports > 1 and (
+        _COMPARE.search(topic) or (_TWO_TIMES.search(bare) and (grading or grades)))
+    if not (grading or (grades and across) or compared or ever_graded or trend_said or two_reports
             or (authorities > 1 and _COMPARE.search(topic) and grading)):
         return None
     if not (grades or areas or (authorities > 1 and _COMPARE.search(topic)) or over_time):
@@ -182,13 +196,12 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     unpaired = tuple(dict.fromkeys(a for s, e, a in areas if (s, e) not in paired))
     if _MISSING.search(topic) and across and not grades:
         return GradeQuery("missing", areas=unpaired or ("overall",))
-    trend = "better" if _TREND_UP.search(bare) else "worse" if _TREND_DOWN.search(bare) else ""
     if (moved := _TRANSITION.search(topic)) and authorities == 0:
         start, end = grade_key(moved.group(1)), grade_key(moved.group(2))
         return GradeQuery("trend", (), unpaired or tuple(dict.fromkeys(c.area for c in conditions)) or ("overall",),
                           direction="better" if GRADE_RANK[end] > GRADE_RANK[start] else "worse", yes_no=yes_no,
                           transition=(start, end))
-    if trend and authorities == 0 and across:
+    if trend and ((authorities == 0 and across) or (authorities > 1 and over_time)):  # "X v Y: which got better since…"
         return GradeQuery("trend", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
                           direction=trend, yes_no=yes_no)
     if direction and (authorities > 1 or len(set(unpaired)) > 1) and not across_reports(topic, authorities):
@@ -196,10 +209,10 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     never = bool(_NEVER.search(topic)) and any(c.excluded for c in conditions)
     every_report = (bool(_EVERY_REPORT.search(topic)) or never) and authorities != 1
     ever = authorities == 1 and bool(_EVER.search(topic) or never)
-    if conditions and (across or every_report or ever):
+    if conditions and (across or every_report or ever or _MANY.search(topic)):
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired,
                           yes_no=yes_no, every_report=every_report, ever=ever)
-    if authorities == 1 and reports > 1 and (over_time or direction or _STILL.search(topic)):
+    if authorities == 1 and reports > 1 and (over_time or direction or _STILL.search(topic) or two_reports):
         return GradeQuery("history", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
                           direction=direction)
     if authorities > 1 or (len(set(unpaired)) > 1 and _COMPARE.search(topic) and not conditions):
@@ -217,8 +230,8 @@ def without_dates(text: str) -> str:
 
 
 def asks_change(topic: str) -> bool:
-    """Does the question ask, in so many words, how grades changed over inspections?"""
-    return bool(_CHANGE.search(topic))
+    """Does the question ask, in so many words, how grades changed over inspections ("first … now")?"""
+    return bool(_CHANGE.search(topic) or _TWO_TIMES.search(topic))
 
 
 def across_reports(topic: str, authorities: int) -> bool:

@@ -90,6 +90,7 @@ class ReportIndex:
         self.path = Path(path)
         self.location = f"http://{host}:{port}" if host else str(self.path)
         self.embeddings = embeddings
+        self._stored_words: set[str] | None = None
         try:
             client = chroma_client(self.path, host, port)
             self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
@@ -187,16 +188,18 @@ class ReportIndex:
     def add_words(self, vocabulary: Iterable[str]) -> int:
         """Embed and store the words not stored yet (an index built before words were kept gets
         them on first use); returns how many were added."""
-        stored: set[str] = set()
-        for offset in range(0, 10**9, READ_PAGE):
-            got = self.words.get(include=[], limit=READ_PAGE, offset=offset)
-            stored.update(got["ids"])
-            if len(got["ids"]) < READ_PAGE:
-                break
-        new = sorted(set(vocabulary) - stored)
+        if self._stored_words is None:  # read once: a corpus ingest asks before every report
+            self._stored_words = set()
+            for offset in range(0, 10**9, READ_PAGE):
+                got = self.words.get(include=[], limit=READ_PAGE, offset=offset)
+                self._stored_words.update(got["ids"])
+                if len(got["ids"]) < READ_PAGE:
+                    break
+        new = sorted(set(vocabulary) - self._stored_words)
         for start in range(0, len(new), WRITE_BATCH):
             chunk = new[start : start + WRITE_BATCH]
-            self.words.upsert(ids=chunk, embeddings=self.embeddings.embed_documents(chunk))
+            self.words.upsert(ids=chunk, embeddings=self.embeddings.embed_documents(chunk))  # upsert: a word
+            self._stored_words.update(chunk)  # another writer stored meanwhile is stored again, the same
         return len(new)
 
     def similar_words(self, vector: list[float], n: int) -> list[tuple[str, float]]:

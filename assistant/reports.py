@@ -31,7 +31,7 @@ _SINCE = re.compile(r"\bsince (?:its |the |their )?(?:(?:start|beginning) of |ea
 # may date an event that a later report tells of.
 _ONWARDS = re.compile(r"\b((?:19|20)\d\d) (?:on(?:wards)?|or (?:later|after)|and (?:later|after))\b", re.I)
 _AFTER = re.compile(r"\b(?:after|later than) ((?:19|20)\d\d)\b", re.I)  # "published after 2020": from 2021
-_BEFORE = re.compile(r"\b(?:before|prior to|earlier than) ((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
+_BEFORE = re.compile(r"\b(?:before|prior to|earlier than|pre-?) ?((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
 _RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
 _BARE_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|until)\s*((?:19|20)\d\d)\b", re.I)  # "2018 to 2024", "2021-2023"
 _LATEST = re.compile(
@@ -483,7 +483,8 @@ def _in_month(info: ReportInfo, month: int, year: str, inspected_only: bool = Fa
 
 
 def _is_kind(kind: str, key: str) -> bool:
-    return kind == key or kind.startswith(key + "-")
+    # a SIF report holds the review of the LSCB: "the LSCB reviews" are in it
+    return kind == key or kind.startswith(key + "-") or (key == "lscb-review" and kind == "sif")
 
 
 def _month_number(name: str) -> int:

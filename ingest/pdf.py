@@ -472,7 +472,7 @@ def _judgements_from_table(rows: list[str]) -> list[tuple[str, str]]:
 
 AUTHORITY_PREFIX = re.compile(
     r"^(?:inspection of\s+)?(?:the\s+)?(?:london borough of|royal borough of|metropolitan borough of|"
-    r"borough of|city of|county of|council of the)\s+", re.I
+    r"borough of|city of(?! london\b)|county of|council of the)\s+", re.I  # the City of London is its name
 )
 AUTHORITY_SUFFIX = re.compile(
     r"\s+(?:local authority children.s services|local authority|children.s services|"

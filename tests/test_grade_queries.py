@@ -179,3 +179,29 @@ def test_an_area_in_an_aside_does_not_take_a_grade_outside_it():
     # an aside that names the same area again
     again = read("Which reports judged care leavers (young people leaving care) good?")
     assert again.conditions == (Condition("care_leavers", frozenset({"good"})),)
+
+
+def test_search_box_queries_and_grades_said_as_avoided():
+    assert read("inadequate leadership 2016").conditions == (Condition("leaders", frozenset({"inadequate"})),)
+    assert read("reports rated good for care leavers").intent == "list"
+    avoided = read("Which councils were good overall but avoided an inadequate for adoption?")
+    assert Condition("adoption", frozenset({"inadequate"}), excluded=True) in avoided.conditions
+    assert not read("Which councils were inadequate overall but still good for adoption?").now
+
+
+def test_trends_over_two_points_in_time_and_unchanged_grades():
+    lower = read("Which councils are rated worse for care leavers now than at their first inspection?")
+    assert lower.intent == "trend" and lower.direction == "worse" and lower.shown_areas == ("care_leavers",)
+    same = read("Whose leadership grade stayed the same from first to latest inspection?")
+    assert same.intent == "trend" and same.direction == "same"
+    pair = read(" v : which improved its adoption grade since the SIF?", authorities=2, reports=4)
+    assert pair.intent == "trend" and pair.direction == "better"
+    two = read("adoption 2015 vs 2023", authorities=1, reports=3)
+    assert two.intent == "history" and two.shown_areas == ("adoption",)
+    then_now = read("What was the overall grade at the first inspection and what is it now?", authorities=1, reports=3)
+    assert then_now.intent == "history"
+
+
+def test_a_report_named_by_its_place_in_time_is_not_a_grade_history():
+    topic = "In the previous inspection, the one before the latest, what did inspectors say about care leavers' homes?"
+    assert read(topic, authorities=1, reports=3) is None

@@ -519,3 +519,12 @@ def test_a_number_without_its_full_stop_starts_a_paragraph_only_where_that_numbe
     blocks = assemble(lines, Layout(12.0, 72.0, (72.0,)))
     assert [(b.kind, b.number) for b in blocks] == [("numbered", 1), ("numbered", 2), ("numbered", 3), ("text", None)]
     assert blocks[1].text == "Second paragraph, its number printed without a full stop."
+
+
+def test_authority_names_lose_their_framing_but_the_city_of_london_keeps_its_name():
+    from ingest.pdf import authority_name
+
+    assert authority_name(["London Borough of Ealing"]) == "Ealing"
+    assert authority_name(["Inspection of Dorset local authority children's services"]) == "Dorset"
+    assert authority_name(["City of London"]) == "City of London"
+    assert authority_name(["Inspection of City of London local", "authority children’s services"]) == "City of London"

@@ -145,6 +145,7 @@ def test_a_bare_year_range_filters_grade_questions_by_the_date_said():
     # published in 2023 but inspected in 2022: outside "published 2017 to 2022", inside "inspected 2017 to 2022"
     assert "solihull-2023-01-20" not in ALL.dated(list(ALL.reports), "published 2017 to 2022")[0]
     assert "solihull-2023-01-20" in ALL.dated(list(ALL.reports), "inspected 2017 to 2022")[0]
+    assert ALL.dated(list(ALL.reports), "published pre-2017")[1] == "before 2017"
     since, said = ALL.dated(list(ALL.reports), "since the start of 2024")
     assert said == "since 2024" and set(since) == {"ealing-2024-07-12", "solihull-2026-02-02"}
 
@@ -163,3 +164,8 @@ def test_authorities_by_the_short_names_and_initials_staff_use():
     assert stoke.read("How is Stoke doing?").reports == ("stoke-on-trent-2019-01-01",)
     # "Kingston" names two authorities: it is no one's short name
     assert len(both.read("What about Kingston?").reports) != 1
+
+
+def test_the_lscb_reviews_asked_for_are_the_sif_reports_that_hold_them():
+    assert set(reports("Which LSCB reviews judged the board good?")) == {
+        "ealing-2016-08-26", "harrow-2017-03-31", "solihull-2016-03-30"}
