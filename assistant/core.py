@@ -21,7 +21,8 @@ from assistant.conversation import Conversation
 from assistant.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer, grade_table_query
+from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer
+from assistant.grade_scope import grade_table_query
 from assistant.grade_queries import grade_words
 from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_evidence, grade_question, is_overall, select

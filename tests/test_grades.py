@@ -158,7 +158,8 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
 
 def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
     """``ask(question)`` over made-up reports (id → judgement table), as ``Assistant.ask`` routes it."""
-    from assistant.grade_answers import GradeQuoter, GradeTableAnswerer, grade_table_query
+    from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
+    from assistant.grade_scope import grade_table_query
     from assistant.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
 
