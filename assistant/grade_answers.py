@@ -32,6 +32,13 @@ class Evidence:
     sources: list[Source] = field(default_factory=list)
     highlights: dict[str, list[str]] = field(default_factory=dict)
 
+    def cite(self, source: Source, *lines: str) -> str:
+        """Add a passage (once) and the lines quoted from it; its citation."""
+        if source.label not in self.highlights:
+            self.sources.append(source)
+        self.highlights.setdefault(source.label, []).extend(lines)
+        return cite(source.label)
+
 
 class GradeQuoter:
     """Each grade as the report states it, cited to the passage that states it."""
@@ -55,10 +62,7 @@ class GradeQuoter:
         are added to ``evidence``."""
         said = []
         for source, line, verbatim in self.quotes(report, rows):
-            if source.label not in evidence.highlights:
-                evidence.sources.append(source)
-            evidence.highlights.setdefault(source.label, []).extend([line] if verbatim else [])
-            said.append(f"{line} {cite(source.label)}")
+            said.append(f"{line} {evidence.cite(source, *([line] if verbatim else []))}")
         return " ".join(said)
 
     def table(self, report: str) -> Source:
@@ -74,11 +78,8 @@ class GradeQuoter:
             if not any(n in f"{p.section} {p.label}".lower() for n in names):
                 continue
             if sentence := next((s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s)), None):
-                source = source_of(p, 1.0, self._catalogue)
-                if source.label not in evidence.highlights:
-                    evidence.sources.append(source)
-                evidence.highlights.setdefault(source.label, []).append(sentence.strip())
-                return f"“{sentence.strip()}” {cite(source.label)} "
+                cited = evidence.cite(source_of(p, 1.0, self._catalogue), sentence.strip())
+                return f"“{sentence.strip()}” {cited} "
         return ""
 
     def sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
@@ -148,9 +149,7 @@ class GradeTableAnswerer:
     def _every_report(self, asked: GradeQuery, infos: list[ReportInfo], matches: dict, condition: str) -> Answer:
         """"Which councils were good at both of their inspections?": the authorities all of whose
         reports in scope meet the condition, each report cited."""
-        by_authority: dict[str, list[ReportInfo]] = {}
-        for info in infos:
-            by_authority.setdefault(info.authority_key, []).append(info)
+        by_authority = _by_authority(infos)
         kept = {k: mine for k, mine in by_authority.items() if all(i.id in matches for i in mine)}
         if not kept:
             return _none(f"None of the {len(by_authority)} authorities in scope had {condition} in every one of "
@@ -181,9 +180,7 @@ class GradeTableAnswerer:
         scope whose grade in the area rose (or fell) from its first of them to its latest; the
         conditions, if any, hold for the latest ("improved to good")."""
         area = asked.shown_areas[0] if asked.shown_areas else "overall"
-        by_authority: dict[str, list[ReportInfo]] = {}
-        for info in sorted(infos, key=lambda i: i.published_on):
-            by_authority.setdefault(info.authority_key, []).append(info)
+        by_authority = _by_authority(sorted(infos, key=lambda i: i.published_on))
         moved, compared = [], 0
         for mine in by_authority.values():
             graded = [(i, r) for i in mine for r in self.rows(i) if r.area == area]
@@ -237,10 +234,7 @@ class GradeTableAnswerer:
     def _cite_row(self, info: ReportInfo, row: GradeRow, evidence: Evidence) -> str:
         """The citation of the passage stating a row's grade (its line highlighted), without quoting it."""
         source, line, verbatim = self.quoter.quotes(info.id, [(row.area_printed, row.grade_printed)])[0]
-        if source.label not in evidence.highlights:
-            evidence.sources.append(source)
-        evidence.highlights.setdefault(source.label, []).extend([line] if verbatim else [])
-        return cite(source.label)
+        return evidence.cite(source, *([line] if verbatim else []))
 
     # --- one authority over time, or several side by side ----------------------------------------
     def _side_by_side(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
@@ -289,11 +283,7 @@ class GradeTableAnswerer:
 
     def _cite_table(self, info: ReportInfo, evidence: Evidence) -> str:
         """The report's judgements passage, cited for its dates when no grade is asked for."""
-        source = self.quoter.table(info.id)
-        if source.label not in evidence.highlights:
-            evidence.sources.append(source)
-            evidence.highlights[source.label] = []
-        return cite(source.label)
+        return evidence.cite(self.quoter.table(info.id))
 
 
 def _meets(rows: list[GradeRow], conditions: tuple[Condition, ...]) -> list[GradeRow]:
@@ -321,6 +311,14 @@ def _said(conditions: tuple[Condition, ...]) -> str:
         grades = " or ".join(g for g in GRADES if g in c.grades)
         parts.append(f"{'no area' if c.excluded and c.area == ANY_AREA else area} as {'not ' if c.excluded else ''}{grades}")
     return " and ".join(parts)
+
+
+def _by_authority(infos: list[ReportInfo]) -> dict[str, list[ReportInfo]]:
+    """The reports of each authority, in the order given."""
+    grouped: dict[str, list[ReportInfo]] = {}
+    for info in infos:
+        grouped.setdefault(info.authority_key, []).append(info)
+    return grouped
 
 
 def _searched(infos: list[ReportInfo], when: str) -> str:
