@@ -43,7 +43,7 @@ class Settings(BaseSettings):
     encoder: Literal["onnx-fp32", "onnx-int8", "torch-fp32"] = Field(
         default="onnx-fp32",
         description="How the model is run: fp32 through onnxruntime (exported once from the shipped model; the "
-        "same vectors as torch without importing it), int8 (about 1.8x faster to ingest but 0.01-0.03 lower on "
+        "same vectors as torch without importing it), int8 (about 1.7x faster to encode but 0.01-0.03 lower on "
         "the gold sets) or fp32 through sentence-transformers. Part of the collection name: README, Speed.",
     )
     model_cache_dir: Path = Field(
@@ -64,9 +64,9 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
     query_threads: int = Field(
-        default=1, ge=1, description="torch threads for a single query: on 2 busy cores one thread is steadier."
+        default=1, ge=1, description="Encoder threads for a single query: on 2 busy cores one thread is steadier."
     )
-    ingest_threads: int = Field(default=2, ge=1, description="torch threads while embedding a report in batches.")
+    ingest_threads: int = Field(default=2, ge=1, description="Encoder threads while embedding a report in batches (one while another process keeps a core busy).")
     chat_model: str | None = Field(
         default=None,
         description="A LangChain chat model as provider:model (openai:gpt-4o-mini, ollama:llama3.2) writes the "
