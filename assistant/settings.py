@@ -66,7 +66,10 @@ class Settings(BaseSettings):
     query_threads: int = Field(
         default=1, ge=1, description="Encoder threads for a single query: on 2 busy cores one thread is steadier."
     )
-    ingest_threads: int = Field(default=2, ge=1, description="Encoder threads while embedding a report in batches (one while another process keeps a core busy).")
+    ingest_threads: int = Field(
+        default=2, ge=1,
+        description="Encoder threads while embedding a report in batches (one while another process keeps a core busy).",
+    )
     chat_model: str | None = Field(
         default=None,
         description="A LangChain chat model as provider:model (openai:gpt-4o-mini, ollama:llama3.2) writes the "
