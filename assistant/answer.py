@@ -15,6 +15,7 @@ from assistant.cite import REFUSAL, cite, citations_in
 from assistant.grades import ASKS_GRADE
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
+from assistant.plain_words import report_terms
 from assistant.retrieve import is_recommendation, is_summary
 from assistant.text import terms
 from assistant.types import Answer, Source
@@ -245,13 +246,15 @@ class ExtractiveAnswerer:
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
         # "How many children…" is answered by a number of something the question names, not of months.
         counted = set(known) - _FRAME_TERMS if _HOW_MANY.search(query) else set()
+        related = related_terms(query, set(known))
         for sentence in chosen:
             here = sentence.terms | openings.get(sentence.source.label, frozenset())
-            if not _gives_figure(query, sentence.text) or (focus and not set(focus) & here):
+            if not _gives_figure(query, sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
             if counted and not any(counts(sentence.text, t, before=True) for t in counted):
                 continue
-            if total and sum(w for t, w in weights.items() if t in here) / total < FIGURE_COVERAGE:
+            said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
+            if total and min(1.0, said / total) < FIGURE_COVERAGE:
                 continue
             return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
@@ -278,6 +281,7 @@ class ExtractiveAnswerer:
             return []
         query_terms = set(terms(query)) - _REPORT_TERMS
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
+        related = related_terms(query, query_terms)
         wants_number = bool(_QUANTITY.search(query))
         wants_comparison = compares_with_others(query)
         wants_grade = bool(ASKS_GRADE.search(query))
@@ -285,7 +289,8 @@ class ExtractiveAnswerer:
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & sentence.terms
-            overlap = sum(self.keyword.weight(t) for t in shared) / total_weight
+            shared_related = related & sentence.terms
+            overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
             bonus = 0.08 if wants_number and _NUMBER.search(sentence.text) else 0.0
             bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
             bonus += 0.08 if wants_comparison and _COMPARATOR.search(sentence.text) else 0.0
@@ -391,6 +396,12 @@ def _terms_of(candidates: list[ScoredSentence], passages: set[str]) -> set[str]:
     """The terms of every sentence of these passages: what citing them can already quote
     (the lead passage's other sentences are quoted too, see _with_lead_paragraph)."""
     return {t for c in candidates if c.source.label in passages for t in c.terms}
+
+
+def related_terms(query: str, own: set[str]) -> set[str]:
+    """The reports' terms for the question's everyday words (``plain_words``): a sentence that uses
+    them speaks to the question, but they do not dilute the weight of the question's own terms."""
+    return {t for concept in report_terms(query) for t in terms(concept)} - own - _REPORT_TERMS
 
 
 def counted_term(query: str) -> str | None:

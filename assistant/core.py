@@ -42,6 +42,7 @@ from assistant.question import (
     without_scope,
 )
 from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading, asks_only_what_changed
+from assistant.plain_words import with_plain_words_explained
 from assistant.retrieve import PassageRetriever, source_of
 from assistant.text import embeddable, terms
 from assistant.settings import Settings
@@ -278,7 +279,7 @@ class Assistant:
         return len(reading.reports) == len(self._reports)
 
     def _rank(self, question: str, k: int, reading: ScopeReading) -> list[Source]:
-        query = self._search_query(question, reading)
+        query = with_plain_words_explained(self._search_query(question, reading))
         if reading.mode != "each":
             return self.retriever.rank(query, k, reports=None if self._every(reading) else (list(reading.reports) or ["-"]))
         # Reports answered each in turn are searched each in turn, as their answer is.
@@ -367,15 +368,17 @@ class Assistant:
         query = self._search_query(state["query"], reading)
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
             return {**state, "route": "recommendations", "sections": sections}
-        vector = self.embeddings.embed_query(query)
+        # Searched with the reports' terms for its everyday words; the answerer reads the question as asked.
+        searched = with_plain_words_explained(query)
+        vector = self.embeddings.embed_query(searched)
         if reading.mode == "each":
-            per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]}
+            per_report = {r: self.retriever.rank(searched, state["k"], vector, [r]) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "each", "scoped_query": query, "vector": vector, "per_report": per_report}
-        sources = self.retriever.rank(query, state["k"], vector=vector, reports=None if self._every(reading) else scope)
+        sources = self.retriever.rank(searched, state["k"], vector=vector, reports=None if self._every(reading) else scope)
         if reading.mode == "best":
             # No authority named: the reports whose passages answer best, each answered under its name.
             best = list(dict.fromkeys(s.report for s in sources))[: self.settings.best_reports]
-            per_report = {r: self.retriever.rank(query, state["k"], vector, [r]) for r in best}
+            per_report = {r: self.retriever.rank(searched, state["k"], vector, [r]) for r in best}
             return {**state, "route": "best", "scoped_query": query, "vector": vector, "per_report": per_report}
         return {**state, "route": "extract", "scoped_query": query, "vector": vector, "sources": sources}
 
