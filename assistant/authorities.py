@@ -53,6 +53,17 @@ def other_authorities(question: str, loaded: set[str]) -> list[str]:
     return list(dict.fromkeys(_BY_LOWER[name] for name in named if name not in loaded))
 
 
+# The customary short forms of county names, as on letters and in the press ("North Lincs", "Notts").
+COUNTY_ABBREVIATIONS = {
+    "Bedfordshire": "Beds", "Berkshire": "Berks", "Buckinghamshire": "Bucks", "Cambridgeshire": "Cambs",
+    "Derbyshire": "Derbys", "Gloucestershire": "Glos", "Hampshire": "Hants", "Herefordshire": "Herefs",
+    "Hertfordshire": "Herts", "Lancashire": "Lancs", "Leicestershire": "Leics", "Lincolnshire": "Lincs",
+    "Northamptonshire": "Northants", "Nottinghamshire": "Notts", "Oxfordshire": "Oxon", "Staffordshire": "Staffs",
+    "Warwickshire": "Warks", "Wiltshire": "Wilts", "Worcestershire": "Worcs", "Yorkshire": "Yorks",
+}
+# Words of a name too common to name the authority on their own ("North", "Forest", "Tower").
+_GENERIC = frozenset({"north", "south", "east", "west", "central", "forest", "tower", "hamlets", "isle", "isles",
+                      "riding", "park", "new", "great", "upon", "city", "sea", "corporation", "london"})
 # Words that join an authority's name rather than name it: not a short name, not an initial.
 _JOINING = frozenset({"and", "with", "upon", "on", "of", "the", "city", "county", "borough", "council"})
 
@@ -60,8 +71,9 @@ _JOINING = frozenset({"and", "with", "upon", "on", "of", "the", "city", "county"
 def short_names(name: str) -> list[str]:
     """Shorter names staff use for an authority, each only when no other authority's name holds it: a
     known name inside it ("Hull" for Kingston upon Hull, "Poole" for Bournemouth, Christchurch and
-    Poole), the town before "upon"/"on" ("Stoke"), and the initials of a name of three or more words
-    ("BCP"). Measured: all 159 names in 0.05 s."""
+    Poole), a word of the name that no other name has ("Bracknell"), the town before "upon"/"on"
+    ("Stoke"), and the initials of a name of three or more words
+    ("BCP"), and the county's customary short form ("North Lincs"). Measured: all 159 names in 0.05 s."""
     words = re.sub(r"[,.&-]", " ", name).split()
     lowered = " ".join(words).lower()
     others = [n.lower().replace("-", " ") for n in ENGLISH_AUTHORITIES if n.lower().replace("-", " ") != lowered]
@@ -77,6 +89,13 @@ def short_names(name: str) -> list[str]:
         re.search(rf"\b{town.group(1).lower()}\b", o) for o in others
     ):
         found.append(town.group(1))
+    # "Bracknell" for Bracknell Forest, "Kensington" for Kensington and Chelsea: a word of the name no other name has
+    if len(words) > 1:
+        found += [w for w in words if len(w) > 3 and w.lower() not in _GENERIC | _JOINING and w not in found
+                  and not any(re.search(rf"\b{re.escape(w.lower())}\b", o) for o in others)]
+    for county, short in COUNTY_ABBREVIATIONS.items():  # "North Lincs", "Notts"
+        if county in words:
+            found.append(" ".join(short if w == county else w for w in words))
     significant = [w for w in words if w.lower() not in _JOINING]
     if len(significant) >= 3:
         found.append("".join(w[0].upper() for w in significant))

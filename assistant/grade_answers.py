@@ -136,13 +136,21 @@ class GradeTableAnswerer:
         authorities = len({i.authority_key for i, _ in matches})
         of = f", {authorities} authorities" if authorities != len(matches) else ""
         lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
-        return _answer([lead, *lines], evidence, [i.id for i, _ in matches])
+        shown = [i.id for i, _ in matches]
+        if asked.ever and (others := self._area_rows([i for i in infos if i.id not in shown], asked)):
+            # "Was X ever rated inadequate?": yes, and what its other reports gave, for the whole history
+            lines += ["Its other reports:", *(f"{i.name}: {self._quote(i, rows, evidence)}" for i, rows in others)]
+            shown += [i.id for i, _ in others]
+        return _answer([lead, *lines], evidence, shown)
+
+    def _area_rows(self, infos: list[ReportInfo], asked: GradeQuery) -> list[tuple[ReportInfo, list[GradeRow]]]:
+        """Each report's rows for the areas a question asks about (every row for "any area")."""
+        areas = {c.area for c in asked.conditions} | set(asked.shown_areas)
+        return [(i, rows) for i in infos if (rows := [r for r in self.rows(i) if r.area in areas or ANY_AREA in areas])]
 
     def _never(self, asked: GradeQuery, infos: list[ReportInfo], condition: str) -> Answer:
         evidence = Evidence()
-        areas = {c.area for c in asked.conditions} | set(asked.shown_areas)
-        lines = [f"{i.name}: {self._quote(i, rows, evidence)}" for i in infos
-                 if (rows := [r for r in self.rows(i) if r.area in areas or ANY_AREA in areas])]
+        lines = [f"{i.name}: {self._quote(i, rows, evidence)}" for i, rows in self._area_rows(infos, asked)]
         lead = f"No: none of the {_reports(len(infos))} on {infos[0].authority} judged {condition}."
         return _answer([lead, *lines], evidence, [i.id for i in infos])
 
@@ -187,28 +195,34 @@ class GradeTableAnswerer:
             if len(graded) < 2:
                 continue
             compared += 1
-            (first, a), (last, b) = graded[0], graded[-1]
-            rose = GRADE_RANK[b.grade] > GRADE_RANK[a.grade]
-            fell = GRADE_RANK[b.grade] < GRADE_RANK[a.grade]
-            if asked.transition:
-                if (a.grade, b.grade) == asked.transition:
+            for (first, a), (last, b) in _pairs(graded, asked.pairs):
+                if self._moved(asked, a, b, last):
                     moved.append(((first, a), (last, b)))
-            elif ({"better": rose, "worse": fell, "same": a.grade == b.grade}[asked.direction]
-                  and (not asked.conditions or _meets(self.rows(last), asked.conditions))):
-                moved.append(((first, a), (last, b)))
         label = AREA_BY_KEY[area].label
         verb = {"better": "improved", "worse": "declined", "same": "stayed the same"}[asked.direction]
         if asked.transition:
-            verb = f"went from {asked.transition[0]} to {asked.transition[1]}"
+            start, end = asked.transition
+            verb = f"went from {start} to {end}" if end else f"went from {start} to a lower grade"
         if not moved:
             return _none(f"None of the {compared} authorities with two or more graded reports in scope {verb} in {label}.")
         evidence = Evidence()
         lines = [f"{first.authority}: {a.grade} ({first.name}) to {b.grade} ({last.name}). "
                  f"{self._quote(first, [a], evidence)} {self._quote(last, [b], evidence)}"
                  for (first, a), (last, b) in moved]
+        between = {"first-latest": "from their first to their latest loaded report",
+                   "consecutive": "from one inspection to the next", "last-two": "at their latest inspection against the one before"}
         lead = (f"{len(moved)} of the {compared} authorities with two or more graded reports in scope {verb} in "
-                f"{label}, from their first to their latest loaded report:")
+                f"{label}, {between[asked.pairs]}:")
         return _answer([lead, *lines], evidence, [i.id for pair in moved for i, _ in pair])
+
+    def _moved(self, asked: GradeQuery, a: GradeRow, b: GradeRow, last: ReportInfo) -> bool:
+        """Did the grade move as asked from ``a`` to ``b`` (``last``'s)?"""
+        if asked.transition:
+            start, end = asked.transition
+            return a.grade == start and (b.grade == end if end else GRADE_RANK[b.grade] < GRADE_RANK[start])
+        rose, fell = GRADE_RANK[b.grade] > GRADE_RANK[a.grade], GRADE_RANK[b.grade] < GRADE_RANK[a.grade]
+        return ({"better": rose, "worse": fell, "same": a.grade == b.grade}[asked.direction]
+                and (not asked.conditions or _meets(self.rows(last), asked.conditions)))
 
     def _distribution(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
         """"What overall grades did the short inspections give?": the reports in scope by grade, each cited."""
@@ -286,10 +300,22 @@ class GradeTableAnswerer:
         return evidence.cite(self.quoter.table(info.id))
 
 
+def _pairs(graded: list, pairs: str) -> list:
+    """The (earlier, later) reports a trend compares: first and latest, each with the next, or the last two."""
+    if pairs == "consecutive":
+        return list(zip(graded, graded[1:]))
+    return [(graded[-2], graded[-1])] if pairs == "last-two" else [(graded[0], graded[-1])]
+
+
 def _meets(rows: list[GradeRow], conditions: tuple[Condition, ...]) -> list[GradeRow]:
     """The rows that show a report meets every condition; [] when it does not (or grades nothing)."""
     shown: list[GradeRow] = []
     for condition in conditions:
+        if condition.than:
+            if not (pair := _graded_against(rows, condition)):
+                return []
+            shown += [r for r in pair if r not in shown]
+            continue
         about = [r for r in rows if condition.area in (ANY_AREA, r.area) or r.area in condition.alternatives]
         hits = [r for r in about if r.grade in condition.grades]
         if condition.excluded:
@@ -302,10 +328,24 @@ def _meets(rows: list[GradeRow], conditions: tuple[Condition, ...]) -> list[Grad
     return shown if shown or not rows else rows  # only exclusions: the grades that show it
 
 
+def _graded_against(rows: list[GradeRow], condition: Condition) -> list[GradeRow]:
+    """The two rows when the report grades ``condition.area`` better (or worse) than ``condition.than``."""
+    mine = next((r for r in rows if r.area == condition.area), None)
+    theirs = next((r for r in rows if r.area == condition.than), None)
+    if not mine or not theirs:
+        return []
+    rank, other = GRADE_RANK[mine.grade], GRADE_RANK[theirs.grade]
+    return [mine, theirs] if (rank > other if condition.direction == "better" else rank < other) else []
+
+
 def _said(conditions: tuple[Condition, ...]) -> str:
     """"help and protection as good and leadership as inadequate", "any area as inadequate"."""
     parts = []
     for c in conditions:
+        if c.than:
+            higher = "higher" if c.direction == "better" else "lower"
+            parts.append(f"{AREA_BY_KEY[c.area].label} {higher} than {AREA_BY_KEY[c.than].label}")
+            continue
         area = "every area" if c.every else "any area" if c.area == ANY_AREA else " or ".join(
             AREA_BY_KEY[a].label for a in (*sorted(c.alternatives), c.area))
         grades = " or ".join(g for g in GRADES if g in c.grades)

@@ -42,14 +42,24 @@ _RESTATED = re.compile(r"\s*[(,;–—-]?\s*(?:but|and|yet)?\s*(?:not|never)\s*"
 # One authority "ever", "at any of its inspections": all its reports, not its latest.
 _EVER = re.compile(r"\bever\b|\bat any (?:of (?:its|their) )?inspections?\b|\ball (?:of )?(?:the|its|their) (?:reports|inspections)\b",
                    re.I)
-_TRANSITION = re.compile(rf"\bfrom ({GRADE_SAID}) to ({GRADE_SAID})\b", re.I)
+# "from inadequate to good", "from inadequate at their first inspection to outstanding at their latest"
+_TRANSITION = re.compile(rf"\bfrom ({GRADE_SAID})(?:\s+(?!to\b)[\w'’]+){{0,6}}?\s+to ({GRADE_SAID})\b", re.I)
+# "lost an outstanding rating", "dropped from good": from that grade to any lower one
+_LOST = re.compile(rf"\b(?:lost|lose|loses|losing|dropped from|fell from|slipped from)\s+(?:(?:an?|its|their|the)\s+)?"
+                   rf"(?:\w+\s+)?({GRADE_SAID})\b", re.I)
+# Which two of an authority's reports a trend compares: each report with the next, or the latest with the one before
+# (first with latest otherwise).
+_NEXT = re.compile(r"\b(?:next|following|subsequent) (?:inspection|report|visit)s?\b|\bin a row\b", re.I)
+_LAST_PAIR = re.compile(
+    r"\b(?:the|their|its) (?:one|inspection|report|visit) before\b|\b(?:the|their|its) (?:previous|prior|preceding) "
+    r"(?:one|inspection|report|visit)\b|\blast two (?:inspections|reports|visits)\b", re.I)
 _NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|(?<!but )(?<!yet )still(?! only\b))\b", re.I)  # each authority's latest
 _STILL = re.compile(r"\bstill\b(?! only\b)|\bno longer\b|\bany (?:more|longer)\b|\banymore\b", re.I)  # now, against before
 _INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _GRADING = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
-    r"overall effectiveness)\b", re.I)
+    r"overall effectiveness|c[ao]me out|comes out|coming out)\b", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
 # "which councils improved their overall grade?": each authority's first and latest report in scope.
@@ -63,6 +73,7 @@ _QUESTION_START = re.compile(
 _WHY = re.compile(r"^\s*(?:why|what (?:led|caused|made))\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|whose|where|who|who['’]s|anyone|anybody|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?)|"
+    r"what (?:proportion|percentage|share|fraction)|"
     r"any (?:of the )?(?:reports?|councils?|authorit\w+|inspections?|lscbs?|boards?)|"
     r"(?:is|was|are|were) there (?:any|a)|(?:have|has|did|were|was) any)\b", re.I)
 _MANY = re.compile(r"\b(?:each|every|all)\s+(?:councils?|authorit\w+|reports?|inspections?)\b"
@@ -71,7 +82,7 @@ _YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does
 # Words that ask how grades moved over an authority's inspections ("changed", "at each inspection");
 # "improved"/"declined" only where no one report is named ("what needed to improve in the 2014 SIF?").
 _CHANGE = re.compile(
-    r"\b(chang\w*|over time|each of (?:its|their|the)|every (?:one of )?(?:its|their)|all (?:of )?(?:its|their)|"
+    r"\b(chang\w*|moved|movement|over time|each of (?:its|their|the)|every (?:one of )?(?:its|their)|all (?:of )?(?:its|their)|"
     r"(?:each|every) (?:inspection|report|visit|time)s?|between (?:its|their|the) (?:two |\w+ )?(?:inspections|reports)|"
     r"trend|history|track\w*|across (?:its|their)|from (?:its|the) (?:\d{4} )?(?:report|inspection)s? to|"
     r"over (?:its|their|the) (?:\w+ ){0,2}(?:inspections|reports)|"
@@ -111,6 +122,8 @@ class Condition:
     every: bool = False
     excluded: bool = False
     alternatives: frozenset[str] = frozenset()  # "children in care or care leavers": either area will do
+    than: str = ""  # "leadership graded higher than overall": ``area`` graded ``direction`` than this area
+    direction: str = ""  # "better" | "worse", with ``than``
 
 
 @dataclass(frozen=True)
@@ -124,7 +137,8 @@ class GradeQuery:
     yes_no: bool = False  # "have any reports…?", "was X better than Y?": the answer starts Yes or No
     every_report: bool = False  # "at both of their inspections": an authority counts when all its reports do
     ever: bool = False  # "was X ever rated…?": all of one authority's reports, not its latest
-    transition: tuple[str, str] = ()  # "from inadequate to good": its first and latest grades
+    transition: tuple[str, str] = ()  # "from inadequate to good": its first and latest grades ("" after: any lower)
+    pairs: str = "first-latest"  # which reports a trend compares: "first-latest", "consecutive", "last-two"
     now: bool = False  # "which councils are now rated good?": each authority's latest report
     inspected: bool = False  # dates are of the inspection, not of publication
     when: str = ""  # the dates the reports were filtered to, as said: "since 2023", "in March 2017"
@@ -181,7 +195,7 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     # A grade word alone is not a grade question ("how good is the support?"): it needs a word of
     # grading, to ask across reports ("which councils are outstanding?"), or to compare grades.
     compared = direction and (authorities > 1 or len(distinct) > 1 or (authorities == 1 and over_time))
-    ever_graded = grades and authorities == 1 and _EVER.search(topic)
+    ever_graded = grades and authorities == 1 and (_EVER.search(topic) or _STILL.search(topic))  # "is X still good?"
     trend = ("better" if _TREND_UP.search(bare) else "worse" if _TREND_DOWN.search(bare)
              else "same" if _SAME.search(bare) else direction if _TWO_TIMES.search(bare) else "")
     trend_said = areas and across and authorities == 0 and trend
@@ -197,14 +211,20 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     unpaired = tuple(dict.fromkeys(a for s, e, a in areas if (s, e) not in paired))
     if _MISSING.search(topic) and across and not grades:
         return GradeQuery("missing", areas=unpaired or ("overall",))
-    if (moved := _TRANSITION.search(topic)) and authorities == 0:
-        start, end = grade_key(moved.group(1)), grade_key(moved.group(2))
+    pairs = "consecutive" if _NEXT.search(topic) else "last-two" if _LAST_PAIR.search(topic) else "first-latest"
+    if (moved := _TRANSITION.search(topic) or _LOST.search(topic)) and authorities == 0:
+        start = grade_key(moved.group(1))
+        end = grade_key(moved.group(2)) if moved.re is _TRANSITION else ""
         return GradeQuery("trend", (), unpaired or tuple(dict.fromkeys(c.area for c in conditions)) or ("overall",),
-                          direction="better" if GRADE_RANK[end] > GRADE_RANK[start] else "worse", yes_no=yes_no,
-                          transition=(start, end))
+                          direction="better" if end and GRADE_RANK[end] > GRADE_RANK[start] else "worse",
+                          yes_no=yes_no, transition=(start, end), pairs=pairs)
     if trend and ((authorities == 0 and across) or (authorities > 1 and over_time)):  # "X v Y: which got better since…"
         return GradeQuery("trend", tuple(conditions), unpaired or (("overall",) if not conditions else ()),
-                          direction=trend, yes_no=yes_no)
+                          direction=trend, yes_no=yes_no, pairs=pairs)
+    if direction and authorities == 0 and across and (related := _area_against_area(topic, areas, direction)):
+        # "which reports graded leadership higher than overall?", "CiC outstanding but care leavers lower"
+        kept = tuple(c for c in conditions if c.area != related.area)
+        return GradeQuery("count" if _COUNT.search(topic) else "list", (*kept, related), yes_no=yes_no)
     if direction and (authorities > 1 or len(set(unpaired)) > 1) and not across_reports(topic, authorities):
         return GradeQuery("compare", areas=unpaired or ("overall",), direction=direction, yes_no=yes_no)
     never = bool(_NEVER.search(topic)) and any(c.excluded for c in conditions)
@@ -222,6 +242,26 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
         return GradeQuery("distribution", areas=unpaired)  # "what overall grades did the short inspections give?"
     if conditions and reports > 1:
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired, yes_no=yes_no)
+    return None
+
+
+def _area_against_area(topic: str, areas: list, direction: str) -> Condition | None:
+    """One area graded better or worse than another in the same report: the area said just before the
+    comparative word, against the one after "than" (or the other one named). None for a bound on a
+    grade ("good or better", "lower than good") or when fewer than two areas are named."""
+    said = _BETTER if direction == "better" else _WORSE
+    for m in said.finditer(topic):
+        if re.search(r"\bor\s+$", topic[:m.start()]) or re.match(rf"\s+than\s+(?:{GRADE_SAID})", topic[m.end():], re.I):
+            continue
+        before = [a for s, e, a in areas if e <= m.start()]
+        after = [a for s, e, a in areas if s >= m.end()]
+        if not before:
+            continue
+        subject = before[-1]
+        against = next((a for a in after if a != subject), None) if re.match(r"\s+than\b", topic[m.end():]) else None
+        against = against or next((a for a in reversed(before[:-1]) if a != subject), None)
+        if against:
+            return Condition(subject, frozenset(GRADES), than=against, direction=direction)
     return None
 
 

@@ -34,6 +34,8 @@ _AFTER = re.compile(r"\b(?:after|later than) ((?:19|20)\d\d)\b", re.I)  # "publi
 _BEFORE = re.compile(r"\b(?:before|prior to|earlier than|pre-?) ?((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
 _RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
 _BARE_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|until)\s*((?:19|20)\d\d)\b", re.I)  # "2018 to 2024", "2021-2023"
+# "2014-17": a span of years; "2015-16", one year apart, is a financial year, which dates a figure.
+_SHORT_RANGE = re.compile(r"\b((?:19|20)(\d\d))\s*[-–—]\s*(\d\d)\b(?![-–—/]?\d)")
 _LATEST = re.compile(
     r"\b(?:latest|most recent|newest|current|currently)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
 )
@@ -460,6 +462,8 @@ def _years_named(text: str, bounds: bool = False) -> tuple[set[str], set[str], s
         since = since or (str(int(m.group(1)) + 1) if (m := _AFTER.search(text)) else "")
         span = span or (("1900", str(int(m.group(1)) - 1)) if (m := _BEFORE.search(text)) else None)
         span = span or ((min(m.groups()), max(m.groups())) if (m := _BARE_RANGE.search(text)) else None)
+        span = span or next(((m.group(1), m.group(1)[:2] + m.group(3)) for m in _SHORT_RANGE.finditer(text)
+                             if int(m.group(3)) > int(m.group(2)) + 1), None)
     months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
     return years, figure_years, since, span, months
 

@@ -90,7 +90,7 @@ def test_gate_floors_met_on_sets_split_by_authority(name, split, tmp_path_factor
         assert check_floors(report["summary"], load_floors(gold.with_name(f"floors_grades_{split}.json"))) == []
 
 
-@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4", "dev5"])
+@pytest.mark.parametrize("name", ["dev2", "dev3", "dev4", "dev5", "dev6", "dev7"])
 def test_gate_floors_met_on_the_later_grades_dev_sets(name, tmp_path_factory, capsys):
     """Aggregate grade questions over 24–27 more reports of 12 more authorities each (eval/GOLD_GRADES.md),
     dev sets: tuned on, so their floors guard against regressions rather than measure generalisation."""

@@ -205,3 +205,33 @@ def test_trends_over_two_points_in_time_and_unchanged_grades():
 def test_a_report_named_by_its_place_in_time_is_not_a_grade_history():
     topic = "In the previous inspection, the one before the latest, what did inspectors say about care leavers' homes?"
     assert read(topic, authorities=1, reports=3) is None
+
+
+def test_which_two_reports_a_trend_compares():
+    lost = read("Which authorities dropped from good at the following inspection?")
+    assert lost.intent == "trend" and lost.transition == ("good", "") and lost.pairs == "consecutive"
+    last = read("Which councils had a lower overall grade in their latest report than in the one before?")
+    assert last.intent == "trend" and last.direction == "worse" and last.pairs == "last-two"
+    wide = read("Which councils moved from requires improvement in their first report to good in their newest?")
+    assert wide.intent == "trend" and wide.transition == ("requires improvement", "good")
+    assert read("Which councils improved their help and protection grade?").pairs == "first-latest"
+
+
+def test_one_area_graded_against_another_in_the_same_report():
+    higher = read("Which reports rated care leavers better than children in care?")
+    assert higher.intent == "list"
+    assert higher.conditions[-1].area == "care_leavers" and higher.conditions[-1].than == "children_in_care"
+    assert higher.conditions[-1].direction == "better"
+    lower = read("how many reports had leadership good but help and protection rated worse")
+    assert lower.intent == "count"
+    assert (lower.conditions[-1].area, lower.conditions[-1].than) == ("help_protection", "leaders")
+    assert Condition("leaders", frozenset({"good"})) in lower.conditions
+    # a bound on a grade is not another area: "good or better", "worse than good"
+    assert all(not c.than for c in read("Which councils had adoption and leadership good or better?").conditions)
+
+
+def test_still_and_proportions_said_of_grades():
+    still = read("Is it still rated inadequate?", authorities=1, reports=3)
+    assert still is not None and still.conditions[0].grades == frozenset({"inadequate"})
+    share = read("What proportion of the reports came out good overall?")
+    assert share.intent == "count" and share.conditions == (Condition("overall", frozenset({"good"})),)

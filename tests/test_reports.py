@@ -148,6 +148,9 @@ def test_a_bare_year_range_filters_grade_questions_by_the_date_said():
     assert ALL.dated(list(ALL.reports), "published pre-2017")[1] == "before 2017"
     since, said = ALL.dated(list(ALL.reports), "since the start of 2024")
     assert said == "since 2024" and set(since) == {"ealing-2024-07-12", "solihull-2026-02-02"}
+    # "2016-19" is a span of years; "2015-16", one year on, a financial year, which names no span
+    assert ALL.dated(list(ALL.reports), "the single inspections of 2016-19")[1] == "between 2016 and 2019"
+    assert ALL.dated(list(ALL.reports), "adoption in 2015-16")[1] != "between 2015 and 2016"
 
 
 def test_authorities_by_the_short_names_and_initials_staff_use():
@@ -164,6 +167,17 @@ def test_authorities_by_the_short_names_and_initials_staff_use():
     assert stoke.read("How is Stoke doing?").reports == ("stoke-on-trent-2019-01-01",)
     # "Kingston" names two authorities: it is no one's short name
     assert len(both.read("What about Kingston?").reports) != 1
+    counties = Catalogue({
+        "north-lincolnshire-2017-09-04": {"authority": "North Lincolnshire", "published_on": "2017-09-04"},
+        "lincolnshire-2019-01-01": {"authority": "Lincolnshire", "published_on": "2019-01-01"},
+        "bracknell-forest-2022-07-29": {"authority": "Bracknell Forest", "published_on": "2022-07-29"},
+        "waltham-forest-2019-01-01": {"authority": "Waltham Forest", "published_on": "2019-01-01"},
+    })
+    assert counties.read("And North Lincs?").reports == ("north-lincolnshire-2017-09-04",)
+    assert counties.read("What did Lincs's report find?").reports == ("lincolnshire-2019-01-01",)
+    assert counties.read("How is Bracknell doing?").reports == ("bracknell-forest-2022-07-29",)
+    # "Forest" is in two names, and a common word: no one's short name
+    assert len(counties.read("What about the forest school?").reports) != 1
 
 
 def test_the_lscb_reviews_asked_for_are_the_sif_reports_that_hold_them():
