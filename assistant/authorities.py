@@ -72,8 +72,8 @@ def short_names(name: str) -> list[str]:
     """Shorter names staff use for an authority, each only when no other authority's name holds it: a
     known name inside it ("Hull" for Kingston upon Hull, "Poole" for Bournemouth, Christchurch and
     Poole), a word of the name that no other name has ("Bracknell"), the town before "upon"/"on"
-    ("Stoke"), and the initials of a name of three or more words
-    ("BCP"), and the county's customary short form ("North Lincs"). Measured: all 159 names in 0.05 s."""
+    ("Stoke"), the county's customary short form ("North Lincs") and the initials of a name of three
+    or more words ("BCP"). Measured: all 159 names in 0.05 s."""
     words = re.sub(r"[,.&-]", " ", name).split()
     lowered = " ".join(words).lower()
     others = [n.lower().replace("-", " ") for n in ENGLISH_AUTHORITIES if n.lower().replace("-", " ") != lowered]
