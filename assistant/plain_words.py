@@ -62,7 +62,7 @@ CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
         "feelings", "counselling", "therapy", "therapist", "anxious", "anxiety", "depressed", "depression", "self-harm",
         "worries",
     )),
-    ("education employment or training not in education", (
+    ("not in education employment or training NEET", (
         "out of work", "not working", "jobless", "unemployed", "no job", "out of work or study", "not studying",
         "in work", "have jobs", "got jobs", "work or study", "working or studying", "apprenticeships",
     )),
@@ -119,13 +119,16 @@ def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
     return tuple(sorted(table, key=lambda entry: -len(entry[0])))
 
 
-def report_terms(question: str) -> list[str]:
+@lru_cache(maxsize=1024)
+def report_terms(question: str) -> tuple[str, ...]:
     """The reports' terms for the everyday phrases in ``question`` that it does not already use,
-    once each."""
+    once each. Cached: retrieval, the sentence scorer and the figure check each ask."""
     stems: list[str | None] = [stem(w) for w in words(question)]
     said = set(stems)
     found: list[str] = []
     for phrase, concept in _phrases():  # longest first; a word matched once is not matched again
+        if phrase[0] not in said:
+            continue
         n = len(phrase)
         for i in range(len(stems) - n + 1):
             if tuple(stems[i:i + n]) == phrase:
@@ -133,7 +136,7 @@ def report_terms(question: str) -> list[str]:
                 if concept not in found:
                     found.append(concept)
     # A concept the question already names in the reports' own words adds nothing.
-    return [c for c in found if not {stem(w) for w in words(c)} <= said]
+    return tuple(c for c in found if not {stem(w) for w in words(c)} <= said)
 
 
 def with_plain_words_explained(question: str) -> str:

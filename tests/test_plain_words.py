@@ -41,7 +41,7 @@ def test_a_question_in_the_reports_own_words_is_left_as_it_is():
 
 def test_a_word_matched_in_a_longer_phrase_is_not_matched_again():
     # "run away from home" is about going missing, not about living far from home.
-    assert report_terms("Do kids run away from home often?") == ["missing from home or care return home interviews"]
+    assert report_terms("Do kids run away from home often?") == ("missing from home or care return home interviews",)
 
 
 def test_an_answer_in_plain_words_cites_the_passage_in_the_reports_terms(bot):

@@ -153,26 +153,25 @@ def test_a_bare_year_range_filters_grade_questions_by_the_date_said():
     assert ALL.dated(list(ALL.reports), "adoption in 2015-16")[1] != "between 2015 and 2016"
 
 
+def catalogue_of(**authorities: str) -> Catalogue:
+    """A catalogue of one report per authority, by report id (its date last) and the authority's name."""
+    return Catalogue({report.replace("_", "-"): {"authority": name, "published_on": report[-10:].replace("_", "-")}
+                      for report, name in authorities.items()})
+
+
 def test_authorities_by_the_short_names_and_initials_staff_use():
-    both = Catalogue({
-        "kingston-upon-hull-2019-05-17": {"authority": "Kingston upon Hull", "published_on": "2019-05-17"},
-        "bcp-2022-02-11": {"authority": "Bournemouth, Christchurch and Poole", "published_on": "2022-02-11"},
-        "kingston-upon-thames-2019-01-01": {"authority": "Kingston upon Thames", "published_on": "2019-01-01"},
-    })
+    both = catalogue_of(kingston_upon_hull_2019_05_17="Kingston upon Hull",
+                        bcp_2022_02_11="Bournemouth, Christchurch and Poole",
+                        kingston_upon_thames_2019_01_01="Kingston upon Thames")
     assert both.read("What did Hull's report say?").reports == ("kingston-upon-hull-2019-05-17",)
     assert both.read("How did BCP do?").reports == ("bcp-2022-02-11",)
     assert both.read("What about Poole?").reports == ("bcp-2022-02-11",)
-    stoke = Catalogue({"stoke-on-trent-2019-01-01": {"authority": "Stoke-on-Trent", "published_on": "2019-01-01"},
-                       "leeds-2019-01-01": {"authority": "Leeds", "published_on": "2019-01-01"}})
+    stoke = catalogue_of(stoke_on_trent_2019_01_01="Stoke-on-Trent", leeds_2019_01_01="Leeds")
     assert stoke.read("How is Stoke doing?").reports == ("stoke-on-trent-2019-01-01",)
     # "Kingston" names two authorities: it is no one's short name
     assert len(both.read("What about Kingston?").reports) != 1
-    counties = Catalogue({
-        "north-lincolnshire-2017-09-04": {"authority": "North Lincolnshire", "published_on": "2017-09-04"},
-        "lincolnshire-2019-01-01": {"authority": "Lincolnshire", "published_on": "2019-01-01"},
-        "bracknell-forest-2022-07-29": {"authority": "Bracknell Forest", "published_on": "2022-07-29"},
-        "waltham-forest-2019-01-01": {"authority": "Waltham Forest", "published_on": "2019-01-01"},
-    })
+    counties = catalogue_of(north_lincolnshire_2017_09_04="North Lincolnshire", lincolnshire_2019_01_01="Lincolnshire",
+                            bracknell_forest_2022_07_29="Bracknell Forest", waltham_forest_2019_01_01="Waltham Forest")
     assert counties.read("And North Lincs?").reports == ("north-lincolnshire-2017-09-04",)
     assert counties.read("What did Lincs's report find?").reports == ("lincolnshire-2019-01-01",)
     assert counties.read("How is Bracknell doing?").reports == ("bracknell-forest-2022-07-29",)
