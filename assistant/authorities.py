@@ -64,6 +64,8 @@ COUNTY_ABBREVIATIONS = {
 # Words of a name too common to name the authority on their own ("North", "Forest", "Tower").
 _GENERIC = frozenset({"north", "south", "east", "west", "central", "forest", "tower", "hamlets", "isle", "isles",
                       "riding", "park", "new", "great", "upon", "city", "sea", "corporation", "london"})
+# "South " of South Gloucestershire: a part of a county, whose name is the county's own, not its short name
+_COMPASS_PART = re.compile(r"(?:(?:north|south|east|west|central)\s+)+")
 # Words that join an authority's name rather than name it: not a short name, not an initial.
 _JOINING = frozenset({"and", "with", "upon", "on", "of", "the", "city", "county", "borough", "council"})
 
@@ -71,7 +73,7 @@ _JOINING = frozenset({"and", "with", "upon", "on", "of", "the", "city", "county"
 def short_names(name: str) -> list[str]:
     """Shorter names staff use for an authority, each only when no other authority's name holds it: a
     known name inside it ("Hull" for Kingston upon Hull, "Poole" for Bournemouth, Christchurch and
-    Poole), a word of the name that no other name has ("Bracknell"), the town before "upon"/"on"
+    Poole; never the county's for a part of it, "Gloucestershire" for South Gloucestershire), a word of the name that no other name has ("Bracknell"), the town before "upon"/"on"
     ("Stoke"), the county's customary short form ("North Lincs") and the initials of a name of three
     or more words ("BCP"). Measured: all 159 names in 0.05 s."""
     words = re.sub(r"[,.&-]", " ", name).split()
@@ -82,7 +84,7 @@ def short_names(name: str) -> list[str]:
         k = known.lower().replace("-", " ")
         if k != lowered and re.search(rf"\b{re.escape(k)}\b", lowered) and not any(
             re.search(rf"\b{re.escape(k)}\b", o) for o in others if o != k
-        ):
+        ) and not _COMPASS_PART.fullmatch(lowered.removesuffix(k)):
             found.append(known)
     # "Stoke" for Stoke-on-Trent, "Newcastle" for Newcastle upon Tyne: the town before "on"/"upon"
     if (town := re.match(r"(\w+)[\s-]+(?:upon|on)[\s-]", name, re.I)) and not any(

@@ -24,8 +24,8 @@ from assistant.generate import AnswerStream, GenerativeAnswerer
 from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer
 from assistant.grade_scope import grade_table_query
 from assistant.grade_queries import grade_words
-from assistant.judgements import GradeRow, grade_table
-from assistant.grades import GradeQuestion, grade_evidence, grade_question, is_overall, select
+from assistant.judgements import AREA_BY_KEY, GradeRow, grade_table
+from assistant.grades import GradeQuestion, area_asked, grade_evidence, grade_question, is_overall, select
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
@@ -519,6 +519,9 @@ class Assistant:
             elif not rows and asked_grade:
                 rows = self.judgements(report)
                 lead = f"No judgement in {name} is {asked_grade}. "
+            elif not rows and (said := self._not_graded(report, asked, Evidence(sources, highlights))):
+                parts.append((name, said))  # the report says so itself: "adoption performance was not judged"
+                continue
             elif not rows:
                 graded = "; ".join(f"{area}: {grade}" for area, grade in self.judgements(report)) or "none"
                 parts.append((name, f"{REFUSAL} what grade that was given: it is not among its judgements ({graded})."))
@@ -540,6 +543,17 @@ class Assistant:
             notes=notes,
             highlights=highlights,
         )
+
+    def _not_graded(self, report: str, asked: GradeQuestion, evidence: Evidence) -> str:
+        """"X gives no grade for adoption: “…was not judged.” Its judgements: …", each cited; "" when the
+        report has no sentence of its own saying the area was not judged."""
+        area = area_asked(asked)
+        said = self.grade_quoter.ungraded(report, area, evidence) if area else ""
+        if not said:
+            return ""
+        name, label = self.catalogue.reports[report].name, AREA_BY_KEY[area].label
+        given = self.grade_quoter.quote(report, self.judgements(report), evidence)
+        return f"{name} gives no grade for {label}: {said}Its judgements: {given}"
 
     def _correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
         passage, line = self._grade_evidence(report, area, grade)

@@ -21,7 +21,7 @@ from assistant.retrieve import source_of
 from assistant.types import Answer, Source
 from ingest import Paragraph
 
-_NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
+_NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b(?! (?:to be|as)\b)|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 
 
@@ -75,9 +75,10 @@ class GradeQuoter:
         quoted and cited; "" when it has none."""
         names = AREA_BY_KEY[area].printed
         for p in self._paragraphs(report):
-            if not any(n in f"{p.section} {p.label}".lower() for n in names):
-                continue
-            if sentence := next((s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s)), None):
+            # under the area's heading, or naming the area itself ("adoption performance was not judged")
+            heading = any(n in f"{p.section} {p.label}".lower() for n in names)
+            said = [s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s) and (heading or any(n in s.lower() for n in names))]
+            if sentence := next(iter(said), None):
                 cited = evidence.cite(source_of(p, 1.0, self._catalogue), sentence.strip())
                 return f"“{sentence.strip()}” {cited} "
         return ""
@@ -137,20 +138,33 @@ class GradeTableAnswerer:
         of = f", {authorities} authorities" if authorities != len(matches) else ""
         lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
         shown = [i.id for i, _ in matches]
-        if asked.ever and (others := self._area_rows([i for i in infos if i.id not in shown], asked)):
-            # "Was X ever rated inadequate?": yes, and what its other reports gave, for the whole history
-            lines += ["Its other reports:", *(f"{i.name}: {self._quote(i, rows, evidence)}" for i, rows in others)]
-            shown += [i.id for i, _ in others]
+        # "Was X ever rated inadequate?": yes, and what its other reports gave, for the whole history.
+        # (Other authorities are never named: an answer names only those that meet the condition.)
+        if asked.ever and (others := [i for i in infos if i.id not in shown]):
+            lines += ["Its other reports:", *self._others(others, asked, evidence)]
+            shown += [i.id for i in others]
         return _answer([lead, *lines], evidence, shown)
 
     def _area_rows(self, infos: list[ReportInfo], asked: GradeQuery) -> list[tuple[ReportInfo, list[GradeRow]]]:
         """Each report's rows for the areas a question asks about (every row for "any area")."""
         areas = {c.area for c in asked.conditions} | set(asked.shown_areas)
-        return [(i, rows) for i in infos if (rows := [r for r in self.rows(i) if r.area in areas or ANY_AREA in areas])]
+        return [(i, [r for r in self.rows(i) if r.area in areas or ANY_AREA in areas]) for i in infos]
+
+    def _others(self, infos: list[ReportInfo], asked: GradeQuery, evidence: Evidence) -> list[str]:
+        """Each report's grades in the areas asked about, cited; a report that grades none of them
+        says so, cited to its judgements."""
+        lines = []
+        for info, rows in self._area_rows(infos, asked):
+            if rows:
+                lines.append(f"{info.name}: {self._quote(info, rows, evidence)}")
+            else:
+                areas = " or ".join(AREA_BY_KEY[a].label for a in asked.shown_areas) or "these areas"
+                lines.append(f"{info.name} ({info.kind_label}) gives no grade for {areas}. {self._cite_table(info, evidence)}")
+        return lines
 
     def _never(self, asked: GradeQuery, infos: list[ReportInfo], condition: str) -> Answer:
         evidence = Evidence()
-        lines = [f"{i.name}: {self._quote(i, rows, evidence)}" for i, rows in self._area_rows(infos, asked)]
+        lines = self._others(infos, asked, evidence)
         lead = f"No: none of the {_reports(len(infos))} on {infos[0].authority} judged {condition}."
         return _answer([lead, *lines], evidence, [i.id for i in infos])
 
@@ -195,9 +209,8 @@ class GradeTableAnswerer:
             if len(graded) < 2:
                 continue
             compared += 1
-            for (first, a), (last, b) in _pairs(graded, asked.pairs):
-                if self._moved(asked, a, b, last):
-                    moved.append(((first, a), (last, b)))
+            pairs = _pairs(graded, asked.pairs)
+            moved += [pair for pair in pairs if self._moved(asked, pair[0][1], pair[1][1], pair[1][0])]
         label = AREA_BY_KEY[area].label
         verb = {"better": "improved", "worse": "declined", "same": "stayed the same"}[asked.direction]
         if asked.transition:
@@ -405,7 +418,12 @@ def _verdict(asked: GradeQuery, infos: list[ReportInfo], areas: tuple[str, ...],
             ranks = [GRADE_RANK[r.grade] for _, r in path]
             trend = ("got better" if ranks[-1] > ranks[0] else "got worse" if ranks[-1] < ranks[0]
                      else "stayed the same" if len(set(ranks)) == 1 else "changed and came back")
-            return f"{label.capitalize()} {trend}: {steps}."
+            said = f"{label.capitalize()} {trend}: {steps}."
+            if asked.direction and len(path) > 2:  # "worse at its 2023 inspection?": that one against the one before
+                (before, a), (after, b) = path[-2:]
+                step = ("better" if ranks[-1] > ranks[-2] else "worse" if ranks[-1] < ranks[-2] else "the same grade")
+                said += f" From {before.name} to {after.name}: {a.grade} to {b.grade}, {step}."
+            return said
     return ""
 
 

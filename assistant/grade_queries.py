@@ -49,7 +49,7 @@ _LOST = re.compile(rf"\b(?:lost|lose|loses|losing|dropped from|fell from|slipped
                    rf"(?:\w+\s+)?({GRADE_SAID})\b", re.I)
 # Which two of an authority's reports a trend compares: each report with the next, or the latest with the one before
 # (first with latest otherwise).
-_NEXT = re.compile(r"\b(?:next|following|subsequent) (?:inspection|report|visit)s?\b|\bin a row\b", re.I)
+_NEXT = re.compile(r"\b(?:next|following|subsequent|later) (?:inspection|report|visit)s?\b|\bin a row\b", re.I)
 _LAST_PAIR = re.compile(
     r"\b(?:the|their|its) (?:one|inspection|report|visit) before\b|\b(?:the|their|its) (?:previous|prior|preceding) "
     r"(?:one|inspection|report|visit)\b|\blast two (?:inspections|reports|visits)\b", re.I)

@@ -10,6 +10,7 @@ from assistant.grade_queries import GradeQuery, asks_change, read_grade_query, w
 from assistant.reports import Catalogue, Scope, ScopeReading
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
+_SINCE = re.compile(r"\b(?:since|from|after)\s+(?:(?:its|their|the)\s+)?(?:19|20)\d\d\b", re.I)  # a year said as a start
 
 
 def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, limit: Scope) -> tuple[GradeQuery, list[str]] | None:
@@ -28,11 +29,18 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
     if asked.ever:
         scope = sorted(history, key=lambda r: catalogue.reports[r].published_on)  # every report of the one authority
     elif asked.intent == "history":
-        if len(scope) == 1 and reading.phrases and not asks_change(topic):
+        if len(scope) == 1 and reading.phrases and not (asks_change(topic) or asked.direction):
             return None  # "what did the 2014 SIF judge needed to improve?": the report named, not its history
-        # One authority over time: the reports it names ("2014 vs 2022"), else its reports in date
+        # One authority over time: the reports it names ("2014 vs 2022"); one report said better or
+        # worse ("worse at its 2023 inspection"): it and those before it; else its reports in date
         # order from the earliest year named.
-        if len(scope) < 2:
+        before = []
+        if len(scope) == 1 and asked.direction and not (asks_change(topic) or _SINCE.search(query)):
+            named = catalogue.reports[scope[0]].published_on
+            before = [r for r in history if catalogue.reports[r].published_on <= named]
+        if len(before) > 1:
+            scope = before
+        elif len(scope) < 2:
             since = min(_YEAR.findall(query), default="")
             scope = [r for r in history if max({catalogue.reports[r].year,
                                                  *catalogue.reports[r].inspection_years}) >= since] or scope

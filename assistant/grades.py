@@ -114,8 +114,17 @@ def select(asked: GradeQuestion, judgements: list[tuple[str, str]], scope_names:
 
 
 def _area_vocabulary() -> frozenset[str]:
-    """Terms of the areas Ofsted has graded in any framework: to tell "not graded here" from "not a grade"."""
-    return frozenset(terms("local safeguarding children board lscb")) - _COMMON
+    """Terms that name an area Ofsted has graded in some framework: to tell "not graded here" from "not
+    a grade" (the words areas share with everyday topics, "care", "help", are left out)."""
+    return frozenset(terms("safeguarding board lscb adoption care leavers leadership leaders management "
+                           "governance protection permanence")) - _COMMON - {"care"}
+
+
+def area_asked(asked: GradeQuestion) -> str | None:
+    """The key of the judgement area a grade question names, by the terms of its printed names."""
+    overlap = [(len(asked.area_terms & _area_terms(" ".join(a.printed))), a.key) for a in AREA_BY_KEY.values()]
+    best, key = max(overlap)
+    return key if best else None
 
 
 def grade_line(area: str, grade: str, lines: list[str]) -> str | None:

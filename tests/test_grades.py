@@ -255,3 +255,41 @@ def test_now_means_each_authoritys_latest_report():
     ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS, "wessex-2024-06-01": SIF})
     now = ask("Which councils are now rated inadequate for leadership?")
     assert "Wessex 2024" in now.answer and "Barsetshire" not in now.answer
+
+
+def test_a_grade_said_better_or_worse_at_one_inspection_is_set_against_the_ones_before():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2019-05-01": ILACS,
+                           "barsetshire-2024-05-01": SIF, "wessex-2024-06-01": ILACS})
+    worse = ask("Did Barsetshire's help and protection grade get worse at its 2024 inspection?")
+    assert {c.report for c in worse.citations} == {"barsetshire-2015-03-01", "barsetshire-2019-05-01",
+                                                   "barsetshire-2024-05-01"}
+    assert "From Barsetshire 2019 to Barsetshire 2024: outstanding to inadequate, worse." in worse.answer
+    assert "Wessex" not in worse.answer
+
+
+def test_ever_shows_the_reports_that_do_not_grade_the_area_too():
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS})
+    ever = ask("Was Barsetshire ever rated good for adoption?")
+    assert ever.answer.startswith("Yes: 1 of the 2 loaded reports")
+    assert "Barsetshire 2024 (" in ever.answer and "gives no grade for adoption" in ever.answer
+    assert {c.report for c in ever.citations} == {"barsetshire-2015-03-01", "barsetshire-2024-05-01"}
+
+
+def test_an_area_the_report_says_it_did_not_judge_is_quoted_from_where_it_says_so():
+    from assistant.grade_answers import Evidence, GradeQuoter
+    from assistant.grades import area_asked
+    from assistant.reports import Catalogue
+    from ingest.records import build_paragraphs
+
+    section = "The experiences and progress of children looked after and achieving permanence"
+    passages = build_paragraphs("barsetshire-2016-03-01", [
+        (1, section, section, "No child was placed for adoption. Therefore adoption performance was not judged."),
+        (2, section, section, "Care leavers were not judged to be at risk.")], lambda _: "general")
+    catalogue = Catalogue({"barsetshire-2016-03-01": {"authority": "Barsetshire", "published_on": "2016-03-01"}})
+    quoter = GradeQuoter(lambda r: passages, catalogue)
+    assert area_asked(grade_question("What grade did Barsetshire get for adoption?")) == "adoption"
+    evidence = Evidence()
+    said = quoter.ungraded("barsetshire-2016-03-01", "adoption", evidence)
+    assert said.startswith("“Therefore adoption performance was not judged.”") and len(evidence.sources) == 1
+    # "not judged to be at risk" is a finding, not an area left ungraded
+    assert quoter.ungraded("barsetshire-2016-03-01", "care_leavers", Evidence()) == ""

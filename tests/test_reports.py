@@ -177,6 +177,10 @@ def test_authorities_by_the_short_names_and_initials_staff_use():
     assert counties.read("How is Bracknell doing?").reports == ("bracknell-forest-2022-07-29",)
     # "Forest" is in two names, and a common word: no one's short name
     assert len(counties.read("What about the forest school?").reports) != 1
+    # A county's name is not the short name of a part of it: Gloucestershire is not South Gloucestershire
+    south = catalogue_of(south_gloucestershire_2019_01_01="South Gloucestershire", leeds_2019_01_01="Leeds")
+    assert south.read("What did South Glos's report find?").reports == ("south-gloucestershire-2019-01-01",)
+    assert south.read("What did Gloucestershire's report find?").reports != ("south-gloucestershire-2019-01-01",)
 
 
 def test_the_lscb_reviews_asked_for_are_the_sif_reports_that_hold_them():
