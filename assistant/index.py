@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
@@ -235,6 +236,23 @@ class ReportIndex:
         where = {"report": {"$in": reports}} if reports else None
         hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
         return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
+
+    def window_ids(self, paragraph: Paragraph) -> list[str]:
+        """The ids of a passage's current windows (its opening, then each sentence), as ``windows_of`` names them."""
+        prefix = f"{paragraph.key}{self._generation_suffix(paragraph.report)}"
+        return [f"{prefix}:p", *(f"{prefix}:s{i}" for i in range(len(split_sentences(paragraph.text))))]
+
+    def nearest_among(self, vector: list[float], ids: list[str], n: int) -> list[tuple[str, float]]:
+        """The ``n`` windows of ``ids`` nearest a query vector, with cosine similarity: read by id and
+        compared one by one, where a filtered HNSW query scans the whole collection's metadata."""
+        got = self.store.get(ids=ids, include=["embeddings"])
+        if not got["ids"]:
+            return []
+        windows = np.asarray(got["embeddings"], dtype=np.float32)
+        query = np.asarray(vector, dtype=np.float32)
+        similarity = windows @ query / (np.linalg.norm(windows, axis=1) * np.linalg.norm(query) + 1e-12)
+        top = np.argsort(-similarity, kind="stable")[:n]
+        return [(got["ids"][i], float(similarity[i])) for i in top]
 
     def _generation_suffix(self, report: str) -> str:
         """The part of a window's id that names its report's indexed version."""

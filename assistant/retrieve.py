@@ -45,6 +45,7 @@ class PassageRetriever(BaseRetriever):
     mode: Literal["hybrid", "dense", "bm25"] = "hybrid"
     k: int = 6
     dense_candidates: int = 60
+    exact_search_windows: int = 20_000
     catalogue: Catalogue | None = None
 
     def _get_relevant_documents(
@@ -55,6 +56,10 @@ class PassageRetriever(BaseRetriever):
     def model_post_init(self, context) -> None:
         # Built once: per-question work must not grow with the number of passages.
         self._by_key = {p.key: p for p in self.keyword.paragraphs}
+        self._by_report: dict[str, list[Paragraph]] = {}
+        for p in self.keyword.paragraphs:
+            self._by_report.setdefault(p.report, []).append(p)
+        self._windows: dict[str, list[tuple[str, str]]] = {}  # report → (window id, passage key), read on first search
         self._by_number = {}
         for p in self.keyword.paragraphs:
             if p.number is not None:
@@ -114,10 +119,22 @@ class PassageRetriever(BaseRetriever):
         """Passages by their best window's cosine similarity to the question."""
         vector = vector or self.index.embeddings.embed_query(query)
         best: dict[str, float] = {}
-        for doc, similarity in self.index.search_windows(vector, self.dense_candidates, reports):
-            key = f"{doc.metadata['report']}:{doc.metadata['label']}"
+        if reports and sum(len(self._window_ids(r)) for r in reports) <= self.exact_search_windows:
+            # A few reports' windows, compared one by one: exact, and fast however large the index
+            key_of = {window: key for r in reports for window, key in self._window_ids(r)}
+            hits = [(key_of[w], s) for w, s in self.index.nearest_among(vector, list(key_of), self.dense_candidates)]
+        else:
+            hits = [(f"{doc.metadata['report']}:{doc.metadata['label']}", similarity)
+                    for doc, similarity in self.index.search_windows(vector, self.dense_candidates, reports)]
+        for key, similarity in hits:
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
+
+    def _window_ids(self, report: str) -> list[tuple[str, str]]:
+        """(window id, passage key) of each embedded window of a report's passages."""
+        if report not in self._windows:
+            self._windows[report] = [(w, p.key) for p in self._by_report.get(report, []) for w in self.index.window_ids(p)]
+        return self._windows[report]
 
 
 def is_recommendation(section: str) -> bool:

@@ -83,3 +83,33 @@ def test_a_passage_opening_is_read_by_id(bot):
     _, openings = bot.index.read_passages(report, ["¶38", "¶39", "¶9999"], {"¶38": 3, "¶39": 3, "¶9999": 3})
     assert set(openings) == {"¶38", "¶39"}  # a label the report lacks has none
     assert all(len(vector) == 384 for vector in openings.values())
+
+
+def test_a_search_within_reports_compares_their_windows_exactly(bot):
+    """Read by id and compared one by one, a report's windows rank as the HNSW index ranks them."""
+    from assistant.retrieve import PassageRetriever
+
+    report = bot.paragraphs()[0].report
+    retriever = bot.retriever
+    through_hnsw = PassageRetriever(index=retriever.index, keyword=retriever.keyword, exact_search_windows=0)
+    for question in ("How long did care proceedings take?", "What do care leavers say about their accommodation?"):
+        vector = bot.embeddings.embed_query(question)
+        exact, approximate = retriever.dense(question, vector, [report]), through_hnsw.dense(question, vector, [report])
+        assert [key for key, _ in exact[:5]] == [key for key, _ in approximate[:5]]
+        assert exact[0][1] == pytest.approx(approximate[0][1], abs=1e-4)
+    # the ids name every window of the report, and each exists
+    ids = [window for window, _ in retriever._window_ids(report)]
+    assert len(bot.index.store.get(ids=ids, include=[])["ids"]) == len(ids)
+    assert len(ids) == len(bot.index.store.get(where={"report": report}, include=[])["ids"])
+
+
+def test_bm25_scores_are_rank_bm25s_okapi():
+    from rank_bm25 import BM25Okapi
+
+    from assistant.keyword import OkapiScores
+
+    docs = [["care", "leaver", "housing", "housing"], ["care", "plan"], ["adoption", "care", "panel"], ["care"],
+            ["housing", "officer", "care", "leaver", "leaver"]]
+    reference, ours = BM25Okapi(docs), OkapiScores(docs)
+    for query in (["housing"], ["care"], ["care", "leaver", "leaver"], ["absent"], ["adoption", "housing"]):
+        assert ours.scores(query) == pytest.approx(reference.get_scores(query), abs=1e-12)
