@@ -181,14 +181,21 @@ _JUDGING = re.compile(
     re.I,
 )
 # Recommendations (the 2014-18 framework) and "What needs to improve" (ILACS) are the same list.
+# "What did Ofsted tell X to improve?", "what improvement did it ask for?", "areas for development": the
+# list; "what has improved since…", "what improvements were made" ask about progress instead.
 _RECOMMEND = re.compile(
-    r"\brecommend(?:ation|ations|ed|s)?\b|\bneeds? to improve\b|\bareas? (?:for|of|to|that need) improv\w*|"
-    r"\bimprovements? (?:needed|required)\b|\bmust improve\b",
+    r"\brecommend(?:ation|ations|ed|s)?\b|\bimprove\b|\bimprovements?\b|\bareas? (?:for|of|to|that need) improv\w*|"
+    r"\bareas? for development\b",
     re.I,
 )
+_PROGRESS = re.compile(r"\bsince\b|\bprogress\b|\bimproved\b|\bimproving\b|\b(?:has|have|had|was|were|been) (?:\w+ )?made\b", re.I)
+# Words of a question that asks for the whole list, not for a topic: the list's own, and how a
+# question says who wrote it ("what did Ofsted say the council should…", "set out", "identify").
 _LIST_WORDS = frozenset(
     """recommend recommendation recommendations recommended list made make give gave all main key need needs
-    needed improve improvement improvements area areas required must inspection inspections report reports""".split()
+    needed improve improvement improvements area areas required must inspection inspections report reports
+    development say said tell told ask asked set out identify identified ofsted inspector inspectors council
+    authority local should want wanted things points action actions priorities latest last most recent""".split()
 )
 
 
@@ -211,7 +218,7 @@ def asked_grade(question: str) -> str | None:
 
 def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
-    if not _RECOMMEND.search(question):
+    if not _RECOMMEND.search(question) or _PROGRESS.search(question):
         return False
     topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)]
     return all(w in _LIST_WORDS or w in section_words for w in topical)
