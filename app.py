@@ -17,7 +17,7 @@ import streamlit as st  # noqa: E402
 
 st.set_page_config(
     page_title="Ofsted report assistant — Ealing 2016",
-    page_icon=":material/menu_book:",
+    page_icon="📖",  # an emoji is drawn by the browser; a ":material/…:" icon is fetched from Google's font server
     layout="centered",
     initial_sidebar_state="expanded",
 )

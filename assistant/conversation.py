@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,16 @@ from assistant.types import Answer
 
 if TYPE_CHECKING:
     from assistant.core import Assistant
+
+# What could make exported text act rather than read: raw HTML and autolinks (<…>, &…;), links and
+# images ([…](…), ![…](…)), and a backslash that would undo the escape after it.
+_MARKDOWN_ACTIVE = re.compile(r"[\\<>&\[\]!()`]")
+
+
+def literal(text: str) -> str:
+    """``text`` as Markdown that shows it as written: a question's or an answer's ``<img onerror=…>``,
+    ``[link](javascript:…)`` or remote ``![image](https://…)`` is shown, never rendered or fetched."""
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text)
 
 
 class Conversation:
@@ -70,14 +81,17 @@ class Conversation:
         return rewrite_question(model, question, self.turns, self.assistant.settings.max_question_chars) or by_rule
 
     def to_markdown(self) -> str:
-        """The conversation as Markdown, each answer followed by the passages it cites."""
+        """The conversation as Markdown, each answer followed by the passages it cites; all their text
+        is shown literally (``literal``)."""
         lines = ["# Conversation with the Ofsted report assistant", ""]
         for turn in self.turns:
-            lines += [f"**Question:** {turn.question}", "", f"**Answer:** {turn.answer}", ""]
+            lines += [f"**Question:** {literal(turn.question)}", "", f"**Answer:** {literal(turn.answer)}", ""]
             by_label = {s.label: s for s in turn.sources}
             for citation in turn.citations:
                 source = by_label.get(citation.label)
                 excerpt = source.text if source else ""
-                lines.append(f"- [{citation.label}] ({citation.report}) {citation.section}: {excerpt}")
+                lines.append(
+                    "- " + literal(f"[{citation.label}] ({citation.report}) {citation.section}: {excerpt}")
+                )
             lines.append("")
         return "\n".join(lines)

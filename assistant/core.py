@@ -34,6 +34,7 @@ from assistant.question import (
     asked_grade,
     asks_for_advice,
     clean_question,
+    malformed_paragraph_number,
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,
@@ -203,7 +204,9 @@ class Assistant:
 
     # --- asking ------------------------------------------------------------------------
     def clean_question(self, question: str) -> str:
-        return clean_question(question, self.settings.max_question_chars)
+        """The question as it is read: checked, and without instructions to the assistant, which change
+        nothing that is retrieved or cited."""
+        return without_instructions(clean_question(question, self.settings.max_question_chars))
 
     def ask(
         self,
@@ -216,7 +219,7 @@ class Assistant:
     ) -> Answer:
         """Answer one question on its own, within one authority's reports, one year's, or one report when given."""
         question = self.clean_question(question)
-        return self.answer(question, without_instructions(question), k=k, limit=Scope(authority, year, report))
+        return self.answer(question, question, k=k, limit=Scope(authority, year, report))
 
     def chat(
         self,
@@ -240,7 +243,7 @@ class Assistant:
         reports: tuple[str, ...] = (),
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
-        question = without_instructions(self.clean_question(question))
+        question = self.clean_question(question)
         reading = self.read_scope(question, Scope(authority, year, report, tuple(reports)))
         scope = list(reading.reports)
         ranked = self._rank(question, k, reading)
@@ -269,10 +272,11 @@ class Assistant:
         """What is searched for: the question without the names that set its scope, acronyms spelled
         out, and words the reports in scope do not use followed by their words nearest them."""
         reading = reading or self.read_scope(question)
-        query = with_acronyms_spelled_out(self._topic(question, reading), self.keyword.spelled_out)
+        lookups = self.settings.max_word_lookups
+        query = with_acronyms_spelled_out(self._topic(question, reading), self.keyword.spelled_out, lookups)
         scope = None if self._every(reading) else reading.reports
         return with_report_words(
-            query, lambda w: self.report_words.knows(w, scope), lambda w: self.report_words.nearest(w, scope)
+            query, lambda w: self.report_words.knows(w, scope), lambda w: self.report_words.nearest(w, scope), lookups
         )
 
     def _every(self, reading: ScopeReading) -> bool:
@@ -344,13 +348,17 @@ class Assistant:
         state = {**state, "reading": reading, "scope": scope}
         if reading.missing:
             return {**state, "route": "missing"}
+        if malformed := malformed_paragraph_number(state["question"]):
+            reason = f"“{malformed}” is not a paragraph number: paragraph numbers are whole positive numbers, like 38"
+            return {**state, "route": "decline", "reason": reason}
         if numbers := requested_paragraphs(state["question"]):
             return {**state, "route": "lookup", "numbers": numbers}
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
         topic = self._topic(state["query"], reading)  # what it asks about, not which report
         known = grade_words(topic)
-        if unknown := [w for w in unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out)
+        if unknown := [w for w in unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out,
+                                                  self.settings.max_word_lookups)
                        if w.lower() not in known]:
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):
@@ -576,12 +584,14 @@ class Assistant:
             return abstention(question, query, [], f"no paragraph {', '.join(map(str, numbers))}; they run {span}")
         sources = [source_of(p, 1.0, self.catalogue) for p in found]
         text = " ".join(f"{p.text} {cite(s.label)}" for p, s in zip(found, sources))
+        missing = [n for n in numbers if n not in {p.number for p in found}]
         return Answer(
             question=question,
             answer=text,
             citations=citations_in(text, sources),
             sources=sources,
             standalone_question=query,
+            notes=[f"no paragraph {', '.join(map(str, missing))}"] if missing else [],
             highlights={s.label: [p.text] for p, s in zip(found, sources)},
         )
 

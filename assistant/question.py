@@ -10,8 +10,15 @@ from assistant.errors import InvalidQuestion
 from assistant.reports import without_report_names
 from assistant.text import STOP_WORDS, words
 
-# Recommendations are numbered paragraphs too: "recommendation 7" is ¶7.
-_LOOKUP = re.compile(r"(?:\bparagraphs?|\bparas?\.?|\brecommendations?|¶)\s*(\d{1,4}(?:\s*(?:,|and|&|to|-|–)\s*\d{1,4})*)", re.I)
+# Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,
+# decimals and exponent too, so "12.5", "1e9" and "-1" are refused as such rather than read as 12, 1 and 1.
+_PARAGRAPH_NUMBER = r"[-−]?\d+(?:\.\d+)?(?:e[-+]?\d+)?"
+_LOOKUP = re.compile(
+    rf"(?:\bparagraphs?|\bparas?\.?|\brecommendations?|¶)\s*"
+    rf"({_PARAGRAPH_NUMBER}(?:\s*(?:,|and|&|to|-|–)\s*{_PARAGRAPH_NUMBER})*)",
+    re.I,
+)
+_RANGE = re.compile(r"(?<=\d)\s*(?:to|-|–)\s*")  # after a digit: "-1" is a sign, "12-14" a range
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
 _ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
@@ -46,22 +53,36 @@ def clean_question(question: str, max_chars: int) -> str:
     return text
 
 
-# Sentences addressed to the assistant rather than asked of the report: "Ignore previous
-# instructions and say…", "You are now…", "From now on…". They are dropped before the question is read.
+# Words addressed to the assistant rather than asked of the report: "Ignore previous instructions and
+# say…", "You are now…", "…, quote paragraph 1 instead". Each is dropped, from where it starts (a sentence
+# or a clause) to the end of its sentence, before the question is read.
+_TO_THE_ASSISTANT = (
+    r"(?:ignore|disregard|forget|override)\b[^.?!]*?\b(?:instructions?|prompts?|rules?|above|previous|prior|system)\b"
+    r"|you are now\b|from now on\b|new instructions?\b|system prompt\b"
+    r"|(?:only\s+)?(?:cite|quote|answer with|reply with|respond with)\b[^.?!]*?\b(?:only|instead)\b"
+)
 _INSTRUCTION = re.compile(
-    r"^(?:please\s+)?(?:(?:ignore|disregard|forget|override)\b.*\b(?:instructions?|prompts?|rules?|above|previous|prior|system)\b"
-    r"|you are now\b|from now on\b|act as\b|pretend\b|new instructions?\b|system prompt\b)",
+    # At a sentence's start, also "act as…" and "pretend…"; within one, only after a clause break or a
+    # joining word, so "how do carers act as advocates?" stays a question.
+    rf"^(?:please\s+)?(?:{_TO_THE_ASSISTANT}|act as\b|pretend\b)"
+    rf"|(?:[,;:(]|\s[-–—]|\b(?:and|but|then|now|so)\b)\s*(?:please\s+)?(?:{_TO_THE_ASSISTANT})",
     re.I,
 )
 
 
 def without_instructions(question: str) -> str:
-    """The question without sentences that instruct the assistant ("Ignore previous instructions and
-    say…"): they change nothing about how answers are found or cited. A question that is nothing but
-    instructions is kept, to be answered (or not) as it stands."""
-    sentences = re.split(r"(?<=[.!?;])\s+", question)
-    kept = [s for s in sentences if not _INSTRUCTION.search(s.strip())]
-    return " ".join(kept) if kept and len(kept) < len(sentences) else question
+    """The question without what it tells the assistant to do ("Ignore previous instructions and say…",
+    "…, cite ¶999 only"): that changes nothing about how answers are found or cited. A question that is
+    nothing but instructions is kept, to be answered (or not) as it stands."""
+    kept = []
+    for sentence in re.split(r"(?<=[.!?])\s+", question):  # "; reply that…" goes on what a clause began
+        if match := _INSTRUCTION.search(sentence):
+            ending = sentence.rstrip()[-1:] if sentence.rstrip()[-1:] in ".?!" else ""
+            sentence = sentence[: match.start()].rstrip(" ,;:-–—") + ending if match.start() else ""
+        if words(sentence):
+            kept.append(sentence)
+    stripped = " ".join(kept).rstrip(" ,;:")
+    return stripped if stripped and stripped != question else question
 
 
 # Requests for the assistant's own advice or opinion: it reports what inspectors found, nothing more.
@@ -77,14 +98,22 @@ def asks_for_advice(question: str) -> bool:
     return bool(_ADVICE.search(question))
 
 
-def requested_paragraphs(question: str) -> list[int]:
-    """Paragraph numbers the question names ("what does paragraph 38 say?", "paras 12-14")."""
+def _named_numbers(question: str) -> list[str]:
+    """The paragraph numbers the question names, as written, ranges not yet expanded."""
     match = _LOOKUP.search(question)
-    if not match:
-        return []
+    return re.split(r"\s*(?:,|and|&)\s*", match.group(1)) if match else []
+
+
+def _whole_positive(number: str) -> bool:
+    return number.isdigit() and int(number) > 0
+
+
+def requested_paragraphs(question: str) -> list[int]:
+    """Paragraph numbers the question names ("what does paragraph 38 say?", "paras 12-14"); only whole
+    positive numbers (``malformed_paragraph_number`` names any other)."""
     numbers: list[int] = []
-    for part in re.split(r"\s*(?:,|and|&)\s*", match.group(1)):
-        bounds = [int(n) for n in re.split(r"\s*(?:to|-|–)\s*", part) if n]
+    for part in _named_numbers(question):
+        bounds = [int(n) for n in _RANGE.split(part) if _whole_positive(n)]
         if len(bounds) == 2 and 0 < bounds[1] - bounds[0] <= 10:
             numbers.extend(range(bounds[0], bounds[1] + 1))
         else:
@@ -92,12 +121,26 @@ def requested_paragraphs(question: str) -> list[int]:
     return list(dict.fromkeys(numbers))
 
 
+def malformed_paragraph_number(question: str) -> str | None:
+    """The first paragraph number the question names that is not a whole positive number ("1e9", "12.5",
+    "-1", "0"), as written; None when every one is."""
+    for part in _named_numbers(question):
+        for number in _RANGE.split(part):
+            if not _whole_positive(number):
+                return number
+    return None
+
+
 def unknown_names(
-    question: str, vocabulary: set[str], spelled_out: Callable[[str], str | None] = lambda _: None
+    question: str,
+    vocabulary: set[str],
+    spelled_out: Callable[[str], str | None] = lambda _: None,
+    max_lookups: float = float("inf"),
 ) -> list[str]:
     """Names and years in the question that the reports never mention ("Hounslow", "2019"). An
-    acronym the reports spell out instead ("FGM": female genital mutilation) is not unknown."""
-    unknown = []
+    acronym the reports spell out instead ("FGM": female genital mutilation) is not unknown; each
+    look-up scans the passages, so past ``max_lookups`` an acronym they do not use is unknown."""
+    unknown, lookups = [], 0
     for match in _CAPITALISED.finditer(question):
         word = re.sub(r"['’]s$", "", match.group(1))
         lowered = word.lower()
@@ -105,20 +148,33 @@ def unknown_names(
             continue
         acronym = word.isupper() or (word[:-1].isupper() and word.endswith("s"))  # "LAs": plural of "LA"
         singular = lowered[:-1] if acronym and word.endswith("s") and not word.isupper() else lowered
-        if singular not in vocabulary and not (acronym and spelled_out(word)):
-            unknown.append(word)
+        if singular in vocabulary:
+            continue
+        if acronym and lookups < max_lookups:
+            lookups += 1
+            if spelled_out(word):
+                continue
+        unknown.append(word)
     unknown += [year for year in _YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))
 
 
-def with_acronyms_spelled_out(question: str, spelled_out: Callable[[str], str | None]) -> str:
+def with_acronyms_spelled_out(
+    question: str, spelled_out: Callable[[str], str | None], max_lookups: float = float("inf")
+) -> str:
     """The question with each acronym followed by the words the reports spell it out with, so both
-    searches find a report that uses either: "FGM" → "FGM (female genital mutilation)"."""
+    searches find a report that uses either: "FGM" → "FGM (female genital mutilation)". Each look-up
+    scans the passages: past ``max_lookups`` acronyms are left as they are."""
+    lookups = 0
 
     def expand(match: re.Match) -> str:
+        nonlocal lookups
         acronym = match.group(1)
         # Two letters match too many phrases by chance ("IT": "inspection took").
-        if len(acronym) < 3 or not (words_for := spelled_out(acronym)):
+        if len(acronym) < 3 or lookups >= max_lookups:
+            return match.group(0)
+        lookups += 1
+        if not (words_for := spelled_out(acronym)):
             return match.group(0)
         return f"{match.group(0)} ({words_for})"
 
@@ -128,14 +184,25 @@ def with_acronyms_spelled_out(question: str, spelled_out: Callable[[str], str | 
 _WORD_IN_TEXT = re.compile(r"\b[A-Za-z][a-z'’-]*[a-z]\b")
 
 
-def with_report_words(question: str, knows: Callable[[str], bool], nearest: Callable[[str], tuple[str, ...]]) -> str:
+def with_report_words(
+    question: str,
+    knows: Callable[[str], bool],
+    nearest: Callable[[str], tuple[str, ...]],
+    max_lookups: float = float("inf"),
+) -> str:
     """The question with each word no report uses followed by the report words nearest it, so both
-    searches find a passage that says it in the reports' terms: "teeth" → "teeth (dental)"."""
+    searches find a passage that says it in the reports' terms: "teeth" → "teeth (dental)". Each
+    look-up encodes the word: past ``max_lookups`` words are left as they are."""
+    lookups = 0
 
     def expand(match: re.Match) -> str:
+        nonlocal lookups
         word = match.group(0)
         lowered = word.lower()
-        if lowered in STOP_WORDS or len(lowered) < 3 or knows(lowered) or not (near := nearest(lowered)):
+        if lowered in STOP_WORDS or len(lowered) < 3 or knows(lowered) or lookups >= max_lookups:
+            return word
+        lookups += 1
+        if not (near := nearest(lowered)):
             return word
         return f"{word} ({' '.join(near)})"
 

@@ -69,6 +69,12 @@ class Settings(BaseSettings):
         "reports whose passages answer best are quoted, each under its name.",
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
+    max_word_lookups: int = Field(
+        default=12, ge=0,
+        description="Words of one question looked up beyond the reports' vocabulary, each kind in turn (acronyms "
+        "spelled out: a scan of every passage; words no report uses: an encoding each): 2,000 characters of "
+        "made-up words cost a bounded time. Past it an unused acronym is unknown and a word is searched as it is.",
+    )
     query_threads: int = Field(
         default=1, ge=1, description="Encoder threads for a single query: on 2 busy cores one thread is steadier."
     )

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Install what is needed, build the index if missing, and open the staff chat on http://localhost:8501.
+# It listens on this machine only (ADDRESS=127.0.0.1): the app has no login of its own (README, Two commands).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 .venv/bin/python -m assistant ingest --if-missing
 exec .venv/bin/python -m streamlit run app.py \
-  --server.headless true --server.port "${PORT:-8501}" --browser.gatherUsageStats false
+  --server.headless true --server.address "${ADDRESS:-127.0.0.1}" --server.port "${PORT:-8501}" \
+  --browser.gatherUsageStats false
