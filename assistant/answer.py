@@ -84,6 +84,8 @@ _REPORT_TERMS = frozenset(terms("inspection inspections inspector inspectors ins
 _FRAME_TERMS = _REPORT_TERMS | frozenset(
     terms("according compare compared comparison council local authority borough figure figures number")
 )
+_SOURCE_SAID = re.compile(r"\bper (?=(?:the|its|their|this)\b)", re.I)  # "per the 2014 report": which report, not a rate
+_ACRONYM = re.compile(r"\b([A-Z]{2,8}s?)\b")  # "ICPCs" as written: the reports define the plural
 _BROAD = re.compile(
     r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
     r"who (?:was|were) on|summar\w+|overall)\b",
@@ -239,8 +241,11 @@ class ExtractiveAnswerer:
         sentence's paragraph, which sets its topic). None when the figure is there."""
         if not _FIGURE_QUESTION.search(query):
             return None
-        known = [t for t in set(terms(_FIGURE_QUESTION.sub(" ", query))) if t in self.keyword.idf]
-        focus = sorted(known, key=self.keyword.weight, reverse=True)[:3]
+        known = [t for t in set(terms(_FIGURE_QUESTION.sub(" ", _SOURCE_SAID.sub(" ", query)))) if t in self.keyword.idf]
+        # Years and periods ("in 2012–13") say when, not what is counted: they count towards the
+        # coverage, not as what a figure must be about.
+        focus = sorted((t for t in known if t not in _FRAME_TERMS and not any(c.isdigit() for c in t)),
+                       key=self.keyword.weight, reverse=True)[:3]
         weights = {t: self.keyword.weight(t) for t in known if t not in _FRAME_TERMS}
         total = sum(weights.values())
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
@@ -248,7 +253,7 @@ class ExtractiveAnswerer:
         counted = set(known) - _FRAME_TERMS if _HOW_MANY.search(query) else set()
         related = related_terms(query, set(known))
         for sentence in chosen:
-            here = sentence.terms | openings.get(sentence.source.label, frozenset())
+            here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)
             if not _gives_figure(query, sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
             if counted and not any(counts(sentence.text, t, before=True) for t in counted):
@@ -258,6 +263,12 @@ class ExtractiveAnswerer:
                 continue
             return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
+
+    def _acronyms_said(self, text: str) -> frozenset[str]:
+        """The terms of the words the reports spell a sentence's acronyms out with: "do not proceed to
+        ICPC" says "initial child protection conference"."""
+        spelled = (self.keyword.spelled_out(a) for a in dict.fromkeys(_ACRONYM.findall(text)))
+        return frozenset(t for words in spelled if words for t in terms(words))
 
     def score(self, query: str, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
         """Every sentence of the top passages, scored against the question, best first."""

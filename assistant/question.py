@@ -20,6 +20,7 @@ _LOOKUP = re.compile(
 )
 _RANGE = re.compile(r"(?<=\d)\s*(?:to|-|–)\s*")  # after a digit: "-1" is a sign, "12-14" a range
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
+_SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\W*$")  # what comes before a word that opens a sentence
 _ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _QUESTION_OPENERS = frozenset(
@@ -146,6 +147,8 @@ def unknown_names(
         lowered = word.lower()
         if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
             continue
+        if lowered.endswith("ly") and _SENTENCE_START.search(question[: match.start()]):
+            continue  # "Roughly how many…", "Currently, …": an adverb capitalised for its place, not a name
         acronym = word.isupper() or (word[:-1].isupper() and word.endswith("s"))  # "LAs": plural of "LA"
         singular = lowered[:-1] if acronym and word.endswith("s") and not word.isupper() else lowered
         if singular in vocabulary:

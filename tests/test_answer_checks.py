@@ -216,3 +216,19 @@ def test_how_many_counts_the_thing_asked_about():
     assert not counts("Twenty-four adopters were approved, and foster carers are well supported.", counted)
     assert not counts("In 2015 foster carers were approved.", counted)  # a year counts nothing
     assert counted_term("What did inspectors say about fostering?") is None
+
+
+def _said(text: str) -> ScoredSentence:
+    return _sentence("¶1", text, 1.0, [0.0], index=1)
+
+
+def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_when(bot):
+    check = bot.extractive
+    # "ICPCs" is what the report calls initial child protection conferences
+    icpc = _said("In 2015, 79% of ICPCs were quorate.")
+    asked = "What percentage of initial child protection conferences were quorate?"
+    assert check.missing_figure(asked, [icpc]) is None
+    assert check.missing_figure(asked, [_said("In 2015, 79% of meetings were quorate.")])
+    # a year in the question says when: the figure need not be "about" 2014
+    held = _said("During 2014–15, 79% of ICPCs were held within 15 days of section 47 enquiries starting.")
+    assert check.missing_figure("What percentage of ICPCs were held within 15 days in 2014–15, per the report?", [held]) is None

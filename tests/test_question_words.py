@@ -134,6 +134,15 @@ def test_a_plural_acronym_the_reports_use_in_the_singular_is_not_unknown():
     assert unknown_names("Which XYZs did well?", {"la", "did", "well"}) == ["XYZs"]
 
 
+def test_an_adverb_that_opens_a_sentence_is_not_a_name():
+    from assistant.question import unknown_names
+
+    known = {"visits", "children"}
+    assert unknown_names("Approximately how many visits? Typically, are children seen alone?", known) == []
+    # the same word inside a sentence is capitalised for a reason, and a name ending in -ly still counts
+    assert unknown_names("Were visits by Approximately Ltd counted? Did Kelly visit?", known) == ["Approximately", "Ltd", "Kelly"]
+
+
 @pytest.mark.parametrize(
     "question, numbers",
     [
