@@ -85,6 +85,7 @@ _FRAME_TERMS = _REPORT_TERMS | frozenset(
     terms("according compare compared comparison council local authority borough figure figures number")
 )
 _SOURCE_SAID = re.compile(r"\bper (?=(?:the|its|their|this)\b)", re.I)  # "per the 2014 report": which report, not a rate
+_TAG = re.compile(r"\s*\((?:recommendations?|area for improvement|areas for improvement)\)\s*$", re.I)  # SIF paragraph tags
 _ACRONYM = re.compile(r"\b([A-Z]{2,8}s?)\b")  # "ICPCs" as written: the reports define the plural
 _BROAD = re.compile(
     r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
@@ -203,12 +204,11 @@ class ExtractiveAnswerer:
         if not candidates or candidates[0].score < self.abstain_below:
             best = f" (best match {candidates[0].score:.2f})" if candidates else ""
             return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
-        chosen = self.select(
-            candidates,
-            query,
-            wants_number=bool(_QUANTITY.search(query) or _COMPARISON.search(query)),
-            broad=bool(_BROAD.search(query)),
-        )
+        wants_number = bool(_QUANTITY.search(query) or _COMPARISON.search(query))
+        chosen = self.select(candidates, query, wants_number=wants_number, broad=bool(_BROAD.search(query)))
+        # The answer leads with the sentence holding what was asked for: the figure, the name, else the best.
+        lead = next((c for c in chosen if (wants_number and _has_figure(c.text))
+                     or (_NAME_QUESTION.search(query) and _gives_name(query, c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
         # A name must come from the sentences chosen for the question, not from the rest of the
         # lead paragraph, which names other people and bodies.
@@ -222,7 +222,7 @@ class ExtractiveAnswerer:
         ):
             return premise_not_found(question, query, sources, quoted[0], _PRESUMED_FAULT.search(query).group(1))
         chosen = quoted
-        text = compose(chosen, candidates)
+        text = compose(chosen, candidates, lead)
         return Answer(
             question=question,
             answer=text,
@@ -489,8 +489,10 @@ def _gives_figure(query: str, text: str) -> bool:
     return _has_figure(text)
 
 
-def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> str:
-    """Sentences with their citations, grouped by passage in retrieval order, each in reading order.
+def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence], lead: ScoredSentence | None = None) -> str:
+    """The lead sentence (with the one it leans on), then, after a blank line, the rest grouped by
+    passage in retrieval order, each in reading order; a run of sentences from one passage is cited
+    once, at its end.
 
     A chosen sentence that leans on the one before it brings that one along, and a following
     sentence that leans on a chosen one ("This is better than the England average…") comes too.
@@ -505,12 +507,31 @@ def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence]) -> s
         following = by_position.get((sentence.source.label, sentence.index + 1))
         if following and _LEANS_BACK.match(following.text) and _has_figure(following.text):
             picked[(following.source.label, following.index)] = following
-    ordered = sorted(picked.values(), key=lambda s: (s.rank, s.index))
-    return " ".join(f"{_as_sentence(s.text)} {cite(s.source.label)}" for s in ordered)
+    ordered = [s for s in sorted(picked.values(), key=lambda s: (s.rank, s.index)) if _as_sentence(s.text)]
+    lead = lead or (ordered[0] if ordered else None)
+    first = [s for s in ordered if s is lead or (s.source.label == lead.source.label and s.index == lead.index - 1
+                                                  and _LEANS_BACK.match(lead.text))] if lead in ordered else []
+    rest = [s for s in ordered if s not in first]
+    return "\n\n".join(_cited_runs(part) for part in (first, rest) if part)
+
+
+def _cited_runs(sentences: list[ScoredSentence]) -> str:
+    """The sentences in order, each run from one passage followed by that passage's citation."""
+    runs: list[tuple[str, list[str]]] = []
+    for s in sentences:
+        if runs and runs[-1][0] == s.source.label:
+            runs[-1][1].append(_as_sentence(s.text))
+        else:
+            runs.append((s.source.label, [_as_sentence(s.text)]))
+    return " ".join(f"{' '.join(said)} {cite(label)}" for label, said in runs)
 
 
 def _as_sentence(text: str) -> str:
-    text = text.strip().lstrip("-•* ").strip()
+    """The sentence as quoted: without list marks or the report's trailing "(Recommendation)" tag; "" when
+    nothing else is left."""
+    text = _TAG.sub("", text.strip().lstrip("-•* ").strip()).strip()
+    if not text:
+        return ""
     return text if text.endswith((".", "!", "?", ".'", ".’", ")")) else text + "."
 
 

@@ -11,9 +11,13 @@ on its word stems, so "swamped"/"swamp" and "runs away"/"ran away" need one entr
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from assistant.text import stem, words
+
+_DATE_WORD = re.compile(r"(?:19|20)\d\d(?:[-–/]\d\d)?|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
+                        r"sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?", re.I)
 
 # (the reports' terms, the everyday phrases that mean them)
 CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -107,6 +111,8 @@ CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("elected members councillors corporate parenting", ("politicians", "the council's leaders")),
     ("budget financial investment overspend", ("spending", "funding", "cuts", "money problems")),
     ("case records recording", ("paperwork", "case notes", "written down")),
+    ("lead inspector", ("led the inspection", "led ofsted", "led the ofsted", "led this inspection", "led its inspection",
+                        "inspection was led", "headed the inspection", "in charge of the inspection", "ran the inspection")),
     ("care leavers", ("left care", "leaving care", "leave care", "care-experienced", "care experienced")),
     ("children in care looked after", ("kids in care", "looked-after kids", "in foster care")),
 )
@@ -123,7 +129,8 @@ def _phrases() -> tuple[tuple[tuple[str, ...], str], ...]:
 def report_terms(question: str) -> tuple[str, ...]:
     """The reports' terms for the everyday phrases in ``question`` that it does not already use,
     once each. Cached: retrieval, the sentence scorer and the figure check each ask."""
-    stems: list[str | None] = [stem(w) for w in words(question)]
+    # Dates say when, not what: "led the July 2019 inspection" is "led the inspection".
+    stems: list[str | None] = [stem(w) for w in words(question) if not _DATE_WORD.fullmatch(w)]
     said = set(stems)
     found: list[str] = []
     for phrase, concept in _phrases():  # longest first; a word matched once is not matched again

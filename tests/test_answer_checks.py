@@ -232,3 +232,18 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
     # a year in the question says when: the figure need not be "about" 2014
     held = _said("During 2014–15, 79% of ICPCs were held within 15 days of section 47 enquiries starting.")
     assert check.missing_figure("What percentage of ICPCs were held within 15 days in 2014–15, per the report?", [held]) is None
+
+
+def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_once():
+    from assistant.answer import compose
+
+    opening = _sentence("¶1", "Care proceedings have improved.", 0.9, [1.0, 0.0])
+    figure = _sentence("¶1", "Proceedings took 28 weeks on average. (Recommendation)", 0.8, [0.0, 1.0], index=1)
+    courts = _sentence("¶2", "Courts accept the reports.", 0.7, [1.0, 1.0])
+    said = [opening, figure, courts]
+    assert compose(said, said, lead=figure).split("\n\n") == [
+        "Proceedings took 28 weeks on average. [¶1]", "Care proceedings have improved. [¶1] Courts accept the reports. [¶2]"]
+    # a lead that leans on the sentence before it ("They…") brings it along
+    leaning = _sentence("¶1", "They took 28 weeks on average.", 0.8, [0.0, 1.0], index=1)
+    assert compose([opening, leaning, courts], [opening, leaning, courts], lead=leaning).split("\n\n") == [
+        "Care proceedings have improved. They took 28 weeks on average. [¶1]", "Courts accept the reports. [¶2]"]

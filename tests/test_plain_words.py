@@ -28,6 +28,8 @@ def test_no_single_word_phrase_is_a_form_of_its_own_concepts_terms():
         ("Do children in care skip school?", "attendance"),
         ("What happens when a teenager ran away from a children's home?", "missing from home or care"),
         ("Do young people get their jabs?", "immunisations"),
+        # a date between the words of a phrase does not break it
+        ("Which inspector headed the March 2021 inspection?", "lead inspector"),
     ],
 )
 def test_an_everyday_phrase_brings_the_reports_term(question, expected):
