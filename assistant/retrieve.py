@@ -13,7 +13,7 @@ from pydantic import ConfigDict
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.reports import Catalogue
-from assistant.question import requested_paragraphs, wants_whole_recommendations
+from assistant.question import own_and_carried, requested_paragraphs, wants_whole_recommendations
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source
 from ingest import Paragraph
@@ -102,7 +102,7 @@ class PassageRetriever(BaseRetriever):
         whole list is wanted is read from the question itself, which part from the topic too."""
         sections = list(self._recommendations)
         section_words = {w for s in sections for w in words(s)}
-        own_question = re.sub(r"\s*\([^()]*\)$", "", query)
+        own_question, _ = own_and_carried(query)
         if not sections or not wants_whole_recommendations(own_question, section_words):
             return []
         asked = {w for w in words(query) if w not in STOP_WORDS}
