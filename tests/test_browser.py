@@ -131,16 +131,16 @@ def test_ask_and_open_citation_in_chromium():
             expect(answer).to_contain_text("28 weeks", timeout=120_000)
             expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
             # the answer is complete once its citation controls are there: one popover per cited label
-            citations = answer.get_by_test_id("stPopoverButton").filter(has_text=re.compile(r"^\s*¶\d+\s*$"))
+            citations = answer.get_by_test_id("stPopover").get_by_role("button", name=re.compile(r"^¶\d+$"))
             expect(citations.first).to_be_visible(timeout=120_000)
             answered_s = time.perf_counter() - asked_at
 
-            labels = [t.strip() for t in citations.all_inner_texts()]
+            labels = [b.locator("p").first.inner_text().strip() for b in citations.all()]
             label = "¶46" if "¶46" in labels else labels[0]
-            citations.filter(has_text=re.compile(rf"^\s*{label}\s*$")).first.click()
+            answer.get_by_role("button", name=label, exact=True).click()
 
             number = int(label.lstrip("¶"))
-            card = page.get_by_test_id("stPopoverBody")
+            card = page.get_by_role("dialog", name=label)  # the popover's body
             expect(card).to_be_visible(timeout=60_000)
             expect(card).to_contain_text("Ofsted, Ealing children's services inspection, published 26 August 2016")
             expect(card).to_contain_text(f"Paragraph {number}")
@@ -194,14 +194,14 @@ def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
             chat_box.fill("What did Harrow's 2017 report say about care leavers?")
             chat_box.press("Enter")
             answer = page.get_by_test_id("stChatMessage").last
-            citations = answer.get_by_test_id("stPopoverButton").filter(
-                has_text=re.compile(r"^\s*Harrow 2017 ¶\d+\s*$")
+            citations = answer.get_by_test_id("stPopover").get_by_role(
+                "button", name=re.compile(r"^Harrow 2017 ¶\d+$")
             )
             expect(citations.first).to_be_visible(timeout=120_000)
-            label = citations.first.inner_text().strip()
+            label = citations.first.locator("p").first.inner_text().strip()
             citations.first.click()
 
-            card = page.get_by_test_id("stPopoverBody")
+            card = page.get_by_role("dialog", name=label)  # the popover's body
             expect(card).to_be_visible(timeout=60_000)
             expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
             expect(card).to_contain_text("Harrow 2017")
