@@ -1,4 +1,4 @@
-"""Ofsted report assistant: a chat over the Ealing 2016 inspection report.
+"""Ofsted report assistant: a chat over the loaded Ofsted inspection reports on children's services.
 
 Run with:  streamlit run app.py
 """
@@ -16,7 +16,7 @@ if _HERE not in sys.path:  # AppTest and some launchers do not add the app's fol
 import streamlit as st  # noqa: E402
 
 st.set_page_config(
-    page_title="Ofsted report assistant — Ealing 2016",
+    page_title="Ofsted report assistant",  # the page names the loaded report(s) once the assistant is up
     page_icon="📖",  # an emoji is drawn by the browser; a ":material/…:" icon is fetched from Google's font server
     layout="centered",
     initial_sidebar_state="expanded",

@@ -80,10 +80,11 @@ class Conversation:
         # An empty or absurd rewrite (or a failed call) leaves the deterministic one.
         return rewrite_question(model, question, self.turns, self.assistant.settings.max_question_chars) or by_rule
 
-    def to_markdown(self) -> str:
+    def to_markdown(self, about: str = "") -> str:
         """The conversation as Markdown, each answer followed by the passages it cites; all their text
-        is shown literally (``literal``)."""
-        lines = ["# Conversation with the Ofsted report assistant", ""]
+        is shown literally (``literal``). ``about`` names what was loaded ("Ealing 2016", "3 reports")."""
+        title = "Conversation with the Ofsted report assistant" + (f" — {about}" if about else "")
+        lines = [f"# {literal(title)}", ""]
         for turn in self.turns:
             lines += [f"**Question:** {literal(turn.question)}", "", f"**Answer:** {literal(turn.answer)}", ""]
             by_label = {s.label: s for s in turn.sources}

@@ -77,6 +77,9 @@ KIND_NAMES = {
     "jtai": ("joint targeted area inspection", "jtai"),
     "lscb-review": ("lscb review", "review of the lscb"),
 }
+# What a pasted citation calls a report of each kind ("Ofsted, Harrow children's services focused visit, …").
+CITATION_KINDS = {"focused-visit": "focused visit", "monitoring-visit": "monitoring visit",
+                  "jtai": "joint targeted area inspection", "lscb-review": "LSCB review"}
 KIND_LABELS = {
     "sif": "SIF",
     "sif-reinspection": "SIF re-inspection",
@@ -419,6 +422,16 @@ class Catalogue:
                 if earlier:
                     chosen.append(earlier[-1].id)
         return chosen
+
+
+def citation_line(info: ReportInfo, passage_label: str) -> str:
+    """A reference staff can paste: "Ofsted, Ealing children's services inspection, published 26 August 2016, ¶46"."""
+    parts = [f"Ofsted, {info.authority} children's services {CITATION_KINDS.get(info.kind, 'inspection')}"]
+    if info.published_on:
+        parts.append(f"published {_long_date(info.published_on)}")
+    elif info.inspection_start:
+        parts.append(f"inspected {_span(info.inspection_start, info.inspection_end)}")
+    return ", ".join([*parts, passage_label])
 
 
 def without_report_names(text: str) -> str:

@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     )
     chat_base_url: str | None = Field(default=None, description="Endpoint for the chat model, e.g. a local server.")
     chat_temperature: float = Field(default=0.0, ge=0.0, le=2.0, description="0: the same sources, the same answer.")
+    page_search_words: int = Field(
+        default=12, ge=3,
+        description="The app finds the PDF page that holds a cited paragraph by this many of its first words "
+        "(letters only, so footnote marks and numbers never break a match): enough to be unique on a page.",
+    )
+    page_image_scale: float = Field(
+        default=1.5, gt=0.0, le=4.0,
+        description="The cited page's image in the app: pixels per PDF point (1.5: 893 px wide for an A4 page).",
+    )
 
     @property
     def collection_name(self) -> str:

@@ -56,6 +56,31 @@ def _conversation(at: AppTest):
     return at.session_state["conversation"]
 
 
+def _citation_labels(at: AppTest) -> list[str]:
+    """The labels of the popovers that open the cited paragraphs."""
+    return [_unescape(p.proto.popover.label) for p in at.get("popover")]
+
+
+def _card(at: AppTest, label: str):
+    """The popover that opens the paragraph cited as ``label`` (its content is sent with the page)."""
+    return next(p for p in at.get("popover") if _unescape(p.proto.popover.label) == label)
+
+
+def _page_titles(monkeypatch) -> list[str]:
+    """The browser tab titles the app sets from now on."""
+    import streamlit
+
+    titles: list[str] = []
+    original = streamlit.set_page_config
+
+    def spy(*args, **kwargs):
+        titles.append(kwargs.get("page_title"))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(streamlit, "set_page_config", spy)
+    return titles
+
+
 @pytest.fixture(scope="module")
 def asked() -> AppTest:
     """An app session in which the first question has been asked."""
@@ -79,6 +104,21 @@ def test_first_page_has_title_help_and_sidebar():
     assert at.sidebar.download_button(key="export").disabled  # nothing to export yet
 
 
+def test_the_browser_tab_names_the_loaded_report(monkeypatch):
+    titles = _page_titles(monkeypatch)
+    _new_app()
+    assert titles[-1] == "Ofsted report assistant — Ealing 2016"
+
+
+def test_tabs_chat_box_and_texts_carry_no_icon_for_screen_readers_to_read_out(asked: AppTest):
+    # Streamlit reads an icon inside Markdown out as "forum icon"; a widget's own icon= is hidden from them.
+    assert [t.label for t in asked.tabs] == ["Ask a question", "Read the report", "Reports"]
+    assert asked.chat_input(key="question").placeholder == "Ask a question about the report"  # its accessible name
+    texts = [*asked.markdown, *asked.caption, *asked.title]
+    assert texts and not [t.value for t in texts if ":material/" in t.value]
+    assert not [p for p in asked.get("popover") if ":material/" in p.proto.popover.label]
+
+
 def test_ask_shows_answer_with_citation(asked: AppTest):
     answers = _assistant_messages(asked)
     assert answers, "no assistant message"
@@ -87,39 +127,37 @@ def test_ask_shows_answer_with_citation(asked: AppTest):
     assert re.search(r"\[¶\d+\]", text), text
     ans = _conversation(asked).last
     assert ans.citations
-    # every citation is a control under the answer
-    pills = asked.pills(key="cite_0_0")
-    assert [ _unescape(o) for o in pills.options ] == list(dict.fromkeys(c.label for c in ans.citations))
-    # the sources can be expanded, with their scores
+    # every cited paragraph is a popover under the answer, labelled as the answer cites it
+    assert _citation_labels(asked) == list(dict.fromkeys(c.label for c in ans.citations))
+    # the sources can be expanded, in order of relevance: no raw score means anything to staff
     assert any(e.label.startswith("Sources behind this answer") for e in asked.expander)
-    assert any("score" in t for t in _texts(answers[-1].markdown))
+    assert not [t for t in _texts(answers[-1].markdown) if re.search(r"\bscore\b", t)]
 
 
-def test_open_citation_shows_paragraph_with_highlight_and_neighbours(asked: AppTest):
-    from ui.resources import get_assistant
+def test_a_citation_opens_its_paragraph_highlighted_with_a_citation_to_paste(asked: AppTest):
+    from ui.resources import get_assistant, get_report_view
 
     ans = _conversation(asked).last
     label = next((c.label for c in ans.citations if c.label == "¶46"), ans.citations[0].label)
-    asked.pills(key="cite_0_0").set_value(label).run()
-    _assert_ok(asked)
+    card = _card(asked, label)
 
     para = get_assistant().passage(label)
-    shown = " ".join(_texts(asked.markdown))
+    shown = " ".join(_texts(card.markdown))
     flat = " ".join(shown.split())
+    assert f"Paragraph {para.number}" in shown and "Ealing 2016" in shown  # which paragraph of which report
     assert " ".join(para.text.split())[:80] in flat.replace("**:orange-background[", "").replace("]**", "")
-    assert any(para.section.split(" > ")[-1] in _unescape(c.value) for c in asked.caption)
-    if ans.highlights.get(label):
-        assert any(":orange-background[" in m.value for m in asked.markdown)
-    # neighbours by document order
-    keys = {b.key for b in asked.button}
-    assert "view_0_0_next" in keys or "view_0_0_prev" in keys
-    if "view_0_0_next" in keys:
-        asked.button(key="view_0_0_next").click().run()
-        _assert_ok(asked)
-        view = asked.session_state["view_0_0"]
-        assert view != label
-        nxt = get_assistant().passage(view)
-        assert nxt.order > para.order
+    assert any(para.section.split(" > ")[-1] in _unescape(c.value) for c in card.caption)
+    for sentence in ans.highlights.get(label, []):  # exactly the sentences the answer used, marked
+        assert any(":orange-background[" in m.value and sentence.split()[0] in m.value for m in card.markdown)
+    assert [c.value for c in card.code] == [
+        f"Ofsted, Ealing children's services inspection, published 26 August 2016, {label}"]
+    assert not card.image  # the Markdown report has no PDF page to show
+    # its neighbours in document order, and the reader one click away
+    prev, nxt = get_report_view(para.report).neighbours(para.label)
+    neighbours = next(e for e in card.expander if e.label == "Neighbouring paragraphs")
+    assert " ".join(nxt.text.split())[:60] in " ".join(" ".join(_texts(neighbours.markdown)).split())
+    assert " ".join(prev.text.split())[:60] in " ".join(" ".join(_texts(neighbours.markdown)).split())
+    assert any(b.label == "Read in context" for b in card.button)
 
 
 def test_follow_up_question(asked: AppTest):
@@ -148,10 +186,12 @@ def test_export_contains_citations(asked: AppTest, monkeypatch):
     _assert_ok(asked)
     button = asked.sidebar.download_button(key="export")
     assert not button.disabled
-    exports = [d for d, name in recorded if name and name.endswith(".md")]
+    exports = [(d, name) for d, name in recorded if name and name.endswith(".md")]
     assert exports, recorded
-    content = exports[-1].decode("utf-8") if isinstance(exports[-1], bytes) else exports[-1]
-    assert content == _conversation(asked).to_markdown()
+    content = exports[-1][0].decode("utf-8") if isinstance(exports[-1][0], bytes) else exports[-1][0]
+    assert exports[-1][1] == "ofsted-ealing-2016-conversation.md"
+    assert content.startswith("# Conversation with the Ofsted report assistant — Ealing 2016\n")  # what was loaded
+    assert content == _conversation(asked).to_markdown("Ealing 2016")
     assert "¶" in content and "28 weeks" in content
 
 
@@ -202,8 +242,7 @@ def test_read_in_context_switches_to_reader():
     at = _new_app()
     _ask(at, QUESTION)
     label = _conversation(at).last.citations[0].label
-    at.pills(key="cite_0_0").set_value(label).run()
-    at.button(key="view_0_0_reader").click().run()
+    at.button(key=f"cite_0_0_{_citation_labels(at).index(label)}_reader").click().run()
     _assert_ok(at)
     assert at.session_state["main_tab"].endswith("Read the report")
     assert at.session_state["reader_focus"] == label
@@ -252,7 +291,7 @@ def test_unanswerable_question_says_so_without_citations():
     assert ans.abstained
     text = " ".join(_texts(_assistant_messages(at)[-1].markdown))
     assert ans.answer in text
-    assert not [p for p in at.pills if p.key == "cite_0_0"]
+    assert not at.get("popover")
 
 
 def test_sources_slider_sets_k_of_the_conversation():
@@ -268,6 +307,17 @@ def test_sources_slider_sets_k_of_the_conversation():
 HARROW_PDF = ROOT.parent / "shared" / "ofsted" / "pdfs" / "harrow" / "2017-03-31.pdf"
 
 
+def _pdf_page_text(pdf: Path, number: int) -> str:
+    """The text layer of one page, its lines joined by single spaces."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf))
+    try:
+        return " ".join(document[number - 1].get_textpage().get_text_range().split())
+    finally:
+        document.close()
+
+
 @pytest.fixture
 def two_reports(tmp_path, monkeypatch):
     """The app over its own index of two reports (Ealing 2016 and Harrow 2017), then back to the default."""
@@ -281,9 +331,14 @@ def two_reports(tmp_path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_answers_can_be_limited_to_the_report_chosen(two_reports):
+def test_answers_can_be_limited_to_the_report_chosen_keeping_the_conversation(two_reports, monkeypatch):
+    titles = _page_titles(monkeypatch)
     at = _new_app()
     assert at.title[0].value == "Ofsted report assistant — 2 reports"
+    assert titles[-1] == "Ofsted report assistant — 2 reports"
+    examples = [b.label for b in at.button if b.key and b.key.startswith("example_")]
+    assert any(" in Ealing?" in e for e in examples) and any(" in Harrow?" in e for e in examples)
+    assert at.chat_input(key="question").placeholder == "Ask a question about the reports"
     _ask(at, "What was the overall judgement?")
     _assert_ok(at)
     both = _texts(_assistant_messages(at)[-1].markdown)[0]
@@ -291,11 +346,21 @@ def test_answers_can_be_limited_to_the_report_chosen(two_reports):
 
     at.selectbox(key="report").set_value("harrow-2017-03-31").run()
     at.toggle(key="only_this_report").set_value(True).run()
-    assert not at.session_state["conversation"].turns  # another scope: a new conversation
+    _assert_ok(at)
+    assert len(_conversation(at).turns) == 1  # the conversation so far is kept, and said so
+    said = "Answers from here on come only from Harrow 2017; the conversation above is kept."
+    assert [c.value for c in at.caption if c.value == said] == [said]
+    assert len([m for m in at.chat_message if m.name == "user"]) == 1
     _ask(at, "What was the overall judgement?")
     _assert_ok(at)
+    assert len(_conversation(at).turns) == 2
     one = _texts(_assistant_messages(at)[-1].markdown)[0]
     assert "Harrow 2017 Judgements" in one and "Ealing" not in one
+    assert [c.value for c in at.caption if c.value == said] == [said]  # between the two answers, where it changed
+
+    at.toggle(key="only_this_report").set_value(False).run()
+    at.toggle(key="only_this_report").set_value(True).run()  # back before asking: nothing changed
+    assert list(at.session_state["scope_changes"]) == [1]
 
 
 @pytest.mark.slow
@@ -308,20 +373,27 @@ def test_a_citation_opens_the_cited_report_whatever_the_sidebar_shows(two_report
     cited = [c for c in ans.citations if c.report == "harrow-2017-03-31"]
     assert cited and all(c.label.startswith("Harrow 2017 ") for c in ans.citations)
     citation = cited[0]
-    at.pills(key="cite_0_0").set_value(citation.label).run()
-    _assert_ok(at)
+    popover = _card(at, citation.label)
 
     from ui.resources import get_assistant
 
     para = get_assistant().passage(citation.passage_label, report="harrow-2017-03-31")
-    card = " ".join(_texts(at.markdown))
+    card = " ".join(_texts(popover.markdown))
     assert "Harrow 2017" in card and "published 31 March 2017" in card  # the card names its report
+    assert "Ealing" not in card
     flat = " ".join(card.split()).replace("**:orange-background[", "").replace("]**", "")
     assert " ".join(para.text.split())[:80] in flat
     if ans.highlights.get(citation.label):
-        assert any(":orange-background[" in m.value for m in at.markdown)  # the used sentences, marked
+        assert any(":orange-background[" in m.value for m in popover.markdown)  # the used sentences, marked
+    assert [c.value for c in popover.code] == [
+        f"Ofsted, Harrow children's services inspection, published 31 March 2017, {citation.passage_label}"]
+    # the report came from a PDF: the page that holds the paragraph, drawn, with its number
+    page = next(e for e in popover.expander if e.label.startswith("Page "))
+    number = int(page.label.split()[1])
+    assert len(page.image) == 1 and page.image[0].captions == [f"Page {number}"]
+    assert " ".join(para.text.split()[:8]) in _pdf_page_text(HARROW_PDF, number)
 
-    at.button(key="view_0_0_reader").click().run()
+    at.button(key=f"cite_0_0_{_citation_labels(at).index(citation.label)}_reader").click().run()
     _assert_ok(at)
     assert at.session_state["reader_report"] == "harrow-2017-03-31"
     assert at.session_state["reader_focus"] == citation.passage_label

@@ -80,3 +80,14 @@ def test_report_view_neighbours_and_sections():
     assert prev.label == "Summary" and nxt.label == "¶2"
     assert view.neighbours("Summary")[0] is None and view.neighbours("¶2")[1] is None
     assert view.section_caption("S1") == "S1  (¶1–¶2)"
+
+
+def test_example_questions_name_an_authority_only_when_several_are_loaded():
+    from ui.chat import example_questions
+
+    assert example_questions(["Ealing"])[0] == "How long did care proceedings take on average?"
+    named = example_questions(["Ealing", "Harrow"])
+    assert named[:2] == ["How long did care proceedings take on average in Ealing?",
+                         "What did inspectors say about care leavers in Harrow?"]
+    assert all(q.endswith((" in Ealing?", " in Harrow?")) for q in named)
+

@@ -115,6 +115,10 @@ def test_ask_and_open_citation_in_chromium():
             expect(page.get_by_role("heading", name="Ofsted report assistant — Ealing 2016")).to_be_visible()
             expect(chat_box).to_be_enabled(timeout=240_000)
             expect(page.get_by_text("Try one of these")).to_be_visible(timeout=240_000)
+            # screen readers hear plain names: no "forum icon" before the tab, a short name for the chat box
+            expect(page.get_by_role("tab", name="Ask a question", exact=True)).to_be_visible()
+            expect(page.get_by_role("textbox", name="Ask a question about the report", exact=True)).to_be_visible()
+            assert not page.locator('[role=img][aria-label$=" icon"]').count()
             cold_start_s = time.perf_counter() - server.started_at
 
             chat_box.fill(QUESTION)
@@ -126,21 +130,19 @@ def test_ask_and_open_citation_in_chromium():
             answer = page.get_by_test_id("stChatMessage").last
             expect(answer).to_contain_text("28 weeks", timeout=120_000)
             expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
-            # the answer is complete once its citation controls are there
-            # st.pills: one control per cited label (role "radio" for single selection)
-            pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
-                has_text=re.compile(r"^\s*¶\d+\s*$")
-            )
-            expect(pills.first).to_be_visible(timeout=120_000)
+            # the answer is complete once its citation controls are there: one popover per cited label
+            citations = answer.get_by_test_id("stPopover").get_by_role("button", name=re.compile(r"^¶\d+$"))
+            expect(citations.first).to_be_visible(timeout=120_000)
             answered_s = time.perf_counter() - asked_at
 
-            labels = [t.strip() for t in pills.all_inner_texts()]
+            labels = [b.locator("p").first.inner_text().strip() for b in citations.all()]
             label = "¶46" if "¶46" in labels else labels[0]
-            pills.filter(has_text=re.compile(rf"^\s*{label}\s*$")).first.click()
+            answer.get_by_role("button", name=label, exact=True).click()
 
             number = int(label.lstrip("¶"))
-            card = page.locator(".st-key-card_view_0_0")
+            card = page.get_by_role("dialog", name=label)  # the popover's body
             expect(card).to_be_visible(timeout=60_000)
+            expect(card).to_contain_text("Ofsted, Ealing children's services inspection, published 26 August 2016")
             expect(card).to_contain_text(f"Paragraph {number}")
             expected = " ".join(_report_paragraph(number).split()[:12])
             assert expected, f"paragraph {number} not found in the report source"
@@ -192,14 +194,14 @@ def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
             chat_box.fill("What did Harrow's 2017 report say about care leavers?")
             chat_box.press("Enter")
             answer = page.get_by_test_id("stChatMessage").last
-            pills = answer.get_by_test_id("stButtonGroup").locator("[role=radio], button").filter(
-                has_text=re.compile(r"^\s*Harrow 2017 ¶\d+\s*$")
+            citations = answer.get_by_test_id("stPopover").get_by_role(
+                "button", name=re.compile(r"^Harrow 2017 ¶\d+$")
             )
-            expect(pills.first).to_be_visible(timeout=120_000)
-            label = pills.first.inner_text().strip()
-            pills.first.click()
+            expect(citations.first).to_be_visible(timeout=120_000)
+            label = citations.first.locator("p").first.inner_text().strip()
+            citations.first.click()
 
-            card = page.locator(".st-key-card_view_0_0")
+            card = page.get_by_role("dialog", name=label)  # the popover's body
             expect(card).to_be_visible(timeout=60_000)
             expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
             expect(card).to_contain_text("Harrow 2017")
@@ -208,6 +210,10 @@ def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
             number = int(label.rsplit("¶", 1)[1])
             harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
             expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
+            page_of_pdf = card.get_by_text(re.compile(r"^Page \d+ of the report \(PDF\)$"))
+            expect(page_of_pdf).to_be_visible()
+            page_of_pdf.click()
+            expect(card.get_by_test_id("stImage").locator("img")).to_be_visible(timeout=30_000)  # the page, drawn
             page.screenshot(path=str(out / "browser-two-reports-citation.png"), full_page=True)
     finally:
         server.stop()

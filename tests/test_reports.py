@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reports import Catalogue, Scope
+from assistant.reports import Catalogue, Scope, citation_line
 
 MANIFEST = {
     "ealing-2016-08-26": {"authority": "Ealing", "kind": "sif", "inspection_start": "2016-06-13",
@@ -127,6 +127,17 @@ def test_report_info_describes_the_report():
     assert info.year == "2023" and info.inspection_years == {"2022"}
     assert info.describe() == ("Solihull, standard ILACS inspection, inspected 31 October – 11 November 2022, "
                                "published 20 January 2023")
+
+
+def test_a_citation_to_paste_names_the_report_its_date_and_the_paragraph():
+    assert citation_line(ALL.reports["ealing-2016-08-26"], "¶46") == (
+        "Ofsted, Ealing children's services inspection, published 26 August 2016, ¶46")
+    solihull = ALL.reports["solihull-2023-01-20"]  # the name citations use, not the report's own spelling
+    assert citation_line(solihull, "¶3").startswith("Ofsted, Solihull children's services inspection, published 20")
+    visit = Catalogue({"leeds-2024": {"authority": "Leeds", "kind": "focused-visit", "inspection_start": "2024-02-06",
+                                      "inspection_end": "2024-02-07"}}).reports["leeds-2024"]
+    assert citation_line(visit, "Summary") == (
+        "Ofsted, Leeds children's services focused visit, inspected 6–7 February 2024, Summary")
 
 
 def test_a_kind_the_named_report_talks_about_is_its_topic_not_its_scope():

@@ -1,4 +1,4 @@
-"""The chat tab: questions, streamed answers, clickable citations, sources."""
+"""The chat tab: questions, streamed answers, citations that open their paragraph, sources."""
 
 from __future__ import annotations
 
@@ -8,39 +8,35 @@ from typing import Any
 
 import streamlit as st
 
-from ui.report import ReportView, passage_title
+from ui.report import passage_title
 from ui.resources import GENERIC_ERROR
 from ui.text import escape_markdown, escape_markdown_inline, highlighted_markdown, snippet
 
 logger = logging.getLogger("ofsted_app")
 
-TAB_ASK = ":material/forum: Ask a question"
-TAB_READ = ":material/menu_book: Read the report"
+# Plain tab names: an icon in a label is read out by screen readers ("forum icon Ask a question").
+TAB_ASK = "Ask a question"
+TAB_READ = "Read the report"
 
+# "{where}" is " in Ealing" when several authorities are loaded, so a question names which one.
 EXAMPLE_QUESTIONS = [
-    "How long did care proceedings take on average?",
-    "What did inspectors say about care leavers?",
-    "What was the judgement for adoption performance?",
-    "What needs to improve in private fostering?",
+    "How long did care proceedings take on average{where}?",
+    "What did inspectors say about care leavers{where}?",
+    "What was the judgement for adoption performance{where}?",
+    "What needs to improve in private fostering{where}?",
 ]
+
+
+def example_questions(authorities: list[str]) -> list[str]:
+    """The example questions, each naming one of the loaded ``authorities`` in turn when there are several."""
+    if len(authorities) < 2:
+        return [q.format(where="") for q in EXAMPLE_QUESTIONS]
+    return [q.format(where=f" in {authorities[i % len(authorities)]}") for i, q in enumerate(EXAMPLE_QUESTIONS)]
 
 
 # ---------------------------------------------------------------- callbacks
 def _ask_example(question: str) -> None:
     st.session_state["pending_question"] = question
-
-
-def _on_pill(pill_key: str, view_key: str) -> None:
-    st.session_state[view_key] = st.session_state.get(pill_key)
-
-
-def _show(view_key: str, label: str) -> None:
-    st.session_state[view_key] = label
-
-
-def _close(view_key: str, pill_key: str) -> None:
-    st.session_state[view_key] = None
-    st.session_state[pill_key] = None
 
 
 def open_in_reader(label: str, section: str, report: str | None = None) -> None:
@@ -53,8 +49,9 @@ def open_in_reader(label: str, section: str, report: str | None = None) -> None:
 
 
 # ---------------------------------------------------------------- rendering
-def render_welcome(names: list[str]) -> None:
-    """The first message: what the assistant answers from (``names`` of the loaded reports) and how."""
+def render_welcome(names: list[str], authorities: list[str] | None = None) -> None:
+    """The first message: what the assistant answers from (``names`` of the loaded reports) and how, with
+    example questions that name one of the loaded ``authorities`` when there are several."""
     if len(names) == 1:
         about = f"the Ofsted inspection report on children's services **{escape_markdown(names[0])}**"
     else:
@@ -68,7 +65,7 @@ def render_welcome(names: list[str]) -> None:
             "If the report does not cover your question, I will say so."
         )
         st.markdown("**Try one of these:**")
-        for i, question in enumerate(EXAMPLE_QUESTIONS):
+        for i, question in enumerate(example_questions(authorities or [])):
             st.button(
                 escape_markdown(question),
                 key=f"example_{i}",
@@ -97,27 +94,13 @@ def render_answer_text(ans: Any) -> None:
     st.markdown(escape_markdown(ans.answer or ""))
 
 
-def render_answer_extras(ans: Any, turn: int, conv_id: int, view: ReportView, bot: Any) -> None:
-    """Notes, citation controls (with the opened paragraph) and the sources of one answer."""
+def render_answer_extras(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
+    """Notes, one popover per cited paragraph, and the sources of one answer."""
     for note in getattr(ans, "notes", None) or []:
-        st.caption(f":material/info: {escape_markdown(str(note))}")
+        st.caption(escape_markdown(str(note)))
 
     labels = cited_labels(ans)
-    pill_key = f"cite_{conv_id}_{turn}"
-    view_key = f"view_{conv_id}_{turn}"
-    if labels:
-        st.pills(
-            "Cited paragraphs: click one to read it",
-            labels,
-            selection_mode="single",
-            key=pill_key,
-            format_func=escape_markdown,
-            on_change=_on_pill,
-            args=(pill_key, view_key),
-        )
-    current = st.session_state.get(view_key)
-    if current:
-        render_passage_card(current, ans, view, bot, view_key, pill_key)
+    render_citations(ans, labels, f"cite_{conv_id}_{turn}", bot)
 
     sources = getattr(ans, "sources", None) or []
     if sources:
@@ -127,17 +110,25 @@ def render_answer_extras(ans: Any, turn: int, conv_id: int, view: ReportView, bo
             else f"Sources behind this answer ({len(sources)})"
         )
         with st.expander(title, icon=":material/library_books:"):
-            for rank, source in enumerate(sources, 1):
+            for rank, source in enumerate(sources, 1):  # in order of relevance; a raw score means nothing to staff
                 mark = " · :blue-badge[cited]" if source.label in labels else ""
-                try:
-                    score = f"{float(source.score):.3g}"
-                except (TypeError, ValueError):
-                    score = escape_markdown(str(source.score))
                 st.markdown(
-                    f"{rank}\\. **{escape_markdown(source.label)}** · {escape_markdown(source.section.replace(' > ', ' › '))} · "
-                    f"score {score}{mark}"
+                    f"{rank}\\. **{escape_markdown(source.label)}** · "
+                    f"{escape_markdown(source.section.replace(' > ', ' › '))}{mark}"
                 )
                 st.caption(escape_markdown(snippet(source.text, 300)))
+
+
+def render_citations(ans: Any, labels: list[str], key: str, bot: Any) -> None:
+    """A row of popovers, one per cited paragraph and labelled as the answer cites it: the proof one click away."""
+    if not labels:
+        return
+    with st.container(horizontal=True, vertical_alignment="center", key=key):
+        st.caption("Cited:", width="content")
+        for i, label in enumerate(labels):
+            shown = escape_markdown(label)
+            with st.popover(shown, key=f"{key}_{i}", help=f"Read the paragraph cited as {shown}"):
+                render_passage_card(label, ans, bot, f"{key}_{i}")
 
 
 def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
@@ -146,7 +137,7 @@ def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
     citation = next((c for c in getattr(ans, "citations", None) or [] if getattr(c, "label", None) == label), None)
     if citation is not None and getattr(citation, "report", ""):
         report, passage_label = citation.report, citation.passage_label or citation.label
-    else:  # a neighbour opened from the card: its label names its report
+    else:  # a label that names its report, or the one report loaded
         report, passage_label = bot.catalogue.resolve(label)
         report = report or next(iter(bot.info().get("reports") or []), None)
     try:
@@ -155,69 +146,69 @@ def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
         return report, None
 
 
-def _label_of(bot: Any, report: str | None, passage_label: str) -> str:
-    return bot.catalogue.label(report, passage_label) if report else passage_label
-
-
-def render_passage_card(label: str, ans: Any, view: ReportView, bot: Any, view_key: str, pill_key: str) -> None:
-    """The opened paragraph of the cited report: which report, number, section, full text with the
-    used sentences highlighted, and buttons to its neighbours in that report."""
+def render_passage_card(label: str, ans: Any, bot: Any, key: str) -> None:
+    """The cited paragraph: which report, number, section, full text with the sentences the answer used
+    highlighted, a citation to paste, the PDF page it is on, and its neighbours in that report."""
+    from assistant.reports import citation_line
     from ui.resources import get_report_view
 
     report, para = cited_passage(label, ans, bot)
-    with st.container(border=True, key=f"card_{view_key}"):
-        if para is None:
-            st.warning(f"Paragraph {escape_markdown(label)} could not be found in the report it cites.")
-            return
-        own = get_report_view(report)
-        info = bot.catalogue.reports.get(report)
-        head, close = st.columns([6, 1], vertical_alignment="center")
-        head.markdown(f"#### {escape_markdown(passage_title(para))}")
-        close.button("Close", key=f"{view_key}_close", on_click=_close, args=(view_key, pill_key),
-                     icon=":material/close:", type="tertiary")
-        if info is not None:
-            st.markdown(f":material/description: **{escape_markdown(info.name)}** · {escape_markdown(info.describe())}")
-        st.caption(f"Section: {escape_markdown(para.section.replace(' > ', ' › '))}")
-        highlights = (getattr(ans, "highlights", None) or {}).get(label, [])
-        st.markdown(highlighted_markdown(para.text, highlights))
-        if highlights:
-            st.caption("Highlighted: the sentences this answer used.")
-
-        prev, nxt = own.neighbours(para.label)
-        c1, c2, c3 = st.columns(3)
-        if prev is not None:
-            c1.button(
-                f"Previous: {escape_markdown(prev.label)}", key=f"{view_key}_prev",
-                on_click=_show, args=(view_key, _label_of(bot, report, prev.label)), icon=":material/arrow_back:",
-                help=escape_markdown(snippet(prev.text, 160)), width="stretch",
-            )
-        if nxt is not None:
-            c2.button(
-                f"Next: {escape_markdown(nxt.label)}", key=f"{view_key}_next",
-                on_click=_show, args=(view_key, _label_of(bot, report, nxt.label)), icon=":material/arrow_forward:",
-                icon_position="right", help=escape_markdown(snippet(nxt.text, 160)), width="stretch",
-            )
-        c3.button(
-            "Read in context", key=f"{view_key}_reader", on_click=open_in_reader,
-            args=(para.label, para.section, report), icon=":material/menu_book:", width="stretch",
-        )
-        if prev is not None or nxt is not None:
-            with st.expander("Neighbouring paragraphs"):
-                for which, p in (("Before", prev), ("After", nxt)):
-                    if p is None:
-                        continue
-                    st.markdown(f"**{which}: {escape_markdown(p.label)}** · {escape_markdown(p.section)}")
-                    st.markdown(escape_markdown(p.text))
+    if para is None:
+        st.warning(f"Paragraph {escape_markdown(label)} could not be found in the report it cites.")
+        return
+    info = bot.catalogue.reports.get(report)
+    st.markdown(f"#### {escape_markdown(passage_title(para))}")
+    if info is not None:
+        st.markdown(f"**{escape_markdown(info.name)}** · {escape_markdown(info.describe())}")
+    st.caption(f"Section: {escape_markdown(para.section.replace(' > ', ' › '))}")
+    highlights = (getattr(ans, "highlights", None) or {}).get(label, [])
+    st.markdown(highlighted_markdown(para.text, highlights))
+    if highlights:
+        st.caption("Highlighted: the sentences this answer used.")
+    if info is not None:
+        st.caption("Copy citation")
+        st.code(citation_line(info, para.label), language=None, wrap_lines=True)
+        render_page_image(info.source, para.text, bot.settings)
+    st.button(
+        "Read in context", key=f"{key}_reader", on_click=open_in_reader,
+        args=(para.label, para.section, report), icon=":material/menu_book:",
+    )
+    prev, nxt = get_report_view(report).neighbours(para.label)
+    if prev is not None or nxt is not None:
+        with st.expander("Neighbouring paragraphs"):
+            for which, p in (("Before", prev), ("After", nxt)):
+                if p is None:
+                    continue
+                st.markdown(f"**{which}: {escape_markdown(p.label)}** · {escape_markdown(p.section)}")
+                st.markdown(escape_markdown(p.text))
 
 
-def render_turn(ans: Any, turn: int, conv_id: int, view: ReportView, bot: Any) -> None:
+def render_page_image(source: str, text: str, settings: Any) -> None:
+    """The page of the report's PDF that holds ``text``; nothing for a report not read from a PDF, or when
+    no page holds the paragraph's first words."""
+    from ui.pdf_page import find_page, page_png, pdf_of
+
+    pdf = pdf_of(source)
+    number = find_page(pdf, text, settings.page_search_words) if pdf else None
+    if number is None:
+        return
+    try:
+        image = page_png(pdf, number, settings.page_image_scale)
+    except Exception:  # noqa: BLE001 - the card stands without the picture
+        logger.exception("could not draw page %s of %s", number, pdf)
+        return
+    with st.expander(f"Page {number} of the report (PDF)", icon=":material/picture_as_pdf:"):
+        st.image(image, caption=f"Page {number}", width="stretch")
+
+
+def render_turn(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
     render_user(ans.question)
     with st.chat_message("assistant"):
         render_answer_text(ans)
-        render_answer_extras(ans, turn, conv_id, view, bot)
+        render_answer_extras(ans, turn, conv_id, bot)
 
 
-def stream_turn(chat: Any, question: str, conv_id: int, view: ReportView, bot: Any) -> Any | None:
+def stream_turn(chat: Any, question: str, conv_id: int, bot: Any) -> Any | None:
     """Ask ``question``, streaming the answer in; returns the Answer or None on error."""
     from assistant import AssistantError, InvalidQuestion
 
@@ -225,7 +216,7 @@ def stream_turn(chat: Any, question: str, conv_id: int, view: ReportView, bot: A
         render_user(question)
     with st.chat_message("assistant"):
         status = st.empty()
-        status.caption(":material/search: Searching the report…")
+        status.caption("Searching the report…")
         started = time.perf_counter()
         timing: dict[str, float] = {}
 
@@ -267,5 +258,5 @@ def stream_turn(chat: Any, question: str, conv_id: int, view: ReportView, bot: A
             logger.error("stream finished without recording a turn")
             st.error(GENERIC_ERROR)
             return None
-        render_answer_extras(ans, turns_after - 1, conv_id, view, bot)
+        render_answer_extras(ans, turns_after - 1, conv_id, bot)
         return ans

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 import streamlit as st
@@ -47,19 +48,54 @@ def report_name(info: dict, report: str) -> str:
     return info.get("report_names", {}).get(report) or report_title(report)
 
 
-def render_heading(info: dict) -> None:
-    """Title and caption naming the report, or how many reports, the answers come from."""
+def loaded(info: dict) -> str:
+    """What is loaded, as titles name it: the report ("Ealing 2016"), "3 reports", or "" for none."""
     reports = report_ids(info)
     if len(reports) == 1:
-        st.title(f"{TITLE} — {report_name(info, reports[0])}", anchor=False)
+        return report_name(info, reports[0])
+    return f"{len(reports)} reports" if reports else ""
+
+
+def full_title(info: dict) -> str:
+    return f"{TITLE} — {loaded(info)}" if loaded(info) else TITLE
+
+
+def render_heading(info: dict) -> None:
+    """Browser tab title, title and caption naming the report, or how many reports, the answers come from."""
+    reports = report_ids(info)
+    st.set_page_config(page_title=full_title(info))
+    st.title(full_title(info), anchor=False)
+    if len(reports) == 1:
         source = f"the Ofsted report {report_name(info, reports[0])} on children's services"
     else:
-        st.title(f"{TITLE} — {len(reports)} reports" if reports else TITLE, anchor=False)
         source = f"the {len(reports)} Ofsted reports on children's services loaded here"
     st.caption(
         f"Answers come only from {source}, with the paragraph behind every claim. "
         "Check the cited paragraph before relying on an answer."
     )
+
+
+def slug(text: str) -> str:
+    """"Ealing 2016" -> "ealing-2016" (for file names)."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def authorities(bot: Any) -> list[str]:
+    """The loaded reports' authorities, each once, in the catalogue's order."""
+    try:
+        return list(dict.fromkeys(i.authority for i in bot.reports()))
+    except Exception:  # noqa: BLE001 - examples without a name are still examples
+        logger.exception("reports() failed")
+        return []
+
+
+def render_scope_change(change: tuple[str | None, str | None] | None, info: dict) -> None:
+    """Where the sidebar's limit changed mid-conversation: the turns above are kept, the new limit applies below."""
+    if change is None:
+        return
+    scope = change[1]
+    source = f"only from {report_name(info, scope)}" if scope else "from every loaded report"
+    st.caption(f"Answers from here on come {source}; the conversation above is kept.")
 
 
 def _follow_in_reader() -> None:
@@ -105,7 +141,7 @@ def render_settings(info: dict) -> tuple[str | None, str | None, int, str | None
     return report, (None if mode == EXTRACTIVE else model), int(k), scope
 
 
-def render_conversation_controls(box: Any, chat: Any) -> None:
+def render_conversation_controls(box: Any, chat: Any, info: dict) -> None:
     """New conversation and export; filled at the end of the run so the export
     includes the answer that was just streamed."""
     turns = list(getattr(chat, "turns", []) or [])
@@ -114,13 +150,13 @@ def render_conversation_controls(box: Any, chat: Any) -> None:
         st.button("New conversation", key="new_conversation", on_click=new_conversation_state,
                   icon=":material/add_comment:", width="stretch")
         try:
-            export = chat.to_markdown() if turns else ""
+            export = chat.to_markdown(loaded(info)) if turns else ""
         except Exception:  # noqa: BLE001
             logger.exception("export failed")
             export = ""
         st.download_button(
             "Export conversation (Markdown)", data=export or "No questions yet.\n",
-            file_name="ofsted-ealing-2016-conversation.md", mime="text/markdown",
+            file_name=f"ofsted-{slug(loaded(info)) or 'report'}-conversation.md", mime="text/markdown",
             key="export", on_click="ignore", icon=":material/download:",
             disabled=not export, width="stretch",
             help="Download the questions, answers and the paragraphs they cite.",
@@ -148,6 +184,7 @@ def main() -> None:
     reading = st.session_state["reader_report"]
     view = get_report_view(reading)
     chat = get_conversation(bot, k, mode, scope)
+    scope_changes = st.session_state.get("scope_changes") or {}
     conv_id = st.session_state.get("conv_id", 0)
 
     tab_ask, tab_read, tab_reports = st.tabs([TAB_ASK, TAB_READ, TAB_REPORTS], key="main_tab", on_change="rerun")
@@ -155,8 +192,8 @@ def main() -> None:
 
     question = None
     if ask_open:
-        question = st.chat_input(
-            "Ask a question about the report, e.g. How long did care proceedings take?",
+        question = st.chat_input(  # the placeholder is the box's accessible name: short and plain
+            "Ask a question about the report" if len(reports) == 1 else "Ask a question about the reports",
             key="question", submit_mode="disable",
         )
         if question is None:
@@ -166,11 +203,13 @@ def main() -> None:
         with tab_ask:
             turns = list(getattr(chat, "turns", []) or [])
             if not turns and question is None:
-                render_welcome([report_name(info, r) for r in report_ids(info)])
+                render_welcome([report_name(info, r) for r in report_ids(info)], authorities(bot))
             for i, ans in enumerate(turns):
-                render_turn(ans, i, conv_id, view, bot)
+                render_scope_change(scope_changes.get(i), info)
+                render_turn(ans, i, conv_id, bot)
+            render_scope_change(scope_changes.get(len(turns)), info)
             if question is not None:
-                stream_turn(chat, question, conv_id, view, bot)
+                stream_turn(chat, question, conv_id, bot)
 
     if tab_read.open:
         with tab_read:
@@ -187,4 +226,4 @@ def main() -> None:
         with tab_reports:
             render_reports_page(bot)
 
-    render_conversation_controls(conversation_box, chat)
+    render_conversation_controls(conversation_box, chat, info)

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pandas and Altair load when the tab first opens: the chat's
 
 logger = logging.getLogger("ofsted_app")
 
-TAB_REPORTS = ":material/table_chart: Reports"
+TAB_REPORTS = "Reports"  # plain: see TAB_ASK
 
 ANY_AREA = "any"
 # Widget keys of the filters. Streamlit forgets a widget's value while its tab is hidden, so the

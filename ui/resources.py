@@ -83,8 +83,7 @@ def new_conversation_state() -> None:
     ss.pop("conversation", None)
     ss.pop("conversation_k", None)
     ss.pop("pending_question", None)
-    for key in [k for k in ss.keys() if str(k).startswith(("view_", "cite_"))]:
-        del ss[key]
+    ss.pop("scope_changes", None)
     ss["conv_id"] = ss.get("conv_id", 0) + 1
 
 
@@ -94,14 +93,25 @@ def get_conversation(bot: Any, k: int, mode: str | None = None, scope: str | Non
     If the user moves the slider, the new ``k`` applies from the next question:
     either by updating the conversation in place (when it has a ``k``), or,
     for a conversation with no turns yet, by starting it again. Limiting answers to
-    another report starts a new conversation: follow-ups would otherwise cross reports.
+    another report keeps the turns so far and applies from the next question; ``scope_changes``
+    records where (turn index -> (scope before, scope after)) so the chat can say so.
     """
     ss = st.session_state
     ss.setdefault("conv_id", 0)
     chat = ss.get("conversation")
     if chat is not None and ss.get("conversation_scope") != scope:
-        new_conversation_state()
-        chat = None
+        turns = list(getattr(chat, "turns", None) or [])
+        if turns:
+            changes = ss.setdefault("scope_changes", {})
+            before = changes.get(len(turns), (ss.get("conversation_scope"), None))[0]
+            if before == scope:  # switched back before asking anything: nothing changed
+                changes.pop(len(turns), None)
+            else:
+                changes[len(turns)] = (before, scope)
+        chat = bot.chat(**_chat_kwargs(bot, k, mode, scope))
+        chat.turns = turns  # follow-ups still read in the light of the earlier answers
+        ss.update(conversation=chat, conversation_k=k, conversation_mode=mode, conversation_scope=scope)
+        return chat
     if chat is None or (ss.get("conversation_mode") != mode and not getattr(chat, "turns", None)):
         chat = bot.chat(**_chat_kwargs(bot, k, mode, scope))
         ss["conversation"] = chat
