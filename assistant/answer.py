@@ -226,6 +226,7 @@ class ExtractiveAnswerer:
         return Answer(
             question=question,
             answer=text,
+            lead=text.split("\n\n", 1)[0] if "\n\n" in text else "",
             citations=citations_in(text, sources),
             sources=sources,
             abstained=False,

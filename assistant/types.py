@@ -52,6 +52,9 @@ class Answer:
     # label -> the report sentences the answer used from that passage, for highlighting.
     highlights: dict[str, list[str]] = field(default_factory=dict)
     reports: list[str] = field(default_factory=list)  # the reports the question was answered from (ids)
+    # The part of ``answer`` that answers (the sentence holding the figure or name asked for), when the
+    # rest of it is supporting evidence: shown first, the rest folded under it.
+    lead: str = ""
 
     def to_dict(self) -> dict:
         """The answer as JSON-serialisable data."""

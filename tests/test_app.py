@@ -134,6 +134,14 @@ def test_ask_shows_answer_with_citation(asked: AppTest):
     assert not [t for t in _texts(answers[-1].markdown) if re.search(r"\bscore\b", t)]
 
 
+def test_the_answer_leads_with_the_figure_and_folds_the_evidence_under_it(asked: AppTest):
+    answers = _assistant_messages(asked)
+    first = _texts(answers[-1].markdown)[0]
+    assert "28 weeks" in first and re.search(r"\[¶\d+\]$", first.strip()), first
+    folded = [e for e in asked.expander if "behind this answer" in e.label and "more passage" in e.label]
+    assert folded and _conversation(asked).last.lead.strip() == first.strip().replace("\\", "")
+
+
 def test_a_citation_opens_its_paragraph_highlighted_with_a_citation_to_paste(asked: AppTest):
     from ui.resources import get_assistant, get_report_view
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import time
 from typing import Any
 
@@ -91,7 +92,18 @@ def cited_labels(ans: Any) -> list[str]:
 
 
 def render_answer_text(ans: Any) -> None:
-    st.markdown(escape_markdown(ans.answer or ""))
+    """The answer; when it leads with the sentence that answers, the evidence under it is folded."""
+    text, lead = ans.answer or "", getattr(ans, "lead", "")
+    at = text.find(lead) if lead else -1
+    rest = text[at + len(lead):].strip() if at >= 0 else ""
+    if not rest:
+        st.markdown(escape_markdown(text))
+        return
+    st.markdown(escape_markdown(text[: at + len(lead)]))
+    passages = len(set(re.findall(r"\[([^\[\]]+)\]", rest)))
+    with st.expander(f"{passages} more passage{'s' if passages != 1 else ''} behind this answer" if passages
+                     else "More from the report"):
+        st.markdown(escape_markdown(rest))
 
 
 def render_answer_extras(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
@@ -231,8 +243,9 @@ def stream_turn(chat: Any, question: str, conv_id: int, bot: Any) -> Any | None:
             status.empty()
 
         turns_before = len(getattr(chat, "turns", []) or [])
+        streamed = st.empty()  # the text as it arrives; then, once whole, with its evidence folded
         try:
-            st.write_stream(chunks())
+            streamed.write_stream(chunks())
         except InvalidQuestion as exc:
             status.empty()
             st.warning(str(exc) or "Please type a question about the report.")
@@ -258,5 +271,8 @@ def stream_turn(chat: Any, question: str, conv_id: int, bot: Any) -> Any | None:
             logger.error("stream finished without recording a turn")
             st.error(GENERIC_ERROR)
             return None
+        if getattr(ans, "lead", ""):
+            with streamed.container():
+                render_answer_text(ans)
         render_answer_extras(ans, turns_after - 1, conv_id, bot)
         return ans
