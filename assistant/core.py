@@ -358,7 +358,7 @@ class Assistant:
         topic = self._topic(state["query"], reading)  # what it asks about, not which report
         known = grade_words(topic)
         if unknown := [w for w in unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out,
-                                                  self.settings.max_word_lookups)
+                                                  self.settings.max_word_lookups, self.keyword.idf.keys())
                        if w.lower() not in known]:
             return {**state, "route": "unknown", "unknown": unknown}
         if not limit.authority and (others := other_authorities(state["query"], self.catalogue.authorities())):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from assistant.errors import InvalidQuestion
 from assistant.reports import without_report_names
-from assistant.text import STOP_WORDS, words
+from assistant.text import STOP_WORDS, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,
 # decimals and exponent too, so "12.5", "1e9" and "-1" are refused as such rather than read as 12, 1 and 1.
@@ -137,6 +137,7 @@ def unknown_names(
     vocabulary: set[str],
     spelled_out: Callable[[str], str | None] = lambda _: None,
     max_lookups: float = float("inf"),
+    stems: Collection[str] = (),
 ) -> list[str]:
     """Names and years in the question that the reports never mention ("Hounslow", "2019"). An
     acronym the reports spell out instead ("FGM": female genital mutilation) is not unknown; each
@@ -147,8 +148,10 @@ def unknown_names(
         lowered = word.lower()
         if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
             continue
-        if lowered.endswith("ly") and _SENTENCE_START.search(question[: match.start()]):
-            continue  # "Roughly how many…", "Currently, …": an adverb capitalised for its place, not a name
+        if _SENTENCE_START.search(question[: match.start()]) and (
+            lowered.endswith("ly") or (stems and all(t in stems for t in terms(lowered)))
+        ):
+            continue  # "Roughly how many…", "Asking about 2022": a word capitalised for its place, not a name
         acronym = word.isupper() or (word[:-1].isupper() and word.endswith("s"))  # "LAs": plural of "LA"
         singular = lowered[:-1] if acronym and word.endswith("s") and not word.isupper() else lowered
         if singular in vocabulary:

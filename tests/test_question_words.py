@@ -141,6 +141,9 @@ def test_an_adverb_that_opens_a_sentence_is_not_a_name():
     assert unknown_names("Approximately how many visits? Typically, are children seen alone?", known) == []
     # the same word inside a sentence is capitalised for a reason, and a name ending in -ly still counts
     assert unknown_names("Were visits by Approximately Ltd counted? Did Kelly visit?", known) == ["Approximately", "Ltd", "Kelly"]
+    # a sentence-opening word the reports use in another form ("asked") is an ordinary word
+    assert unknown_names("Are children seen? Asking about visits.", known, stems={"ask", "visit", "children"}) == []
+    assert unknown_names("Are children seen? Asking about visits.", known, stems={"visit", "children"}) == ["Asking"]
 
 
 @pytest.mark.parametrize(
