@@ -29,9 +29,13 @@ def _ingest(args) -> int:
         info = Assistant().info()  # builds whatever the index lacks
         print(f"index ready: {', '.join(info['reports'])} ({info['passages']} passages) at {info['index_path']}")
         return 0
-    bot = Assistant(ensure_reports=False)
     paths = args.paths or [str(p) for p in Settings().reports]
     files = iter_report_files(paths)
+    if not files:  # before the model loads: there is nothing to do
+        raise ReportFormatError(
+            f"no report found in {', '.join(map(str, paths))}: nothing was ingested (reports are .pdf, .md or .markdown files)"
+        )
+    bot = Assistant(ensure_reports=False)
     with tqdm(total=len(files), unit="report", disable=len(files) < 2, file=sys.stderr) as bar:
         summary = bot.ingest_many(files, force=args.force, on_file=lambda path, outcome: bar.update(1))
     for result in summary.indexed:
@@ -47,7 +51,10 @@ def _ingest(args) -> int:
             f"{sum(r.passages for r in summary.indexed)} passages added"
         )
     if summary.refused and not summary.indexed and not summary.skipped:
-        raise ReportFormatError(summary.refused[0][1] if len(summary.refused) == 1 else "no report could be ingested")
+        raise ReportFormatError(
+            summary.refused[0][1] if len(summary.refused) == 1
+            else f"none of the {len(summary.refused)} files could be ingested (the reasons are above): nothing was indexed"
+        )
     return 0
 
 

@@ -158,7 +158,7 @@ class Assistant:
 
     def _index_file(self, path: Path) -> IngestResult:
         started = time.perf_counter()
-        parsed = parse_path(path)
+        parsed = parse_path(path, **self.settings.report_limits)
         windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
         return IngestResult(
             parsed.report, len(parsed.paragraphs), len(parsed.numbered), windows, time.perf_counter() - started

@@ -69,6 +69,24 @@ class Settings(BaseSettings):
         "reports whose passages answer best are quoted, each under its name.",
     )
     max_question_chars: int = Field(default=2000, ge=10, description="Longer questions are refused.")
+    max_report_pages: int = Field(
+        default=250, ge=1,
+        description="A PDF with more pages is refused before its text is read: the longest of the 432 reports in "
+        "the corpus has 58 pages (Leeds 2015); hundreds are several reports joined into one file.",
+    )
+    max_report_characters: int = Field(
+        default=1_500_000, ge=1,
+        description="A PDF whose text layer holds more is refused as soon as a page takes it past this (a page's "
+        "text is counted before it is read): the most in the corpus is 143,515 (Leeds 2015, 58 pages), at most "
+        "3,554 on one page. More is a file that decompresses into far more than a report.",
+    )
+    max_paragraph_chars: int = Field(
+        default=50_000, ge=100,
+        description="A report with a longer passage (numbered paragraph or named section) is refused: the longest "
+        "in the 425 reports of the corpus that parse is 7,951 characters (Wandsworth 2016's executive summary; "
+        "the longest numbered paragraph 2,394). A longer one is a damaged or mis-converted file, and a passage "
+        "of megabytes breaks retrieval (too many SQL variables).",
+    )
     max_word_lookups: int = Field(
         default=12, ge=0,
         description="Words of one question looked up beyond the reports' vocabulary, each kind in turn (acronyms "
@@ -99,6 +117,15 @@ class Settings(BaseSettings):
         default=1.5, gt=0.0, le=4.0,
         description="The cited page's image in the app: pixels per PDF point (1.5: 893 px wide for an A4 page).",
     )
+
+    @property
+    def report_limits(self) -> dict[str, int]:
+        """What `ingest.parse_path` refuses past, as its keyword arguments."""
+        return {
+            "max_pages": self.max_report_pages,
+            "max_characters": self.max_report_characters,
+            "max_paragraph_chars": self.max_paragraph_chars,
+        }
 
     @property
     def collection_name(self) -> str:

@@ -35,8 +35,16 @@ def sniff(path: Path) -> str:
     return "markdown"
 
 
-def parse_path(path: str | Path) -> ParsedReport:
-    """Parse a report file, PDF or Markdown, whatever its extension says; ReportFormatError when it cannot."""
+def parse_path(
+    path: str | Path,
+    *,
+    max_pages: int | None = None,
+    max_characters: int | None = None,
+    max_paragraph_chars: int | None = None,
+) -> ParsedReport:
+    """Parse a report file, PDF or Markdown, whatever its extension says; ReportFormatError when it cannot,
+    or when it is not one children's services inspection report. The limits (the assistant passes its
+    Settings') refuse a PDF of more pages or characters, or a report with a longer passage."""
     path = Path(path)
     kind = sniff(path)
     if kind == "empty":
@@ -44,8 +52,40 @@ def parse_path(path: str | Path) -> ParsedReport:
     if kind == "pdf":
         from ingest.pdf import parse_pdf  # pypdfium2 is loaded only when a PDF is read
 
-        return parse_pdf(path)
-    return with_metadata(parse_report(path))
+        parsed = parse_pdf(path, max_pages=max_pages, max_characters=max_characters)
+    else:
+        parsed = with_metadata(parse_report(path))
+    check_is_report(parsed, path.name)
+    if max_paragraph_chars is not None:
+        check_paragraph_lengths(parsed, path.name, max_paragraph_chars)
+    return parsed
+
+
+def check_is_report(parsed: ParsedReport, name: str) -> None:
+    """Refuse, naming what is missing, a file that parsed but does not say what every Ofsted children's
+    services report says on its front page: which inspection (its title), of which authority, and when.
+    Numbered paragraphs alone are not enough: any list of notes has those."""
+    missing = []
+    if not parsed.kind:
+        missing.append("title naming the inspection (e.g. \"Inspection of Ealing local authority children's services\")")
+    if not parsed.authority:
+        missing.append("local authority name")
+    if not (parsed.inspection_start or parsed.published_on):
+        missing.append("inspection or publication date (\"Inspection dates: …\", \"Report published: …\")")
+    if missing:
+        raise ReportFormatError(
+            f"{name} is not an Ofsted children's services inspection report: it has no {'; no '.join(missing)}"
+        )
+
+
+def check_paragraph_lengths(parsed: ParsedReport, name: str, limit: int) -> None:
+    """Refuse a report with a passage longer than any real paragraph: a damaged or mis-converted file."""
+    longest = max(parsed.paragraphs, key=lambda p: len(p.text), default=None)
+    if longest is not None and len(longest.text) > limit:
+        raise ReportFormatError(
+            f"{name}: {longest.label} is {len(longest.text):,} characters long, more than a paragraph of a report "
+            f"holds (at most {limit:,}); the file is damaged or not converted paragraph by paragraph"
+        )
 
 
 def with_metadata(parsed: ParsedReport) -> ParsedReport:

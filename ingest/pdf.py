@@ -38,6 +38,8 @@ GRADE_WORDS = re.compile(rf"\b({GRADE})\b", re.I)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 DATE = rf"\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\s+\d{{4}}"
 CORPUS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
+# The line of a report's front page that gives the inspection dates ("Inspection dates: 1 to 12 May 2024").
+INSPECTION_DATES = re.compile(r"^inspection dates?\s*:?\s*(.+)$", re.I)
 
 NOT_AN_ITEM = re.compile(r"^(?:contents|page)$", re.I)
 
@@ -350,7 +352,7 @@ def _front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
             printed[-1] = f"{printed[-1]} {text}"
             last_meta = i
             continue
-        if m := re.match(r"^inspection dates?\s*:?\s*(.+)$", text, re.I):
+        if m := INSPECTION_DATES.match(text):
             dates = m.group(1).strip()
             printed.append(text)
             last_meta = i
@@ -504,16 +506,43 @@ def authority_name(title_lines: list[str], fallback: str = "") -> str:
     return name or fallback
 
 
-def parse_pdf(path: str | Path, report: str | None = None) -> ParsedReport:
+def later_front_page(lines: list[Line]) -> tuple[int, str] | None:
+    """(page, title) of a front page after the first: a page whose title, above its inspection dates, names
+    an inspection of children's services. The LSCB review a SIF report carries after its own findings has
+    a front page of its own too (Kingston upon Hull 2015): it is part of the report, not another one."""
+    first = lines[0].page if lines else 0
+    by_page: dict[int, list[str]] = {}
+    for line in lines:
+        if line.page != first:
+            by_page.setdefault(line.page, []).append(line.text.strip())
+    for page, texts in by_page.items():
+        dates = next((i for i, text in enumerate(texts) if INSPECTION_DATES.match(text)), None)
+        if dates is None:
+            continue
+        title = re.sub(r"\s+", " ", " ".join(texts[max(0, dates - 6):dates]))
+        if classify(title) not in ("", "lscb-review"):
+            return page, title
+    return None
+
+
+def parse_pdf(
+    path: str | Path, report: str | None = None, max_pages: int | None = None, max_characters: int | None = None
+) -> ParsedReport:
     """Parse a report's PDF; raise ReportFormatError (with the reason) when it cannot be parsed whole."""
     path = Path(path)
     _check_pdf_file(path)
-    lines, pages = read_lines(path)
+    lines, pages = read_lines(path, max_pages=max_pages, max_characters=max_characters)
     characters = sum(len(line.text) for line in lines)
     if characters < 200 * max(1, min(pages, 3)) / 3:
         raise ReportFormatError(
             f"{path.name} has no text layer ({pages} page(s), {characters} characters of text): "
             "a scanned or image-only PDF cannot be cited by paragraph"
+        )
+    if later := later_front_page(lines):  # read before the furniture goes: a repeated title may look like it
+        page, title = later
+        raise ReportFormatError(
+            f"{path.name} holds more than one report: another starts on page {page} of {pages} ({title[:100]!r}); "
+            "only the first would be indexed. Ingest each report as its own PDF"
         )
     text_lines, _furniture = strip_page_furniture(lines, pages)
     all_text = " ".join(line.text for line in text_lines[:400])

@@ -196,16 +196,36 @@ def open_pdf(path: str | Path) -> pdfium.PdfDocument:
         raise ReportFormatError(f"{path.name} cannot be read as a PDF ({reason})") from exc
 
 
-def read_lines(path: str | Path) -> tuple[list[Line], int]:
-    """Every printed line of the PDF in reading order, and the number of pages."""
+def read_lines(
+    path: str | Path, max_pages: int | None = None, max_characters: int | None = None
+) -> tuple[list[Line], int]:
+    """Every printed line of the PDF in reading order, and the number of pages. Past ``max_pages`` the
+    file is refused before any page is read; past ``max_characters`` as soon as a page's text (counted
+    before its lines are read) takes the total over, so a file that decompresses into far more than a
+    report is not read whole."""
+    name = Path(path).name
     document = open_pdf(path)
     try:
         pages = len(document)
+        if max_pages is not None and pages > max_pages:
+            raise ReportFormatError(
+                f"{name} has {pages:,} pages; a report has at most {max_pages:,}: is it several reports joined "
+                "into one file? Ingest each report as its own PDF"
+            )
         lines: list[Line] = []
+        characters = 0
         for number in range(pages):
             page = document[number]
             try:
-                lines.extend(_PageReader(page, number + 1).lines())
+                reader = _PageReader(page, number + 1)
+                characters += reader.textpage.count_chars()
+                if max_characters is not None and characters > max_characters:
+                    reader.textpage.close()
+                    raise ReportFormatError(
+                        f"{name} holds more than {max_characters:,} characters of text by page {number + 1} of "
+                        f"{pages}; a report holds far fewer: it is not one report, or it is damaged"
+                    )
+                lines.extend(reader.lines())
             finally:
                 page.close()
         return lines, pages

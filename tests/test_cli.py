@@ -78,3 +78,24 @@ def test_errors_are_one_line_and_a_non_zero_exit(tmp_path):
     refused = run_cli("ingest", str(broken), env={"ASSISTANT_INDEX_DIR": str(tmp_path / "index")})
     assert refused.returncode == 2
     assert "missing 2" in refused.stderr and "Traceback" not in refused.stderr
+
+
+def test_an_ingest_that_finds_nothing_says_so_and_fails(tmp_path):
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index")}
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "readme.txt").write_text("not a report", encoding="utf-8")
+    nothing = run_cli("ingest", str(empty), env=env)
+    assert nothing.returncode == 2, nothing.stdout
+    assert nothing.stderr.strip() == (f"error: no report found in {empty}: nothing was ingested "
+                                      "(reports are .pdf, .md or .markdown files)")
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for n in range(3):
+        (notes / f"note-{n}.md").write_text(f"# Note {n}\n\n1. Buy milk.\n2. Call the office.\n", encoding="utf-8")
+    refused = run_cli("ingest", str(notes), env=env)
+    assert refused.returncode == 2, refused.stdout
+    assert refused.stderr.count("is not an Ofsted children's services inspection report") == 3
+    assert refused.stderr.strip().endswith(
+        "error: none of the 3 files could be ingested (the reasons are above): nothing was indexed")
+    assert "Traceback" not in refused.stderr
