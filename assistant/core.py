@@ -14,24 +14,24 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-from assistant.answer import ExtractiveAnswerer, abstention, corrected_premise, no_such_report
+from assistant.answer import ExtractiveAnswerer, abstention, no_such_report
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.conversation import Conversation
 from assistant.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grade_answers import Evidence, GradeQuoter, GradeTableAnswerer
+from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
 from assistant.grade_scope import grade_table_query
 from assistant.grade_queries import grade_words
-from assistant.judgements import AREA_BY_KEY, GradeRow, grade_table
-from assistant.grades import GradeQuestion, area_asked, grade_evidence, grade_question, is_overall, select
+from assistant.judgements import GradeRow, grade_table
+from assistant.grades import GradeQuestion, grade_question
+from assistant.report_grades import ReportGradeAnswerer
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.question import (
     NOT_TOPIC,
-    asked_grade,
     asks_for_advice,
     clean_question,
     malformed_paragraph_number,
@@ -45,7 +45,7 @@ from assistant.question import (
 from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading, asks_only_what_changed
 from assistant.plain_words import with_plain_words_explained
 from assistant.retrieve import PassageRetriever, source_of
-from assistant.text import embeddable, terms
+from assistant.text import embeddable
 from assistant.settings import Settings
 from assistant.types import Answer, Source
 from assistant.vocabulary import ReportWords
@@ -179,6 +179,8 @@ class Assistant:
         self.grade_quoter = GradeQuoter(self.paragraphs, self.catalogue)
         self.grade_table = GradeTableAnswerer(self.grade_quoter, self.catalogue)
         self.scope_names = self.catalogue.authority_words()
+        self.report_grades = ReportGradeAnswerer(self.catalogue, self.judgements, self.paragraphs, self.grade_quoter,
+                                                 self.scope_names, MAX_COMPARED_REPORTS)
         self.keyword = KeywordIndex(self._paragraphs)
         # Ingest stores each report's words; an index built before words were kept gets them now, once.
         self.index.add_words(embeddable(self.keyword.vocabulary_words))
@@ -251,7 +253,7 @@ class Assistant:
         first: list[Source] = []
         if table := grade_table_query(self.catalogue, question, reading, Scope(authority, year, report, tuple(reports))):
             first = self.grade_table.run(question, question, *table).sources
-        elif (asked := grade_question(self._topic(question, reading))) and (picks := self._grade_rows(asked, scope)):
+        elif (asked := grade_question(self._topic(question, reading))) and (picks := self.report_grades.picks(asked, scope)):
             first = self.grade_quoter.sources(picks)
         ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
         return ranked[:k]
@@ -366,13 +368,13 @@ class Assistant:
         if table := grade_table_query(self.catalogue, state["query"], reading, limit):
             return {**state, "route": "grade_table", "grade_query": table[0], "scope": table[1]}
         asked = grade_question(topic)
-        if asked and (picks := self._grade_rows(asked, scope)):
+        if asked and (picks := self.report_grades.picks(asked, scope)):
             return {**state, "route": "grades", "asked": asked, "picks": picks}
         if reading.mode == "each" and asks_only_what_changed(topic, NOT_TOPIC) and any(self.judgements(r) for r in scope):
             # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
             picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
-        if len(scope) == 1 and (mismatch := self._grade_mismatch(state["query"], scope[0])):
+        if len(scope) == 1 and (mismatch := self.report_grades.mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         query = self._search_query(state["query"], reading)
         if len(scope) == 1 and (sections := self.retriever.recommendation_sections(query)):
@@ -431,9 +433,9 @@ class Assistant:
         if route == "unknown":
             return abstention(question, query, [], f"the report does not mention {', '.join(state['unknown'])}")
         if route == "premise":
-            return self._correct_premise(question, query, state["scope"][0], *state["mismatch"])
+            return self.report_grades.correct_premise(question, query, state["scope"][0], *state["mismatch"])
         if route == "grades":
-            return self._grades(question, query, state["picks"], state["asked"])
+            return self.report_grades.run(question, query, state["picks"], state["asked"])
         if route == "grade_table":
             return self.grade_table.run(question, query, state["grade_query"], state["scope"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.
@@ -481,95 +483,6 @@ class Assistant:
             highlights=highlights,
             reports=used or list(per_report),
         )
-
-    def _grade_mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:
-        """(area, grade given, grade presumed) when the question presumes a grade the report did not give."""
-        presumed = asked_grade(query)
-        judgements = self.judgements(report)
-        if not presumed or not judgements:
-            return None
-        asked_terms = set(terms(query))
-        overlap = [(len(asked_terms & set(terms(area))), area, grade) for area, grade in judgements]
-        best, area, grade = max(overlap, key=lambda o: o[0])
-        if best == 0:
-            # "Children's services overall" (2014-18 reports) or "Overall effectiveness" (ILACS)
-            overall = [j for j in judgements if j[0] in ("Children's services overall", "Overall effectiveness")]
-            if not overall:
-                return None
-            area, grade = overall[0]
-        if grade.lower().startswith(presumed):
-            return None
-        return area, grade, presumed
-
-    def _grade_rows(self, asked: GradeQuestion, scope: list[str]) -> dict[str, list[tuple[str, str]]] | None:
-        """The judgement rows that answer a grade question in each report in scope; None when it is not
-        about the grades after all, or names too many reports to answer report by report."""
-        if len(scope) > MAX_COMPARED_REPORTS or not any(self.judgements(r) for r in scope):
-            return None
-        picks = {r: select(asked, self.judgements(r), self.scope_names) for r in scope}
-        return None if any(rows is None for rows in picks.values()) else picks
-
-    def _grade_evidence(self, report: str, area: str, grade: str) -> tuple[Paragraph, str | None]:
-        return grade_evidence(self.paragraphs(report), area, grade)
-
-    def _grades(self, question: str, query: str, picks: dict[str, list[tuple[str, str]]], asked: GradeQuestion) -> Answer:
-        """Each report's grades that the question asks for, quoted from the report and cited. An
-        overall grade asked of a report that gives none is said to be missing, with the grades it gives:
-        the question as asked has no answer there."""
-        parts, sources, highlights, notes, ungraded = [], [], {}, [], 0
-        asked_grade = asked.grade
-        for report, rows in picks.items():
-            name = self.catalogue.reports[report].name
-            given = self.judgements(report)
-            if asked.overall and rows == given and not any(is_overall(area) for area, _ in given):
-                lead = f"{name} gives no overall effectiveness grade; its judgements are: "
-                notes.append(f"{name}: no overall grade among its judgements")
-                ungraded += 1
-            elif not rows and asked_grade:
-                rows = self.judgements(report)
-                lead = f"No judgement in {name} is {asked_grade}. "
-            elif not rows and (said := self._not_graded(report, asked, Evidence(sources, highlights))):
-                parts.append((name, said))  # the report says so itself: "adoption performance was not judged"
-                continue
-            elif not rows:
-                graded = "; ".join(f"{area}: {grade}" for area, grade in self.judgements(report)) or "none"
-                parts.append((name, f"{REFUSAL} what grade that was given: it is not among its judgements ({graded})."))
-                notes.append(f"{name}: no judgement for that area")
-                continue
-            else:
-                lead = ""
-            evidence = Evidence(sources, highlights)
-            parts.append((name, lead + self.grade_quoter.quote(report, rows, evidence)))
-        text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
-        citations = citations_in(text, sources)
-        return Answer(
-            question=question,
-            answer=text,
-            citations=citations,
-            sources=sources,
-            abstained=not citations or ungraded == len(picks),
-            standalone_question=query,
-            notes=notes,
-            highlights=highlights,
-        )
-
-    def _not_graded(self, report: str, asked: GradeQuestion, evidence: Evidence) -> str:
-        """"X gives no grade for adoption: “…was not judged.” Its judgements: …", each cited; "" when the
-        report has no sentence of its own saying the area was not judged."""
-        area = area_asked(asked)
-        said = self.grade_quoter.ungraded(report, area, evidence) if area else ""
-        if not said:
-            return ""
-        name, label = self.catalogue.reports[report].name, AREA_BY_KEY[area].label
-        given = self.grade_quoter.quote(report, self.judgements(report), evidence)
-        return f"{name} gives no grade for {label}: {said}Its judgements: {given}"
-
-    def _correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
-        passage, line = self._grade_evidence(report, area, grade)
-        source = source_of(passage, 1.0, self.catalogue)
-        text = f"{REFUSAL} that {area.lower()} was judged {presumed}: it was judged {grade.lower()}. {cite(source.label)}"
-        reason = f"the question presumes a grade of {presumed!r}; the report gives {area} {grade!r}"
-        return corrected_premise(question, query, [source], text, reason, {source.label: [line] if line else []})
 
     def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question (made standalone as ``query``) names."""

@@ -147,13 +147,11 @@ def test_a_report_without_an_overall_row_answers_with_the_grades_it_gives():
 
 @pytest.mark.parametrize("judgements, area", [(SIF, "Children's services overall"), (ILACS, "Overall effectiveness")])
 def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_row(judgements, area):
-    from types import SimpleNamespace
+    from assistant.report_grades import ReportGradeAnswerer
 
-    from assistant.core import Assistant
-
-    report = SimpleNamespace(judgements=lambda _: judgements)
+    answerer = ReportGradeAnswerer(None, lambda _: judgements, lambda _: [], None, set(), 6)
     grade = dict(judgements)[area]
-    assert Assistant._grade_mismatch(report, "Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
+    assert answerer.mismatch("Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
 
 
 def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
