@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install.sh
 .venv/bin/python -m assistant ingest --if-missing
-exec .venv/bin/python -m streamlit run app.py \
+# serve.py runs app.py with its model and index loaded as the server starts (not on the first visit)
+exec .venv/bin/python -m streamlit run serve.py \
   --server.headless true --server.address "${ADDRESS:-127.0.0.1}" --server.port "${PORT:-8501}" \
   --browser.gatherUsageStats false

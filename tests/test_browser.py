@@ -120,6 +120,9 @@ def test_ask_and_open_citation_in_chromium():
             expect(page.get_by_role("textbox", name="Ask a question about the report", exact=True)).to_be_visible()
             assert not page.locator('[role=img][aria-label$=" icon"]').count()
             cold_start_s = time.perf_counter() - server.started_at
+            # a desktop keeps the settings open beside the chat (initial_sidebar_state="auto")
+            sidebar = page.get_by_test_id("stSidebar").bounding_box()
+            assert sidebar and sidebar["x"] >= 0 and sidebar["width"] >= 200, sidebar
 
             chat_box.fill(QUESTION)
             asked_at = time.perf_counter()
@@ -167,53 +170,179 @@ def test_ask_and_open_citation_in_chromium():
     assert shot.exists() and shot.stat().st_size > 10_000
 
 
-HARROW_PDF = ROOT.parent / "shared" / "ofsted" / "pdfs" / "harrow" / "2017-03-31.pdf"
+def test_a_phone_sees_the_chat_not_the_sidebar_and_gets_a_cited_answer_in_chromium():
+    """390 x 844 (a phone): the sidebar starts closed and opens on demand; the chat box takes a question."""
+    from playwright.sync_api import expect
+
+    out = _artifacts()
+    server = StreamlitServer(ROOT, out / "streamlit-server-phone.log").start()
+    try:
+        server.wait_healthy(timeout=180)
+        with _chromium_page(server.url, {"width": 390, "height": 844}) as page:
+            chat_box = page.get_by_test_id("stChatInputTextArea")
+            expect(chat_box).to_be_enabled(timeout=240_000)
+            # closed: off the screen to the left, with the button that opens it
+            expect(page.get_by_test_id("stExpandSidebarButton")).to_be_visible()
+            sidebar = page.get_by_test_id("stSidebar").bounding_box()
+            assert sidebar is None or sidebar["x"] + sidebar["width"] <= 0, f"the sidebar covers the chat: {sidebar}"
+            box = chat_box.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] + box["height"] <= 844, box
+
+            chat_box.fill(QUESTION)
+            chat_box.press("Enter")
+            answer = page.get_by_test_id("stChatMessage").last
+            expect(answer).to_contain_text("28 weeks", timeout=120_000)
+            citations = answer.get_by_test_id("stPopover").get_by_role("button", name=re.compile(r"^¶\d+$"))
+            expect(citations.first).to_be_visible(timeout=120_000)
+            expect(chat_box).to_be_enabled(timeout=60_000)  # ready for the next question
+            page.screenshot(path=str(out / "browser-phone-answer.png"), full_page=True)
+
+            page.get_by_test_id("stExpandSidebarButton").click()  # the settings are still there when wanted
+            expect(page.get_by_test_id("stSidebar")).to_contain_text("Sources per answer")
+    finally:
+        server.stop()
 
 
-def test_a_citation_opens_the_cited_report_in_chromium(tmp_path):
-    """Two reports loaded, the sidebar on Ealing: a citation of Harrow opens Harrow's paragraph, named."""
+def test_a_loading_message_then_the_chat_box_after_a_server_start_in_chromium():
+    """The model and index load as the server starts (serve.py), not when the first visitor comes; that
+    visitor sees the loading message or the chat box at once, never a blank page for long. Prints timings."""
+    from playwright.sync_api import expect
+
+    from ui.resources import LOADING
+
+    out = _artifacts()
+    server = StreamlitServer(ROOT, out / "streamlit-server-loading.log").start()
+    try:
+        health_s = server.wait_healthy(timeout=180)
+        with _chromium_page(server.url, {"width": 1280, "height": 900}) as page:
+            chat_box = page.get_by_test_id("stChatInputTextArea")
+            expect(page.get_by_text(LOADING).or_(chat_box).first).to_be_visible(timeout=240_000)
+            shown_s = time.perf_counter() - server.started_at
+            loading_seen = page.get_by_text(LOADING).count() > 0
+            if loading_seen:
+                page.screenshot(path=str(out / "browser-loading.png"))
+            expect(chat_box).to_be_enabled(timeout=240_000)
+            ready_s = time.perf_counter() - server.started_at
+            expect(page.get_by_text(LOADING)).to_have_count(0)  # cleared once loaded
+        deadline = time.perf_counter() + 240
+        while "assistant loaded at server start" not in server.log_tail(200) and time.perf_counter() < deadline:
+            time.sleep(0.5)
+        assert "assistant loaded at server start" in server.log_tail(200), server.log_tail()
+    finally:
+        server.stop()
+    print(f"\nserver healthy: {health_s:.2f}s | loading message or chat box shown: {shown_s:.2f}s"
+          f" ({'loading message' if loading_seen else 'chat box'}) | chat box ready: {ready_s:.2f}s (from server start)")
+
+
+PDFS = ROOT.parent / "shared" / "ofsted" / "pdfs"
+HARROW_PDF = PDFS / "harrow" / "2017-03-31.pdf"
+# Ealing and two reports on Harrow: a question names its authority, and Harrow has a history to chart.
+SEVERAL_REPORTS = [ROOT / "data" / "ealing-2016.md", HARROW_PDF, PDFS / "harrow" / "2020-03-16.pdf"]
+
+
+@pytest.fixture(scope="module")
+def several_reports(tmp_path_factory):
+    """One server over its own index of SEVERAL_REPORTS (built as it starts), shared by this module's tests."""
     import json
 
+    if not all(p.is_file() for p in SEVERAL_REPORTS) and not IN_CI:
+        pytest.skip(f"the Ofsted corpus is not beside the project ({PDFS})")
+    env = {"ASSISTANT_INDEX_DIR": str(tmp_path_factory.mktemp("index")),
+           "ASSISTANT_REPORTS": json.dumps([str(p) for p in SEVERAL_REPORTS])}
+    server = StreamlitServer(ROOT, _artifacts() / "streamlit-server-several.log", env=env).start()
+    try:
+        server.wait_healthy(timeout=180)
+        yield server
+    finally:
+        server.stop()
+
+
+@contextlib.contextmanager
+def _ready_page(server, viewport: dict):
+    """A page of ``server`` once its chat box takes questions (the first one waits for the index build)."""
+    from playwright.sync_api import expect
+
+    with _chromium_page(server.url, viewport) as page:
+        expect(page.get_by_test_id("stChatInputTextArea")).to_be_enabled(timeout=600_000)
+        yield page
+
+
+def test_a_citation_opens_the_cited_report_in_chromium(several_reports):
+    """Several reports loaded, the sidebar on Ealing: a citation of Harrow opens Harrow's paragraph, named,
+    with its citation to copy."""
     from playwright.sync_api import expect
 
     from ingest import parse_path
 
-    if not HARROW_PDF.is_file() and not IN_CI:
-        pytest.skip(f"the Ofsted corpus is not beside the project ({HARROW_PDF})")
     out = _artifacts()
-    env = {"ASSISTANT_INDEX_DIR": str(tmp_path / "index"),
-           "ASSISTANT_REPORTS": json.dumps([str(ROOT / "data" / "ealing-2016.md"), str(HARROW_PDF)])}
-    server = StreamlitServer(ROOT, out / "streamlit-server-two.log", env=env).start()
-    try:
-        server.wait_healthy(timeout=180)
-        with _chromium_page(server.url, {"width": 1280, "height": 1400}) as page:
-            chat_box = page.get_by_test_id("stChatInputTextArea")
-            expect(chat_box).to_be_enabled(timeout=300_000)
-            expect(page.get_by_test_id("stSidebar")).to_contain_text("Ealing 2016")  # the sidebar's report
+    with _ready_page(several_reports, {"width": 1280, "height": 1400}) as page:
+        chat_box = page.get_by_test_id("stChatInputTextArea")
+        expect(page.get_by_test_id("stSidebar")).to_contain_text("Ealing 2016")  # the sidebar's report
 
-            chat_box.fill("What did Harrow's 2017 report say about care leavers?")
-            chat_box.press("Enter")
-            answer = page.get_by_test_id("stChatMessage").last
-            citations = answer.get_by_test_id("stPopover").get_by_role(
-                "button", name=re.compile(r"^Harrow 2017 ¶\d+$")
-            )
-            expect(citations.first).to_be_visible(timeout=120_000)
-            label = citations.first.locator("p").first.inner_text().strip()
-            citations.first.click()
+        chat_box.fill("What did Harrow's 2017 report say about care leavers?")
+        chat_box.press("Enter")
+        answer = page.get_by_test_id("stChatMessage").last
+        citations = answer.get_by_test_id("stPopover").get_by_role(
+            "button", name=re.compile(r"^Harrow 2017 ¶\d+$")
+        )
+        expect(citations.first).to_be_visible(timeout=120_000)
+        label = citations.first.locator("p").first.inner_text().strip()
+        citations.first.click()
 
-            card = page.get_by_role("dialog", name=label)  # the popover's body
-            expect(card).to_be_visible(timeout=60_000)
-            expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
-            expect(card).to_contain_text("Harrow 2017")
-            expect(card).to_contain_text("published 31 March 2017")
-            expect(card).not_to_contain_text("Ealing 2016")
-            number = int(label.rsplit("¶", 1)[1])
-            harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
-            expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
-            page_of_pdf = card.get_by_text(re.compile(r"^Page \d+ of the report \(PDF\)$"))
-            expect(page_of_pdf).to_be_visible()
-            page_of_pdf.click()
-            expect(card.get_by_test_id("stImage").locator("img")).to_be_visible(timeout=30_000)  # the page, drawn
-            page.screenshot(path=str(out / "browser-two-reports-citation.png"), full_page=True)
-    finally:
-        server.stop()
+        card = page.get_by_role("dialog", name=label)  # the popover's body
+        expect(card).to_be_visible(timeout=60_000)
+        expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
+        expect(card).to_contain_text("Harrow 2017")
+        expect(card).to_contain_text("published 31 March 2017")
+        expect(card).not_to_contain_text("Ealing 2016")
+        expect(card.get_by_text("Copy citation", exact=True)).to_be_visible()
+        expect(card.get_by_test_id("stCode")).to_contain_text("Harrow")  # the line to paste, of Harrow's report
+        number = int(label.rsplit("¶", 1)[1])
+        harrow = next(p for p in parse_path(HARROW_PDF).paragraphs if p.number == number)
+        expect(card).to_contain_text(" ".join(harrow.text.split()[:12]))  # Harrow's paragraph, not Ealing's
+        page_of_pdf = card.get_by_text(re.compile(r"^Page \d+ of the report \(PDF\)$"))
+        expect(page_of_pdf).to_be_visible()
+        page_of_pdf.click()
+        expect(card.get_by_test_id("stImage").locator("img")).to_be_visible(timeout=30_000)  # the page, drawn
+        page.screenshot(path=str(out / "browser-several-reports-citation.png"), full_page=True)
+
+
+def test_the_answer_leads_and_folds_the_rest_in_chromium(several_reports):
+    """The sentence that answers comes first; the evidence under it is folded in "N more passages"."""
+    from playwright.sync_api import expect
+
+    with _ready_page(several_reports, {"width": 1280, "height": 1400}) as page:
+        page.get_by_role("button", name="How long did care proceedings take on average in Ealing?").click()
+        answer = page.get_by_test_id("stChatMessage").last
+        expect(answer).to_contain_text("28 weeks", timeout=120_000)
+        folded = answer.get_by_test_id("stExpander").filter(has_text=re.compile(r"\d+ more passages? behind this answer"))
+        expect(folded).to_have_count(1, timeout=120_000)
+        lead = answer.get_by_test_id("stMarkdownContainer").first
+        expect(lead).to_contain_text("28 weeks")  # the figure asked for, above the fold
+        rest = folded.get_by_test_id("stExpanderDetails")
+        expect(rest).to_be_hidden()
+        folded.locator("summary").click()
+        expect(rest).to_be_visible()
+        expect(rest).to_contain_text(re.compile(r"\[[^\]]*¶\d+\]"))  # the evidence keeps its citations
+        page.wait_for_timeout(500)  # let the expander's opening settle before the screenshot
+        page.screenshot(path=str(_artifacts() / "browser-answer-lead-folded.png"), full_page=True)
+
+
+def test_reports_tab_one_authority_charted_in_chromium(several_reports):
+    """The Reports tab filtered to one authority: its reports only, and its grades over time drawn."""
+    from playwright.sync_api import expect
+
+    with _ready_page(several_reports, {"width": 1280, "height": 1600}) as page:
+        page.get_by_role("tab", name="Reports", exact=True).click()
+        expect(page.get_by_text("Showing 3 of 3 reports")).to_be_visible(timeout=120_000)
+        authority = page.get_by_test_id("stMultiSelect").filter(has_text="Authority").first
+        authority.click()
+        page.get_by_role("option", name="Harrow", exact=True).click()
+        page.keyboard.press("Escape")  # close the list of options
+        expect(page.get_by_text("Showing 2 of 3 reports")).to_be_visible(timeout=60_000)
+        history = page.get_by_test_id("stVegaLiteChart").first
+        expect(history).to_be_visible(timeout=60_000)
+        expect(history.locator("canvas, svg").first).to_be_visible(timeout=60_000)  # drawn, not a blank frame
+        expect(page.get_by_role("combobox", name="Authority to chart")).to_have_value("Harrow")
+        history.scroll_into_view_if_needed()
+        page.screenshot(path=str(_artifacts() / "browser-reports-one-authority.png"), full_page=True)

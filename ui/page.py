@@ -30,7 +30,8 @@ TITLE = "Ofsted report assistant"
 EXTRACTIVE = "extractive (offline)"
 
 
-def _load_assistant() -> Any:
+def _load_assistant(loading: Any = None) -> Any:
+    """The Assistant; ``loading`` (app.py's loading message) is cleared once it is loaded or has failed."""
     from assistant import AssistantError
 
     try:
@@ -41,6 +42,9 @@ def _load_assistant() -> Any:
     except Exception:  # noqa: BLE001
         logger.exception("assistant failed to start")
         st.error(GENERIC_ERROR)
+    finally:
+        if loading is not None:
+            loading.empty()
     st.stop()
 
 
@@ -164,8 +168,8 @@ def render_conversation_controls(box: Any, chat: Any, info: dict) -> None:
         st.caption(f"{len(turns)} question{'s' if len(turns) != 1 else ''} in this conversation.")
 
 
-def main() -> None:
-    bot = _load_assistant()
+def main(loading: Any = None) -> None:
+    bot = _load_assistant(loading)
     try:
         info = dict(bot.info() or {})
     except Exception:  # noqa: BLE001

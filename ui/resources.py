@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import streamlit as st
@@ -17,12 +18,22 @@ GENERIC_ERROR = (
 )
 
 
-@st.cache_resource(show_spinner="Loading the report and its search index…")
+LOADING = "Loading the report and its search index…"
+_loaded = threading.Event()  # set once this server has an Assistant: later runs show no loading message
+
+
+def assistant_loaded() -> bool:
+    return _loaded.is_set()
+
+
+@st.cache_resource(show_spinner=False)  # app.py says so from the first paint (a spinner waits 0.5 s)
 def get_assistant() -> Any:
     """The one Assistant of this server (heavy: index, models)."""
     from assistant import Assistant
 
-    return Assistant()
+    bot = Assistant()
+    _loaded.set()
+    return bot
 
 
 @st.cache_resource(show_spinner=False)

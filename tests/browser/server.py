@@ -1,4 +1,5 @@
-"""Start and stop `streamlit run app.py` on a free loopback port, for browser tests."""
+"""Start and stop `streamlit run serve.py` (app.py, as scripts/start.sh serves it) on a free loopback port,
+for browser tests."""
 
 from __future__ import annotations
 
@@ -31,9 +32,12 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` in its own process group, logging to a file."""
+    """`streamlit run serve.py` (as scripts/start.sh runs it; or ``script``) in its own process group,
+    logging to a file."""
 
-    def __init__(self, root: Path, log_path: Path, python: str = sys.executable, env: dict | None = None):
+    def __init__(self, root: Path, log_path: Path, python: str = sys.executable, env: dict | None = None,
+                 script: str = "serve.py"):
+        self.script = script
         self.extra_env = env or {}
         self.root = root
         self.log_path = log_path
@@ -50,7 +54,7 @@ class StreamlitServer:
         self.started_at = time.perf_counter()
         self.proc = subprocess.Popen(
             [
-                self.python, "-m", "streamlit", "run", "app.py",
+                self.python, "-m", "streamlit", "run", self.script,
                 "--server.headless", "true",
                 "--server.address", "127.0.0.1",
                 "--server.port", str(self.port),
