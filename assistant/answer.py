@@ -510,9 +510,12 @@ def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence], lead
             picked[(following.source.label, following.index)] = following
     ordered = [s for s in sorted(picked.values(), key=lambda s: (s.rank, s.index)) if _as_sentence(s.text)]
     lead = lead or (ordered[0] if ordered else None)
-    first = [s for s in ordered if s is lead or (s.source.label == lead.source.label and s.index == lead.index - 1
-                                                  and _LEANS_BACK.match(lead.text))] if lead in ordered else []
-    rest = [s for s in ordered if s not in first]
+    # Sentences by position, not by value: two of them may say the same words.
+    leading = {(lead.source.label, lead.index)} if lead else set()
+    if lead and _LEANS_BACK.match(lead.text):
+        leading.add((lead.source.label, lead.index - 1))
+    first = [s for s in ordered if (s.source.label, s.index) in leading]
+    rest = [s for s in ordered if (s.source.label, s.index) not in leading]
     return "\n\n".join(_cited_runs(part) for part in (first, rest) if part)
 
 

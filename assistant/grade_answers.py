@@ -209,8 +209,9 @@ class GradeTableAnswerer:
             if len(graded) < 2:
                 continue
             compared += 1
-            pairs = _pairs(graded, asked.pairs)
-            moved += [pair for pair in pairs if self._moved(asked, pair[0][1], pair[1][1], pair[1][0])]
+            for (first, a), (last, b) in _pairs(graded, asked.pairs):
+                if self._moved(asked, a, b, last):
+                    moved.append(((first, a), (last, b)))
         label = AREA_BY_KEY[area].label
         verb = {"better": "improved", "worse": "declined", "same": "stayed the same"}[asked.direction]
         if asked.transition:
