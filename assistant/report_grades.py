@@ -110,8 +110,9 @@ class ReportGradeAnswerer:
         if not said:
             return ""
         name, label = self.catalogue.reports[report].name, AREA_BY_KEY[area].label
-        given = self.quoter.quote(report, self.judgements(report), evidence)
-        return f"{name} gives no grade for {label}: {said}Its judgements: {given}"
+        # The grades it does give, in one line cited to its judgement table (the LSCB's is stated elsewhere).
+        given = "; ".join(f"{area}: {grade}" for area, grade in self.judgements(report))
+        return f"{name} gives no grade for {label}: {said}Its judgements: {given}. {evidence.cite(self.quoter.table(report))}"
 
     def correct_premise(self, question: str, query: str, report: str, area: str, grade: str, presumed: str) -> Answer:
         passage, line = grade_evidence(self.paragraphs(report), area, grade)
