@@ -417,12 +417,13 @@ class Assistant:
         question, query = state["question"], state["query"]
         route = state["route"]
         in_scope = set(state["scope"])  # a set: at corpus scale the passages number 40,000 and the reports 425
+        passages = (p for p in self._paragraphs if p.report in in_scope)  # read only by the look-ups
         if route == "missing":
             return no_such_report(question, query, state["reading"].missing)
         if route == "lookup":
-            return self._look_up(question, query, [p for p in self._paragraphs if p.report in in_scope and p.number in state["numbers"]], state["numbers"])
+            return self._look_up(question, query, [p for p in passages if p.number in state["numbers"]], state["numbers"])
         if route == "recommendations":
-            return self._look_up(question, query, [p for p in self._paragraphs if p.report in in_scope and p.section in state["sections"]], [])
+            return self._look_up(question, query, [p for p in passages if p.section in state["sections"]], [])
         if route in ("each", "best"):
             return self._report_by_report(
                 question, query, state["scoped_query"], state["vector"], state["per_report"],

@@ -30,13 +30,18 @@ WRITE_BATCH = 2000  # windows per Chroma write
 READ_PAGE = 5000  # records per Chroma read
 
 
+def window_prefix(key: str, generation: str = "") -> str:
+    """What every window id of the passage ``key`` (``report:label``) begins with, in one version."""
+    return f"{key}:{generation}" if generation else key
+
+
 def windows_of(paragraph: Paragraph, generation: str = "") -> list[Document]:
     """The embedded windows of one passage: its opening, then each sentence.
 
     ``generation`` (from the report file's digest) keeps a new version's windows apart from the
     old one's until the new one is complete, so a failed ingest never mixes the two.
     """
-    prefix = f"{paragraph.key}:{generation}" if generation else paragraph.key
+    prefix = window_prefix(paragraph.key, generation)
     base = {
         "generation": generation,
         "report": paragraph.report,
@@ -239,7 +244,7 @@ class ReportIndex:
 
     def window_ids(self, paragraph: Paragraph) -> list[str]:
         """The ids of a passage's current windows (its opening, then each sentence), as ``windows_of`` names them."""
-        prefix = f"{paragraph.key}{self._generation_suffix(paragraph.report)}"
+        prefix = window_prefix(paragraph.key, self._generation(paragraph.report))
         return [f"{prefix}:p", *(f"{prefix}:s{i}" for i in range(len(split_sentences(paragraph.text))))]
 
     def nearest_among(self, vector: list[float], ids: list[str], n: int) -> list[tuple[str, float]]:
@@ -254,10 +259,9 @@ class ReportIndex:
         top = np.argsort(-similarity, kind="stable")[:n]
         return [(got["ids"][i], float(similarity[i])) for i in top]
 
-    def _generation_suffix(self, report: str) -> str:
-        """The part of a window's id that names its report's indexed version."""
-        generation = self._current.get(report, "") if hasattr(self, "_current") else ""
-        return f":{generation}" if generation else ""
+    def _generation(self, report: str) -> str:
+        """The report's indexed version, as its window ids name it ("" for an index without versions)."""
+        return self._current.get(report, "") if hasattr(self, "_current") else ""
 
     def read_passages(
         self, report: str, labels: list[str], at_most: dict[str, int] | None = None
@@ -270,9 +274,9 @@ class ReportIndex:
         """
         include = ["documents", "metadatas", "embeddings"]
         if at_most is not None:
-            prefix = self._generation_suffix(report)
-            ids = [f"{report}:{label}{prefix}:p" for label in labels]
-            ids += [f"{report}:{label}{prefix}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
+            prefixes = {label: window_prefix(f"{report}:{label}", self._generation(report)) for label in labels}
+            ids = [f"{prefixes[label]}:p" for label in labels]
+            ids += [f"{prefixes[label]}:s{i}" for label in labels for i in range(at_most.get(label, 0))]
             got = self.store.get(ids=ids, include=include)
         else:
             where = {"$and": [{"report": report}, {"label": {"$in": labels}}]}

@@ -34,6 +34,7 @@ class OkapiScores:
         lengths = np.array([len(t) for t in tokenised], dtype=float)
         tf = np.array(counts, dtype=float)
         df = np.bincount(rows, minlength=len(self.term_row)).astype(float)
+        self.document_frequency = {term: int(df[row]) for term, row in self.term_row.items()}
         idf = np.log(len(tokenised) - df + 0.5) - np.log(df + 0.5)
         idf[idf < 0] = self.EPSILON * idf.mean()
         norm = self.K1 * (1 - self.B + self.B * lengths / lengths.mean())
@@ -59,9 +60,9 @@ class KeywordIndex:
         self.tokens = {p.key: p.tokens for p in paragraphs}
         tokenised = [terms(f"{p.section} {p.text}") for p in paragraphs]
         self.bm25 = OkapiScores(tokenised) if paragraphs else None
-        document_frequency = Counter(term for doc in tokenised for term in set(doc))
         n = max(len(tokenised), 1)
-        self.idf = {term: math.log(1 + n / df) for term, df in document_frequency.items()}
+        counted = self.bm25.document_frequency if self.bm25 else {}
+        self.idf = {term: math.log(1 + n / df) for term, df in counted.items()}
         # Every word the passages use, unstemmed: to tell a name the reports never mention.
         self.vocabulary_words = {w for p in paragraphs for w in words(f"{p.section} {p.text}")}
 

@@ -14,10 +14,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.reports import MONTHS
 from assistant.text import stem, words
 
-_DATE_WORD = re.compile(r"(?:19|20)\d\d(?:[-–/]\d\d)?|jan(?:uary)?|feb(?:ruary)?|march|april|may|june|july|aug(?:ust)?|"
-                        r"sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?", re.I)
+_DATE_WORD = re.compile(rf"(?:19|20)\d\d(?:[-–/]\d\d)?|{'|'.join(MONTHS)}", re.I)  # a year, a period or a month
 
 # (the reports' terms, the everyday phrases that mean them)
 CONCEPTS: tuple[tuple[str, tuple[str, ...]], ...] = (

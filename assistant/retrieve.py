@@ -118,7 +118,7 @@ class PassageRetriever(BaseRetriever):
         """Passages by their best window's cosine similarity to the question."""
         vector = vector or self.index.embeddings.embed_query(query)
         best: dict[str, float] = {}
-        if reports and sum(len(self._window_ids(r)) for r in reports) <= self.exact_search_windows:
+        if reports and self._few_windows(reports):
             # A few reports' windows, compared one by one: exact, and fast however large the index
             key_of = {window: key for r in reports for window, key in self._window_ids(r)}
             hits = [(key_of[w], s) for w, s in self.index.nearest_among(vector, list(key_of), self.dense_candidates)]
@@ -128,6 +128,16 @@ class PassageRetriever(BaseRetriever):
         for key, similarity in hits:
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])
+
+    def _few_windows(self, reports: list[str]) -> bool:
+        """Do these reports hold at most ``exact_search_windows`` windows? Counted until they pass it,
+        so a search over hundreds of reports does not list every window of each."""
+        total = 0
+        for report in reports:
+            total += len(self._window_ids(report))
+            if total > self.exact_search_windows:
+                return False
+        return True
 
     def _window_ids(self, report: str) -> list[tuple[str, str]]:
         """(window id, passage key) of each embedded window of a report's passages."""
