@@ -37,11 +37,13 @@ def _ingest(args) -> int:
         )
     bot = Assistant(ensure_reports=False)
     with tqdm(total=len(files), unit="report", disable=len(files) < 2, file=sys.stderr) as bar:
-        summary = bot.ingest_many(files, force=args.force, on_file=lambda path, outcome: bar.update(1))
+        summary = bot.ingest_many(
+            files, force=args.force, replace=args.replace, on_file=lambda path, outcome: bar.update(1)
+        )
     for result in summary.indexed:
         print(
             f"{result.report}: {result.passages} passages ({result.numbered} numbered paragraphs), "
-            f"{result.windows} windows in {result.seconds:.1f} s"
+            f"{result.windows} windows in {result.seconds:.1f} s" + (f"; {result.note}" if result.note else "")
         )
     for path, reason in summary.refused:
         print(f"refused {path}: {reason}", file=sys.stderr)
@@ -122,6 +124,10 @@ def build_parser() -> argparse.ArgumentParser:
     ingest.add_argument("paths", nargs="*", metavar="PATH")
     ingest.add_argument("--if-missing", action="store_true", help="only build what the index lacks")
     ingest.add_argument("--force", action="store_true", help="re-index files even when unchanged")
+    ingest.add_argument(
+        "--replace", action="store_true",
+        help="let a file take the place of the indexed report it names or is another version of (logged in the index)",
+    )
     ingest.set_defaults(run=_ingest)
     ask = sub.add_parser("ask", help="answer one question")
     ask.add_argument("question")

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import hashlib
-from itertools import zip_longest
 import logging
+import threading
 import time
+from itertools import zip_longest
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chromadb.errors import InternalError as ChromaInternalError
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
@@ -27,6 +30,7 @@ from assistant.grade_queries import grade_words
 from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_question
 from assistant.report_grades import ReportGradeAnswerer
+from assistant.identity import place, renamed, replacement_record, text_digest
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
@@ -73,6 +77,8 @@ class IngestResult:
     numbered: int
     windows: int
     seconds: float
+    outcome: str = "indexed"  # "indexed", "replaced" (an earlier version, logged) or "unchanged"
+    note: str = ""  # what was replaced, or which indexed report it is the same as
 
 
 @dataclass
@@ -116,55 +122,111 @@ class Assistant:
             host=self.settings.chroma_host,
             port=self.settings.chroma_port,
         )
+        self._reload_lock = threading.Lock()
+        self._checked_at = time.monotonic()
         if ensure_reports:
             for path in self.settings.reports:
                 if not self.index.has_file(file_digest(path)):
                     self.ingest(path)
         self._load_passages()
-        self.chain = RunnableLambda(self._retrieve_step) | RunnableLambda(self._answer_step)
 
     # --- ingest ------------------------------------------------------------------------
-    def ingest(self, path: str | Path) -> IngestResult:
-        """Parse and index one report, replacing any earlier copy of it; ReportFormatError when it cannot."""
-        result = self._index_file(Path(path))
+    def ingest(self, path: str | Path, *, replace: bool = False) -> IngestResult:
+        """Parse and index one report; ReportFormatError when it cannot, or when it would take the place
+        of a different report (or of another copy of the same one with other text) without ``replace``.
+        The same report already indexed, under any file name, is left as it is ("unchanged")."""
+        result = self._index_file(Path(path), replace=replace)
         self._load_passages()
         return result
 
     def ingest_many(
-        self, paths, *, force: bool = False, on_file: Callable[[Path, str], None] | None = None
+        self,
+        paths,
+        *,
+        force: bool = False,
+        replace: bool = False,
+        on_file: Callable[[Path, str], None] | None = None,
     ) -> IngestSummary:
         """Index every report file named or inside the folders named.
 
-        A file already indexed with the same contents is skipped (so an interrupted run resumes where
-        it stopped, and a second run changes nothing); a file that cannot be parsed is refused with
-        its reason and the rest go on. ``on_file(path, outcome)`` reports each file as it is done.
+        A report already indexed with the same contents is skipped (so an interrupted run resumes where
+        it stopped, and a second run changes nothing); a file that cannot be parsed, or that would take
+        another report's place without ``replace``, is refused with its reason and the rest go on.
+        ``on_file(path, outcome)`` reports each file as it is done.
         """
         summary = IngestSummary()
         for path in iter_report_files(paths):
-            if not force and self.index.has_file(file_digest(path)):
+            try:
+                if not force and self.index.has_file(file_digest(path)):
+                    outcome = "unchanged"
+                else:
+                    result = self._index_file(path, force=force, replace=replace)
+                    outcome = result.outcome
+            except ReportFormatError as refusal:
+                summary.refused.append((path, str(refusal)))
+                outcome = "refused"
+            if outcome == "unchanged":
                 summary.skipped.append(path)
-                outcome = "unchanged"
-            else:
-                try:
-                    summary.indexed.append(self._index_file(path))
-                    outcome = "indexed"
-                except ReportFormatError as refusal:
-                    summary.refused.append((path, str(refusal)))
-                    outcome = "refused"
+            elif outcome != "refused":
+                summary.indexed.append(result)
             if on_file:
                 on_file(path, outcome)
         self._load_passages()
         return summary
 
-    def _index_file(self, path: Path) -> IngestResult:
-        started = time.perf_counter()
+    def _index_file(self, path: Path, *, force: bool = False, replace: bool = False) -> IngestResult:
+        """Parse, then under the index's one-writer lock decide which report this is (``identity.place``)
+        and write it: the decision and the write see the same index."""
+        started, source = time.perf_counter(), str(path.resolve())  # the same file, from wherever it is named
         parsed = parse_path(path, **self.settings.report_limits)
-        windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
+        digest, text_sha = getattr(parsed, "sha256", "") or file_digest(path), text_digest(parsed)
+        with self.index.writing(self.settings.writer_wait_seconds):
+            placement = place(parsed, source, digest, text_sha, self.index.reports(), replace=replace)
+            if placement.action == "refuse":
+                raise ReportFormatError(f"{path.name} was not indexed: {placement.reason}")
+            parsed = renamed(parsed, placement.report)
+            counts = (parsed.report, len(parsed.paragraphs), len(parsed.numbered))
+            if placement.action == "unchanged" and not force:
+                return IngestResult(*counts, 0, time.perf_counter() - started, "unchanged", placement.reason)
+            old = placement.replaces
+            history = [*old.get("replaced", []), replacement_record(old, digest, source)] if old else []
+            windows = self.index.add_report(
+                parsed, source=source, digest=digest, text_sha256=text_sha, replaced=history
+            )
+        note = ""
+        if old:
+            note = f"replaced the version indexed from {old.get('source')} (sha256 {old.get('sha256', '')[:12]} → {digest[:12]})"
+            log.info("%s: %s", parsed.report, note)
         return IngestResult(
-            parsed.report, len(parsed.paragraphs), len(parsed.numbered), windows, time.perf_counter() - started
+            *counts, windows, time.perf_counter() - started, "replaced" if old else "indexed", note
         )
 
-    def _load_passages(self) -> None:
+    def refresh(self, *, force: bool = False) -> bool:
+        """Pick up what other processes wrote to the index (checked at most every
+        ``Settings.index_check_seconds``): the new version is loaded beside the one in use and swapped
+        in whole, so no answer reads a half-loaded one. True when it reloaded."""
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.settings.index_check_seconds:
+            return False
+        with self._reload_lock:
+            self._checked_at = now
+            if not force and self.index.version() == self._version:
+                return False
+            self._load_passages(self.index.reopened())
+        log.info("reloaded the index at %s: another process changed it", self.index.location)
+        return True
+
+    def _load_passages(self, index: ReportIndex | None = None) -> None:
+        """Load the index's reports into a copy of this assistant and take that copy's state whole: an
+        answer under way keeps the version it started with (its chain is bound to the older copy)."""
+        loaded = copy.copy(self)
+        loaded.index = index or self.index
+        loaded._load()
+        loaded.chain = RunnableLambda(loaded._retrieve_step) | RunnableLambda(loaded._answer_step)
+        self.__dict__.update(loaded.__dict__)
+
+    def _load(self) -> None:
+        self._version = self.index.version()  # read first: a write during the load is picked up next time
         self._reports = self.index.reports()
         self._paragraphs = self.index.paragraphs()
         if empty := sorted(set(self._reports) - {p.report for p in self._paragraphs}):
@@ -246,6 +308,7 @@ class Assistant:
     ) -> list[Source]:
         """The top ``k`` passages for a question, best first, within the reports it (or the caller) names."""
         question = self.clean_question(question)
+        self.refresh()
         reading = self.read_scope(question, Scope(authority, year, report, tuple(reports)))
         scope = list(reading.reports)
         ranked = self._rank(question, k, reading)
@@ -310,13 +373,23 @@ class Assistant:
     ) -> Answer:
         """Answer ``question``, retrieving with ``query`` (the question made standalone), within ``limit``;
         ``previous`` holds the reports of the answer before, for "last time" and "before that"."""
+        self.refresh()
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
         state = {
             "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
             "limit": limit, "previous": previous,
         }
-        return self.chain.invoke(state)
+        return self._after_reload_if_stale(lambda: self.chain.invoke(state))
+
+    def _after_reload_if_stale(self, step: Callable):
+        """Run ``step``; when another process rewrote the index under it (Chroma: "Error finding id"),
+        reload and run it once more on the new version."""
+        try:
+            return step()
+        except ChromaInternalError:
+            self.refresh(force=True)
+            return step()
 
     def stream(
         self,
@@ -329,14 +402,15 @@ class Assistant:
         previous: tuple[str, ...] = (),
     ) -> AnswerStream:
         """Like ``answer``, but the chat model's checked text arrives as it is written; ``.answer`` at the end."""
+        self.refresh()
         answerer = self._answerer(use_chat_model)
         if not self._paragraphs or not isinstance(answerer, GenerativeAnswerer):
             return AnswerStream.whole(
                 self.answer(question, query, k=k, use_chat_model=use_chat_model, limit=limit, previous=previous)
             )
-        state = self._retrieve_step(
+        state = self._after_reload_if_stale(lambda: self._retrieve_step(
             {"question": question, "query": query, "k": k or self.settings.k, "limit": limit, "previous": previous}
-        )
+        ))
         if state["route"] != "extract":
             return AnswerStream.whole(self._answer_step(state))
         sources = state["sources"]
@@ -524,6 +598,7 @@ class Assistant:
 
     def reports(self) -> list[ReportInfo]:
         """Every loaded report, as it describes itself: authority, kind, dates, judgements, size, file."""
+        self.refresh()
         return self.catalogue.infos()
 
     def grades(self, authority: str | None = None, year: str | int | None = None) -> list[GradeRow]:

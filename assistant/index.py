@@ -7,13 +7,19 @@ and the passage label, so re-ingesting a report replaces its windows and never d
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
-from collections.abc import Iterable
+import tempfile
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.documents import Document
@@ -28,6 +34,7 @@ log = logging.getLogger(__name__)
 NO_NUMBER = -1  # Chroma metadata cannot hold None
 WRITE_BATCH = 2000  # windows per Chroma write
 READ_PAGE = 5000  # records per Chroma read
+VERSION_ID = "~version"  # the manifest record every write changes, so readers know to reload
 
 
 def window_prefix(key: str, generation: str = "") -> str:
@@ -95,6 +102,7 @@ class ReportIndex:
     ):
         self.path = Path(path)
         self.location = f"http://{host}:{port}" if host else str(self.path)
+        self._server = (host, port)
         self.embeddings = embeddings
         self._stored_words: set[str] | None = None
         try:
@@ -123,7 +131,9 @@ class ReportIndex:
     def reports(self) -> dict[str, dict]:
         """Report id → what the report says about itself (title, dates, judgements)."""
         got = self.manifest.get(include=["documents"])
-        reports = {report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"]))}
+        reports = {
+            report: json.loads(doc) for report, doc in sorted(zip(got["ids"], got["documents"])) if report != VERSION_ID
+        }
         self._current = {report: entry.get("generation", "") for report, entry in reports.items()}
         return reports
 
@@ -140,9 +150,59 @@ class ReportIndex:
                 return bool(self.store.get(where={"report": report}, limit=1)["ids"])
         return False
 
-    def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "") -> int:
+    def version(self) -> str:
+        """Changes with every write by any process: a reader that saw another value reloads."""
+        got = self.manifest.get(ids=[VERSION_ID], include=["documents"])
+        return got["documents"][0] if got["ids"] else ""
+
+    def _stamp(self) -> None:
+        self.manifest.upsert(ids=[VERSION_ID], documents=[uuid.uuid4().hex], embeddings=[[0.0]])
+
+    def reopened(self) -> ReportIndex:
+        """The same index opened afresh. Chroma keeps one store per folder per process and reads its
+        vector index once, so another process's later writes are unseen (or fail with "Error finding
+        id") until that store is dropped; those still using the old one finish with it."""
+        if self._server[0] is None:  # Chroma names an embedded store by its folder
+            SharedSystemClient._identifier_to_system.pop(str(self.path), None)
+            SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
+        return ReportIndex(self.path, self.collection_name, self.embeddings, *self._server)
+
+    @contextmanager
+    def writing(self, wait_seconds: float) -> Iterator[None]:
+        """One writer at a time, across processes: an exclusive lock on a file beside the index (for a
+        Chroma server, in this machine's temp folder: writers on other machines are not held back)."""
+        host, port = self._server
+        lock_path = (
+            Path(tempfile.gettempdir()) / f"ofsted-assistant-{host}-{port}-{self.collection_name}.lock"
+            if host else self.path / ".writer.lock"
+        )
+        try:
+            handle = lock_path.open("a")
+        except OSError as exc:
+            raise IndexUnavailable(f"cannot write to the index at {self.location} ({exc.strerror}): it is read-only "
+                                   "here; it can still answer, but ingest needs a folder this user can write") from exc
+        with handle:
+            deadline = time.monotonic() + wait_seconds
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise IndexUnavailable(
+                            f"another ingest has been writing to the index at {self.location} for over "
+                            f"{wait_seconds:.0f} s; try again when it has finished"
+                        ) from None
+                    time.sleep(0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "", **about) -> int:
         """Index a parsed report, replacing any earlier copy of it (and store the words it uses that
-        are not stored yet); returns the number of windows.
+        are not stored yet); returns the number of windows. ``about`` is stored with the report's
+        manifest entry (its text hash, its replacement history).
 
         New windows are upserted before stale ones are deleted and the manifest is written last, so
         a failure part-way leaves the report marked as stale (re-indexed on next use), never mixed.
@@ -177,6 +237,7 @@ class ReportIndex:
             "windows": len(docs),
             "source": source,
             "sha256": digest,
+            **about,
         }
         # Chroma wants a vector with every record; the manifest is looked up by id only.
         self.manifest.upsert(ids=[parsed.report], documents=[json.dumps(entry, ensure_ascii=False)], embeddings=[[0.0]])
@@ -184,11 +245,13 @@ class ReportIndex:
         stale = sorted(before - {d.id for d in docs})  # the previous version, now replaced
         for start in range(0, len(stale), WRITE_BATCH):
             self.store.delete(ids=stale[start : start + WRITE_BATCH])
+        self._stamp()
         return len(docs)
 
     def remove_report(self, report: str) -> None:
         self.store.delete(where={"report": report})
         self.manifest.delete(ids=[report])
+        self._stamp()
 
     # --- words ---------------------------------------------------------------------------
     def add_words(self, vocabulary: Iterable[str]) -> int:

@@ -100,6 +100,15 @@ class Settings(BaseSettings):
         default=2, ge=1,
         description="Encoder threads while embedding a report in batches (one while another process keeps a core busy).",
     )
+    index_check_seconds: float = Field(
+        default=2.0, ge=0,
+        description="How often an answering process checks whether another process changed the index (one "
+        "record read); a change is loaded whole and swapped in.",
+    )
+    writer_wait_seconds: float = Field(
+        default=600.0, ge=0,
+        description="How long an ingest waits for another ingest writing to the same index before giving up.",
+    )
     chat_model: str | None = Field(
         default=None,
         description="A LangChain chat model as provider:model (openai:gpt-4o-mini, ollama:llama3.2) writes the "

@@ -558,10 +558,13 @@ def parse_pdf(
             f"{path.name} is not a recognised Ofsted children's services report (title: {shown!r})"
         )
 
-    published_on = _published_from_path(path) or _iso(front.published)
     authority = authority_name(front.title_lines, fallback=_authority_from_path(path))
+    # The corpus layout (<authority>/<published>.pdf) adds the publication date ILACS reports do not
+    # print, but only when the folder names the authority the report itself names.
+    trusted = path if path_names_authority(path, authority) else None
+    published_on = (_published_from_path(trusted) if trusted else "") or _iso(front.published)
     if report is None:
-        report = _report_id(path, authority, published_on)
+        report = _report_id(trusted, authority, published_on)
 
     walk = _Walk(report=report, layout=layout)
     walk.position["Judgements"] = 0
@@ -678,13 +681,29 @@ def _authority_from_path(path: Path) -> str:
     return ""
 
 
-def _report_id(path: Path, authority: str, published_on: str) -> str:
-    """"<authority-slug>-<published>": from the corpus layout (pdfs/<authority>/<date>.pdf), else the metadata."""
-    if CORPUS_NAME.match(path.stem) and path.parent.name:
+def _report_id(path: Path | None, authority: str, published_on: str) -> str:
+    """"<authority-slug>-<published>": from the corpus layout (pdfs/<authority>/<date>.pdf) when the path is
+    trusted, else what the report says (the inspection's authority and its publication date)."""
+    if path is not None and CORPUS_NAME.match(path.stem) and path.parent.name:
         return f"{slugify(path.parent.name)}-{path.stem}"
     if authority and published_on:
         return f"{slugify(authority)}-{published_on}"
-    return slugify(path.stem) or "report"
+    return slugify(authority) or (slugify(path.stem) if path is not None else "") or "report"
+
+
+# Words that differ between an authority's folder name and the name its report prints.
+_NAME_FILLER = {"the", "of", "and", "upon", "city", "borough", "district", "council", "county", "corporation",
+                "trust", "children", "families"}
+
+
+def path_names_authority(path: Path, authority: str) -> bool:
+    """Does the corpus-style folder name the report's own authority ("kingston-upon-hull" and "Hull",
+    "bedford" and "Bedford Borough")? Always true outside the corpus layout, where the path adds nothing."""
+    if not (CORPUS_NAME.match(path.stem) and path.parent.name) or not authority:
+        return True
+    folder = set(slugify(path.parent.name).split("-")) - _NAME_FILLER
+    printed = set(slugify(authority).split("-")) - _NAME_FILLER
+    return bool(folder and printed) and (folder <= printed or printed <= folder)
 
 
 def _check_pdf_file(path: Path) -> None:
