@@ -22,6 +22,10 @@ st.set_page_config(
     initial_sidebar_state="auto",  # open on a desktop, closed below Streamlit's 768 px breakpoint (a phone)
 )
 
+from ui.access import require_access  # noqa: E402
+
+require_access()  # beyond this machine: a login, or a refusal, before anything of the reports is shown
+
 from ui.resources import GENERIC_ERROR, LOADING, assistant_loaded  # noqa: E402 - light: no model, no index
 
 # Until this server has loaded the model and index (seconds; serve.py starts on it as the server

@@ -32,6 +32,12 @@ def _warm() -> None:
 
 @asynccontextmanager
 async def _lifespan(_app):
+    from ui.access import server_refusal
+
+    reason = server_refusal()
+    if reason:  # beyond this machine without a login: do not listen at all (app.py's page says the same)
+        logger.error("not serving the chat: %s", reason)
+        raise SystemExit(2)
     threading.Thread(target=_warm, name="warm-assistant", daemon=True).start()  # the server answers meanwhile
     yield
 
