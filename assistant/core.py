@@ -50,6 +50,7 @@ from assistant.settings import Settings
 from assistant.types import Answer, Source
 from assistant.vocabulary import ReportWords
 from ingest import PARSER_VERSION, Paragraph, iter_report_files, parse_path
+from ingest.sandbox import parse_isolated
 
 log = logging.getLogger(__name__)
 
@@ -158,7 +159,7 @@ class Assistant:
 
     def _index_file(self, path: Path) -> IngestResult:
         started = time.perf_counter()
-        parsed = parse_path(path, **self.settings.report_limits)
+        parsed = parse_isolated(path, **self.settings.report_limits, **self.settings.parse_limits)
         windows = self.index.add_report(parsed, source=str(path), digest=file_digest(path))
         return IngestResult(
             parsed.report, len(parsed.paragraphs), len(parsed.numbered), windows, time.perf_counter() - started
