@@ -90,13 +90,13 @@ class Settings(BaseSettings):
     parse_timeout_s: float = Field(
         default=60.0, gt=0,
         description="Each report is parsed in a child process (ingest/sandbox.py), killed and the file refused past "
-        "this many seconds: the slowest report of the corpus takes 0.6 s (Leeds 2015); a PDF whose pages share "
-        "one huge content stream takes minutes, inside pdfium where nothing else could stop it.",
+        "this many seconds: the slowest report of the corpus takes 0.6 s (Leeds 2015); 250 pages sharing one "
+        "10 KB content stream take over a minute, inside pdfium where nothing else could stop it.",
     )
     parse_memory_mb: int = Field(
         default=1024, ge=256,
         description="The child's address space (RLIMIT_AS), past which the file is refused: parsing the largest "
-        "report peaks under 80 MB; a 600 KB compression bomb would take pdfium past 5 GB.",
+        "report peaks under 80 MB; 400 KB of PDF inflating into 200 MB of drawings would take pdfium to about 4 GB.",
     )
     max_word_lookups: int = Field(
         default=12, ge=0,

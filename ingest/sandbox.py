@@ -38,11 +38,11 @@ def parse_isolated(
     ReportFormatError when the file is refused, including for the time or memory it needs."""
     path = Path(path)
     request = json.dumps({"path": str(path), "limits": limits, "memory_mb": memory_mb, "timeout_s": timeout_s})
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+    pythonpath = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
     # A session of its own: Ctrl-C reaches only the parent, which kills the child (pdfium would not notice it).
     with subprocess.Popen(
         [sys.executable, "-m", "ingest.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env=env, start_new_session=True,
+        stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True,
     ) as child:
         try:
             out, err = child.communicate(request.encode(), timeout=timeout_s)
@@ -51,17 +51,22 @@ def parse_isolated(
             raise ReportFormatError(f"{path.name} took longer than {timeout_s:g} s to parse; refused") from None
         except BaseException:  # KeyboardInterrupt above all: never leave the child running
             child.kill()
+            child.wait()
             raise
     reply = json.loads(out) if child.returncode == 0 and out else {}
     if "report" in reply:
         return _report_from(reply["report"])
     if "refused" in reply:
         raise ReportFormatError(reply["refused"])
-    if "memory" in reply or child.returncode < 0 or b"MemoryError" in err:
-        # Past RLIMIT_AS, Python raises MemoryError and pdfium stops the process (it cannot go on without memory).
+    # Past RLIMIT_AS Python raises MemoryError, and pdfium aborts: it stops the process when an allocation fails.
+    if "memory" in reply or child.returncode in (-signal.SIGABRT, -signal.SIGKILL) or b"MemoryError" in err:
         raise ReportFormatError(f"{path.name} needed more than {memory_mb:,} MB to parse; refused")
-    detail = reply.get("failed") or err.decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit {child.returncode}"]
-    raise ReportFormatError(f"{path.name} could not be parsed ({''.join(detail)[:300]}); refused")
+    if child.returncode < 0:
+        detail = f"the parser died of {signal.Signals(-child.returncode).name}"
+    else:
+        last_line = err.decode("utf-8", "replace").strip().splitlines()[-1:]
+        detail = reply.get("failed") or (last_line or [f"exit code {child.returncode}"])[0]
+    raise ReportFormatError(f"{path.name} could not be parsed ({detail[:300]}); refused")
 
 
 def _report_from(fields: dict) -> ParsedReport:
