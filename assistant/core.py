@@ -53,7 +53,8 @@ from assistant.text import embeddable
 from assistant.settings import Settings
 from assistant.types import Answer, Source
 from assistant.vocabulary import ReportWords
-from ingest import PARSER_VERSION, Paragraph, iter_report_files, parse_path
+from ingest import PARSER_VERSION, Paragraph, iter_report_files
+from ingest.sandbox import parse_isolated
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +179,8 @@ class Assistant:
         """Parse, then under the index's one-writer lock decide which report this is (``identity.place``)
         and write it: the decision and the write see the same index."""
         started, source = time.perf_counter(), str(path.resolve())  # the same file, from wherever it is named
-        parsed = parse_path(path, **self.settings.report_limits)
-        digest, text_sha = getattr(parsed, "sha256", "") or file_digest(path), text_digest(parsed)
+        parsed = parse_isolated(path, **self.settings.report_limits, **self.settings.parse_limits)
+        digest, text_sha = parsed.sha256, text_digest(parsed)  # of the bytes that were parsed
         with self.index.writing(self.settings.writer_wait_seconds):
             placement = place(parsed, source, digest, text_sha, self.index.reports(), replace=replace)
             if placement.action == "refuse":

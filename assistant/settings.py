@@ -87,6 +87,17 @@ class Settings(BaseSettings):
         "the longest numbered paragraph 2,394). A longer one is a damaged or mis-converted file, and a passage "
         "of megabytes breaks retrieval (too many SQL variables).",
     )
+    parse_timeout_s: float = Field(
+        default=60.0, gt=0,
+        description="Each report is parsed in a child process (ingest/sandbox.py), killed and the file refused past "
+        "this many seconds: the slowest report of the corpus takes 0.6 s (Leeds 2015); 250 pages sharing one "
+        "10 KB content stream take over a minute, inside pdfium where nothing else could stop it.",
+    )
+    parse_memory_mb: int = Field(
+        default=1024, ge=256,
+        description="The child's address space (RLIMIT_AS), past which the file is refused: parsing the largest "
+        "report peaks under 80 MB; 400 KB of PDF inflating into 200 MB of drawings would take pdfium to about 4 GB.",
+    )
     max_word_lookups: int = Field(
         default=12, ge=0,
         description="Words of one question looked up beyond the reports' vocabulary, each kind in turn (acronyms "
@@ -135,6 +146,11 @@ class Settings(BaseSettings):
             "max_characters": self.max_report_characters,
             "max_paragraph_chars": self.max_paragraph_chars,
         }
+
+    @property
+    def parse_limits(self) -> dict[str, float]:
+        """The child process's limits, as `ingest.sandbox.parse_isolated`'s keyword arguments."""
+        return {"timeout_s": self.parse_timeout_s, "memory_mb": self.parse_memory_mb}
 
     @property
     def collection_name(self) -> str:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+from dataclasses import replace
 from pathlib import Path
 
 from ingest.errors import ReportFormatError
@@ -12,17 +15,33 @@ REPORT_SUFFIXES = (".pdf", ".md", ".markdown")
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 
 
-def sniff(path: Path) -> str:
-    """"pdf", "markdown" or "empty", from the file's first bytes; refuse what is neither."""
+def read_report_bytes(path: Path) -> bytes:
+    """The file's bytes, read once; refused past the size limit, checked before and while reading (it may grow)."""
     if not path.is_file():
         raise ReportFormatError(f"no report at {path}")
-    size = path.stat().st_size
-    if size > MAX_REPORT_BYTES:
-        raise ReportFormatError(
-            f"{path.name} is {size / 1024 / 1024:.0f} MB; a report is at most {MAX_REPORT_BYTES // 1024 // 1024} MB"
-        )
     with path.open("rb") as handle:
-        head = handle.read(1024)
+        size = os.fstat(handle.fileno()).st_size
+        data = handle.read(MAX_REPORT_BYTES + 1) if size <= MAX_REPORT_BYTES else b""
+    if max(size, len(data)) > MAX_REPORT_BYTES:
+        raise ReportFormatError(
+            f"{path.name} is {max(size, len(data)) / 1024 / 1024:.0f} MB; "
+            f"a report is at most {MAX_REPORT_BYTES // 1024 // 1024} MB"
+        )
+    return data
+
+
+def digest(data: bytes) -> str:
+    """sha256 of a report's bytes and the parser version (the formula of `assistant.core.file_digest`)."""
+    from ingest import PARSER_VERSION  # read at call time: ingest/__init__ imports this module
+
+    hashed = hashlib.sha256(data)
+    hashed.update(f"|parser {PARSER_VERSION}".encode())
+    return hashed.hexdigest()
+
+
+def sniff(data: bytes, path: Path) -> str:
+    """"pdf", "markdown" or "empty", from the file's first bytes; refuse what is neither."""
+    head = data[:1024]
     if not head:
         return "empty"
     if b"%PDF-" in head:
@@ -44,21 +63,25 @@ def parse_path(
 ) -> ParsedReport:
     """Parse a report file, PDF or Markdown, whatever its extension says; ReportFormatError when it cannot,
     or when it is not one children's services inspection report. The limits (the assistant passes its
-    Settings') refuse a PDF of more pages or characters, or a report with a longer passage."""
+    Settings') refuse a PDF of more pages or characters, or a report with a longer passage.
+
+    The file is read once: the text parsed and the returned ``sha256`` come from the same bytes, so a file
+    rewritten during ingest is never stored under the digest of another version of itself."""
     path = Path(path)
-    kind = sniff(path)
+    data = read_report_bytes(path)
+    kind = sniff(data, path)
     if kind == "empty":
         raise ReportFormatError(f"{path.name} is empty (0 bytes)")
     if kind == "pdf":
         from ingest.pdf import parse_pdf  # pypdfium2 is loaded only when a PDF is read
 
-        parsed = parse_pdf(path, max_pages=max_pages, max_characters=max_characters)
+        parsed = parse_pdf(path, max_pages=max_pages, max_characters=max_characters, data=data)
     else:
-        parsed = with_metadata(parse_report(path))
+        parsed = with_metadata(parse_report(path, data))
     check_is_report(parsed, path.name)
     if max_paragraph_chars is not None:
         check_paragraph_lengths(parsed, path.name, max_paragraph_chars)
-    return parsed
+    return replace(parsed, sha256=digest(data))
 
 
 def check_is_report(parsed: ParsedReport, name: str) -> None:
@@ -90,8 +113,6 @@ def check_paragraph_lengths(parsed: ParsedReport, name: str, limit: int) -> None
 
 def with_metadata(parsed: ParsedReport) -> ParsedReport:
     """Fill what a Markdown report says about itself the way the PDF path reads it (authority, dates, kind)."""
-    from dataclasses import replace
-
     from ingest.pdf import _iso, authority_name, classify, inspection_span, slugify
 
     start, end = inspection_span(parsed.inspection_dates) if parsed.inspection_dates else ("", "")

@@ -70,6 +70,8 @@ class ParsedReport:
     published_on: str = ""
     source: str = ""  # the file it was parsed from
     pages: int = 0
+    # sha256 of exactly the bytes parsed (and the parser version): set by `ingest.parse_path`, which reads once.
+    sha256: str = ""
 
     @property
     def numbered(self) -> list[Paragraph]:
@@ -315,13 +317,16 @@ def parse_markdown(text: str, report: str) -> ParsedReport:
     )
 
 
-def parse_report(path: str | Path) -> ParsedReport:
-    """Read and parse a report file; the report id is the file name without its extension."""
+def parse_report(path: str | Path, data: bytes | None = None) -> ParsedReport:
+    """Read and parse a report file (or ``data``, its bytes already read); the report id is the file name
+    without its extension."""
     path = Path(path)
-    if not path.is_file():
-        raise ReportFormatError(f"no report at {path}")
+    if data is None:
+        if not path.is_file():
+            raise ReportFormatError(f"no report at {path}")
+        data = path.read_bytes()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ReportFormatError(f"{path.name} is not UTF-8 text (byte {exc.start}); give the Markdown report") from exc
     return parse_markdown(text, report=path.stem)

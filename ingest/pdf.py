@@ -526,12 +526,21 @@ def later_front_page(lines: list[Line]) -> tuple[int, str] | None:
 
 
 def parse_pdf(
-    path: str | Path, report: str | None = None, max_pages: int | None = None, max_characters: int | None = None
+    path: str | Path,
+    report: str | None = None,
+    max_pages: int | None = None,
+    max_characters: int | None = None,
+    data: bytes | None = None,
 ) -> ParsedReport:
-    """Parse a report's PDF; raise ReportFormatError (with the reason) when it cannot be parsed whole."""
+    """Parse a report's PDF; raise ReportFormatError (with the reason) when it cannot be parsed whole.
+    ``data``: the file's bytes, already read (``path`` then only names the report); else the file is read."""
     path = Path(path)
-    _check_pdf_file(path)
-    lines, pages = read_lines(path, max_pages=max_pages, max_characters=max_characters)
+    if data is None:
+        if not path.is_file():
+            raise ReportFormatError(f"no report at {path}")
+        data = path.read_bytes()
+    _check_pdf_bytes(data, path.name)
+    lines, pages = read_lines(path, max_pages=max_pages, max_characters=max_characters, data=data)
     characters = sum(len(line.text) for line in lines)
     if characters < 200 * max(1, min(pages, 3)) / 3:
         raise ReportFormatError(
@@ -706,20 +715,15 @@ def path_names_authority(path: Path, authority: str) -> bool:
     return bool(folder and printed) and (folder <= printed or printed <= folder)
 
 
-def _check_pdf_file(path: Path) -> None:
-    if not path.is_file():
-        raise ReportFormatError(f"no report at {path}")
-    size = path.stat().st_size
+def _check_pdf_bytes(data: bytes, name: str) -> None:
+    size = len(data)
     if size == 0:
-        raise ReportFormatError(f"{path.name} is empty (0 bytes)")
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-        handle.seek(max(0, size - 2048))
-        tail = handle.read()
+        raise ReportFormatError(f"{name} is empty (0 bytes)")
+    head, tail = data[:1024], data[-2048:]
     if b"%PDF-" not in head:
         shown = head[:16].decode("latin-1").encode("unicode_escape").decode("ascii")
-        raise ReportFormatError(f"{path.name} is not a PDF (it starts {shown!r}, not '%PDF-')")
+        raise ReportFormatError(f"{name} is not a PDF (it starts {shown!r}, not '%PDF-')")
     if b"%%EOF" not in tail:
         raise ReportFormatError(
-            f"{path.name} is truncated or damaged: no end-of-file marker in its last bytes ({size:,} bytes)"
+            f"{name} is truncated or damaged: no end-of-file marker in its last bytes ({size:,} bytes)"
         )

@@ -186,25 +186,26 @@ def _join(previous: Line, line: Line) -> Line:
     )
 
 
-def open_pdf(path: str | Path) -> pdfium.PdfDocument:
-    """Open a PDF; refuse clearly what pdfium cannot read (not a PDF, damaged, encrypted)."""
+def open_pdf(path: str | Path, data: bytes | None = None) -> pdfium.PdfDocument:
+    """Open a PDF (from ``data`` when given: the bytes already read, ``path`` naming them); refuse clearly
+    what pdfium cannot read (not a PDF, damaged, encrypted)."""
     path = Path(path)
     try:
-        return pdfium.PdfDocument(str(path))
+        return pdfium.PdfDocument(data if data is not None else str(path))
     except pdfium.PdfiumError as exc:
         reason = str(exc).split(":", 1)[-1].strip().rstrip(".").lower() or "unreadable"
         raise ReportFormatError(f"{path.name} cannot be read as a PDF ({reason})") from exc
 
 
 def read_lines(
-    path: str | Path, max_pages: int | None = None, max_characters: int | None = None
+    path: str | Path, max_pages: int | None = None, max_characters: int | None = None, data: bytes | None = None
 ) -> tuple[list[Line], int]:
     """Every printed line of the PDF in reading order, and the number of pages. Past ``max_pages`` the
     file is refused before any page is read; past ``max_characters`` as soon as a page's text (counted
     before its lines are read) takes the total over, so a file that decompresses into far more than a
-    report is not read whole."""
+    report is not read whole. ``data``: the file's bytes, already read."""
     name = Path(path).name
-    document = open_pdf(path)
+    document = open_pdf(path, data)
     try:
         pages = len(document)
         if max_pages is not None and pages > max_pages:
