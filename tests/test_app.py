@@ -12,7 +12,9 @@ from pathlib import Path
 if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import json
 import re
+from html.parser import HTMLParser
 
 import pytest
 
@@ -56,14 +58,57 @@ def _conversation(at: AppTest):
     return at.session_state["conversation"]
 
 
-def _citation_labels(at: AppTest) -> list[str]:
-    """The labels of the popovers that open the cited paragraphs."""
-    return [_unescape(p.proto.popover.label) for p in at.get("popover")]
+class _CitedText(HTMLParser):
+    """An answer's text as the browser gets it: what it reads, and each inline citation button's
+    (label, accessible name)."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.text, self.buttons = "", []
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "button":
+            self.buttons.append((attrs["data-cite"], attrs["aria-label"]))
+        elif tag == "p" and self.text:
+            self.text += "\n\n"
+
+    def handle_data(self, data):
+        self.text += data
 
 
-def _card(at: AppTest, label: str):
-    """The popover that opens the paragraph cited as ``label`` (its content is sent with the page)."""
-    return next(p for p in at.get("popover") if _unescape(p.proto.popover.label) == label)
+def _cited_texts(at: AppTest) -> list:
+    """The answers' texts with clickable citations, in page order."""
+    return [e for e in at.get("bidi_component") if e.proto.component_name == "ofsted_cited_text"]
+
+
+def _read(element) -> _CitedText:
+    return _CitedText(json.loads(element.proto.json))
+
+
+def _click_citation(at: AppTest, element, label: str) -> AppTest:
+    """A click on the inline citation ``label`` in ``element``."""
+    assert label in [b for b, _ in _read(element).buttons], label
+    return _send_click(at, element, label)
+
+
+def _send_click(at: AppTest, element, label: str) -> AppTest:
+    """What a click on a citation button sends: the component's trigger value, then a run."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+
+    states = at._tree.get_widget_states()
+    trigger = states.widgets.add()
+    trigger.id = _make_trigger_id(element.proto.id, "events")
+    trigger.json_trigger_value = json.dumps([{"event": "open", "value": label}])
+    return at._run(states)
+
+
+def _card(at: AppTest):
+    """The dialog a citation opened (one at a time)."""
+    dialogs = at.get("dialog")
+    assert len(dialogs) == 1, dialogs
+    return dialogs[0]
 
 
 def _page_titles(monkeypatch) -> list[str]:
@@ -116,38 +161,55 @@ def test_tabs_chat_box_and_texts_carry_no_icon_for_screen_readers_to_read_out(as
     assert asked.chat_input(key="question").placeholder == "Ask a question about the report"  # its accessible name
     texts = [*asked.markdown, *asked.caption, *asked.title]
     assert texts and not [t.value for t in texts if ":material/" in t.value]
-    assert not [p for p in asked.get("popover") if ":material/" in p.proto.popover.label]
+    assert all(name.startswith("Open paragraph ") for t in _cited_texts(asked) for _, name in _read(t).buttons)
 
 
 def test_ask_shows_answer_with_citation(asked: AppTest):
     answers = _assistant_messages(asked)
     assert answers, "no assistant message"
-    text = " ".join(_texts(answers[-1].markdown))
+    text = " ".join(_read(t).text for t in _cited_texts(asked))
     assert "28 weeks" in text
     assert re.search(r"\[¶\d+\]", text), text
     ans = _conversation(asked).last
     assert ans.citations
-    # every cited paragraph is a popover under the answer, labelled as the answer cites it
-    assert _citation_labels(asked) == list(dict.fromkeys(c.label for c in ans.citations))
     # the sources can be expanded, in order of relevance: no raw score means anything to staff
     assert any(e.label.startswith("Sources behind this answer") for e in asked.expander)
     assert not [t for t in _texts(answers[-1].markdown) if re.search(r"\bscore\b", t)]
 
 
+def test_every_citation_in_the_answer_is_a_button_where_it_stands_naming_what_it_opens(asked: AppTest):
+    ans = _conversation(asked).last
+    texts = [_read(t) for t in _cited_texts(asked)]
+    shown = "\n\n".join(t.text for t in texts)
+    assert " ".join(shown.split()) == " ".join(ans.answer.split())  # the answer reads as it was written
+    buttons = [b for t in texts for b in t.buttons]
+    cited = re.findall(r"\[([^\[\]]+)\]", ans.answer)
+    assert [label for label, _ in buttons] == cited  # each [¶n] is one, in its place
+    assert {name for _, name in buttons} == {f"Open paragraph {label[1:]} of Ealing 2016" for label in cited}
+    assert not asked.get("popover")  # no second row of the same citations under the answer
+
+
 def test_the_answer_leads_with_the_figure_and_folds_the_evidence_under_it(asked: AppTest):
-    answers = _assistant_messages(asked)
-    first = _texts(answers[-1].markdown)[0]
+    first = _read(_cited_texts(asked)[0]).text
     assert "28 weeks" in first and re.search(r"\[¶\d+\]$", first.strip()), first
     folded = [e for e in asked.expander if "behind this answer" in e.label and "more passage" in e.label]
-    assert folded and _conversation(asked).last.lead.strip() == first.strip().replace("\\", "")
+    assert folded and _conversation(asked).last.lead.strip() == first.strip()
+    assert _cited_texts(folded[0])  # the evidence under the fold keeps its clickable citations
 
 
-def test_a_citation_opens_its_paragraph_highlighted_with_a_citation_to_paste(asked: AppTest):
+def test_a_citation_opens_its_paragraph_highlighted_with_a_citation_to_paste():
     from ui.resources import get_assistant, get_report_view
 
-    ans = _conversation(asked).last
+    at = _new_app()
+    _ask(at, QUESTION)
+    ans = _conversation(at).last
     label = next((c.label for c in ans.citations if c.label == "¶46"), ans.citations[0].label)
-    card = _card(asked, label)
+    assert not at.get("dialog")
+    _click_citation(at, _cited_texts(at)[0], label)
+    _assert_ok(at)
+    card = _card(at)
+    assert card.proto.dialog.title == f"Paragraph {label[1:]} of Ealing 2016"
+    assert len(_conversation(at).turns) == 1  # the conversation stays, under the card
 
     para = get_assistant().passage(label)
     shown = " ".join(_texts(card.markdown))
@@ -166,6 +228,15 @@ def test_a_citation_opens_its_paragraph_highlighted_with_a_citation_to_paste(ask
     assert " ".join(nxt.text.split())[:60] in " ".join(" ".join(_texts(neighbours.markdown)).split())
     assert " ".join(prev.text.split())[:60] in " ".join(" ".join(_texts(neighbours.markdown)).split())
     assert any(b.label == "Read in context" for b in card.button)
+
+    at.run()  # any other rerun: the card was for that click only
+    assert not at.get("dialog")
+
+
+def test_a_label_the_answer_does_not_cite_opens_nothing(asked: AppTest):
+    _send_click(asked, _cited_texts(asked)[0], "¶1")  # a label no button here sends
+    _assert_ok(asked)
+    assert not asked.get("dialog")
 
 
 def test_follow_up_question(asked: AppTest):
@@ -250,7 +321,8 @@ def test_read_in_context_switches_to_reader():
     at = _new_app()
     _ask(at, QUESTION)
     label = _conversation(at).last.citations[0].label
-    at.button(key=f"cite_0_0_{_citation_labels(at).index(label)}_reader").click().run()
+    _click_citation(at, _cited_texts(at)[0], label)
+    at.button(key="answer_0_0_lead_card_reader").click().run()
     _assert_ok(at)
     assert at.session_state["main_tab"].endswith("Read the report")
     assert at.session_state["reader_focus"] == label
@@ -299,7 +371,7 @@ def test_unanswerable_question_says_so_without_citations():
     assert ans.abstained
     text = " ".join(_texts(_assistant_messages(at)[-1].markdown))
     assert ans.answer in text
-    assert not at.get("popover")
+    assert not _cited_texts(at)  # nothing to click: plain text
 
 
 def test_sources_slider_sets_k_of_the_conversation():
@@ -349,7 +421,7 @@ def test_answers_can_be_limited_to_the_report_chosen_keeping_the_conversation(tw
     assert at.chat_input(key="question").placeholder == "Ask a question about the reports"
     _ask(at, "What was the overall judgement?")
     _assert_ok(at)
-    both = _texts(_assistant_messages(at)[-1].markdown)[0]
+    both = _read(_cited_texts(_assistant_messages(at)[-1])[0]).text
     assert "Ealing 2016" in both and "Harrow 2017" in both  # every loaded report, each under its name
 
     at.selectbox(key="report").set_value("harrow-2017-03-31").run()
@@ -362,7 +434,7 @@ def test_answers_can_be_limited_to_the_report_chosen_keeping_the_conversation(tw
     _ask(at, "What was the overall judgement?")
     _assert_ok(at)
     assert len(_conversation(at).turns) == 2
-    one = _texts(_assistant_messages(at)[-1].markdown)[0]
+    one = _read(_cited_texts(_assistant_messages(at)[-1])[0]).text
     assert "Harrow 2017 Judgements" in one and "Ealing" not in one
     assert [c.value for c in at.caption if c.value == said] == [said]  # between the two answers, where it changed
 
@@ -381,7 +453,10 @@ def test_a_citation_opens_the_cited_report_whatever_the_sidebar_shows(two_report
     cited = [c for c in ans.citations if c.report == "harrow-2017-03-31"]
     assert cited and all(c.label.startswith("Harrow 2017 ") for c in ans.citations)
     citation = cited[0]
-    popover = _card(at, citation.label)
+    where = next(t for t in _cited_texts(at) if citation.label in [b for b, _ in _read(t).buttons])
+    _click_citation(at, where, citation.label)
+    _assert_ok(at)
+    popover = _card(at)
 
     from ui.resources import get_assistant
 
@@ -401,11 +476,42 @@ def test_a_citation_opens_the_cited_report_whatever_the_sidebar_shows(two_report
     assert len(page.image) == 1 and page.image[0].captions == [f"Page {number}"]
     assert " ".join(para.text.split()[:8]) in _pdf_page_text(HARROW_PDF, number)
 
-    at.button(key=f"cite_0_0_{_citation_labels(at).index(citation.label)}_reader").click().run()
+    at.button(key=f"{where.key}_card_reader").click().run()
     _assert_ok(at)
     assert at.session_state["reader_report"] == "harrow-2017-03-31"
     assert at.session_state["reader_focus"] == citation.passage_label
     assert at.selectbox(key="report").value == "ealing-2016-08-26"  # reading changes no answer scope
+
+
+@pytest.mark.slow
+def test_each_inline_citation_opens_its_own_reports_paragraph_with_two_reports_cited(two_reports):
+    """The worst failure: a citation opening another report's paragraph. An answer citing both reports,
+    every button clicked in turn."""
+    from ui.resources import get_assistant
+
+    at = _new_app()
+    _ask(at, "What was the overall judgement?")
+    _assert_ok(at)
+    ans = _conversation(at).last
+    by_label = {c.label: c for c in ans.citations}
+    assert {c.report for c in ans.citations} == {"ealing-2016-08-26", "harrow-2017-03-31"}
+    clicks = [(t.key, label, name) for t in _cited_texts(at) for label, name in _read(t).buttons]
+    assert {label for _, label, _ in clicks} == set(by_label)
+    for key, label, name in clicks:
+        citation = by_label[label]
+        report = get_assistant().catalogue.reports[citation.report]
+        what = f"paragraph {citation.paragraph}" if citation.paragraph else citation.passage_label
+        assert name == f"Open {what} of {report.name}"  # what a screen reader says: the citation's own report
+        _click_citation(at, next(t for t in _cited_texts(at) if t.key == key), label)
+        _assert_ok(at)
+        card = _card(at)
+        assert card.proto.dialog.title == f"{what[0].upper()}{what[1:]} of {report.name}"
+        para = get_assistant().passage(citation.passage_label, report=citation.report)
+        shown = " ".join(" ".join(_texts(card.markdown)).split()).replace("**:orange-background[", "").replace("]**", "")
+        assert report.name in shown and " ".join(para.text.split())[:80] in shown, (label, shown[:300])
+        assert [c.value for c in card.code] == [
+            f"Ofsted, {report.authority} children's services inspection, published "
+            f"{'26 August 2016' if report.authority == 'Ealing' else '31 March 2017'}, {citation.passage_label}"]
 
 
 @pytest.mark.slow

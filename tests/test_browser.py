@@ -94,7 +94,7 @@ FIRST_TOKEN_JS = """
 """
 
 
-def test_ask_and_open_citation_in_chromium():
+def test_ask_and_open_an_inline_citation_in_chromium():
     from playwright.sync_api import expect
 
     out = _artifacts()
@@ -133,25 +133,37 @@ def test_ask_and_open_citation_in_chromium():
             answer = page.get_by_test_id("stChatMessage").last
             expect(answer).to_contain_text("28 weeks", timeout=120_000)
             expect(answer).to_contain_text(re.compile(r"\[¶\d+\]"))
-            # the answer is complete once its citation controls are there: one popover per cited label
-            citations = answer.get_by_test_id("stPopover").get_by_role("button", name=re.compile(r"^¶\d+$"))
+            # the answer is complete once its citations are buttons in its text, named for screen readers
+            citations = answer.get_by_role("button", name=re.compile(r"^Open paragraph \d+ of Ealing 2016$"))
             expect(citations.first).to_be_visible(timeout=120_000)
             answered_s = time.perf_counter() - asked_at
+            expect(answer.get_by_test_id("stPopover")).to_have_count(0)  # no second row of the same citations
 
-            labels = [b.locator("p").first.inner_text().strip() for b in citations.all()]
+            labels = [b.inner_text().strip("[]") for b in citations.all()]
             label = "¶46" if "¶46" in labels else labels[0]
-            answer.get_by_role("button", name=label, exact=True).click()
-
             number = int(label.lstrip("¶"))
-            card = page.get_by_role("dialog", name=label)  # the popover's body
+            inline = answer.get_by_role("button", name=f"Open paragraph {number} of Ealing 2016").first
+            expect(inline).to_have_text(f"[{label}]")  # it reads as the citation, where the claim is
+            inline.focus()
+            page.keyboard.press("Enter")  # a keyboard opens it as a click does
+
+            card = page.get_by_role("dialog", name=f"Paragraph {number} of Ealing 2016")
             expect(card).to_be_visible(timeout=60_000)
             expect(card).to_contain_text("Ofsted, Ealing children's services inspection, published 26 August 2016")
             expect(card).to_contain_text(f"Paragraph {number}")
             expected = " ".join(_report_paragraph(number).split()[:12])
             assert expected, f"paragraph {number} not found in the report source"
             expect(card).to_contain_text(expected)
+            highlighted = card.locator(".stMarkdownColoredBackground")  # the sentences the answer used
+            expect(highlighted.first).to_be_visible()
             if label == "¶46":
-                expect(card).to_contain_text("28 weeks")
+                expect(highlighted.filter(has_text="28 weeks")).to_have_count(1)
+            expect(page.get_by_test_id("stChatMessage").first).to_contain_text(QUESTION)  # the conversation stays
+            page.screenshot(path=str(out / "browser-inline-citation-card.png"))
+
+            page.keyboard.press("Escape")
+            expect(card).to_be_hidden()
+            expect(inline).to_be_focused()  # back where the reader was, not at the top of the page
 
             # A screen tall enough for title, question, answer and the opened paragraph.
             page.set_viewport_size({"width": 1280, "height": 1600})
@@ -192,10 +204,21 @@ def test_a_phone_sees_the_chat_not_the_sidebar_and_gets_a_cited_answer_in_chromi
             chat_box.press("Enter")
             answer = page.get_by_test_id("stChatMessage").last
             expect(answer).to_contain_text("28 weeks", timeout=120_000)
-            citations = answer.get_by_test_id("stPopover").get_by_role("button", name=re.compile(r"^¶\d+$"))
-            expect(citations.first).to_be_visible(timeout=120_000)
+            citation = answer.get_by_role("button", name=re.compile(r"^Open paragraph \d+ of Ealing 2016$")).first
+            expect(citation).to_be_visible(timeout=120_000)
             expect(chat_box).to_be_enabled(timeout=60_000)  # ready for the next question
             page.screenshot(path=str(out / "browser-phone-answer.png"), full_page=True)
+            # the citation flows with the text: on the screen, and no taller than a line of it
+            box = citation.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["height"] < 40, box
+            citation.click()
+            card = page.get_by_role("dialog", name=re.compile(r"^Paragraph \d+ of Ealing 2016$"))
+            expect(card.get_by_test_id("stCode")).to_contain_text("Ofsted, Ealing", timeout=60_000)  # the line to copy
+            shown = card.bounding_box()
+            assert shown and shown["x"] >= 0 and shown["x"] + shown["width"] <= 390, shown
+            page.screenshot(path=str(out / "browser-phone-citation-card.png"))
+            page.keyboard.press("Escape")
+            expect(card).to_be_hidden()
 
             page.get_by_test_id("stExpandSidebarButton").click()  # the settings are still there when wanted
             expect(page.get_by_test_id("stSidebar")).to_contain_text("Sources per answer")
@@ -282,14 +305,13 @@ def test_a_citation_opens_the_cited_report_in_chromium(several_reports):
         chat_box.fill("What did Harrow's 2017 report say about care leavers?")
         chat_box.press("Enter")
         answer = page.get_by_test_id("stChatMessage").last
-        citations = answer.get_by_test_id("stPopover").get_by_role(
-            "button", name=re.compile(r"^Harrow 2017 ¶\d+$")
-        )
+        citations = answer.get_by_role("button", name=re.compile(r"^Open paragraph \d+ of Harrow 2017$"))
         expect(citations.first).to_be_visible(timeout=120_000)
-        label = citations.first.locator("p").first.inner_text().strip()
+        label = citations.first.inner_text().strip("[]")  # "Harrow 2017 ¶12", as the answer cites it
+        assert label.startswith("Harrow 2017 ¶"), label
         citations.first.click()
 
-        card = page.get_by_role("dialog", name=label)  # the popover's body
+        card = page.get_by_role("dialog", name=f"Paragraph {label.rsplit('¶', 1)[1]} of Harrow 2017")
         expect(card).to_be_visible(timeout=60_000)
         expect(card).to_contain_text(f"Paragraph {label.rsplit('¶', 1)[1]}")
         expect(card).to_contain_text("Harrow 2017")
@@ -305,6 +327,9 @@ def test_a_citation_opens_the_cited_report_in_chromium(several_reports):
         page_of_pdf.click()
         expect(card.get_by_test_id("stImage").locator("img")).to_be_visible(timeout=30_000)  # the page, drawn
         page.screenshot(path=str(out / "browser-several-reports-citation.png"), full_page=True)
+        card.get_by_role("button", name="Read in context").click()  # from the dialog, the whole page moves
+        expect(card).to_be_hidden()
+        expect(page.get_by_role("tab", name="Read the report", selected=True)).to_be_visible(timeout=60_000)
 
 
 def test_the_answer_leads_and_folds_the_rest_in_chromium(several_reports):
@@ -317,13 +342,14 @@ def test_the_answer_leads_and_folds_the_rest_in_chromium(several_reports):
         expect(answer).to_contain_text("28 weeks", timeout=120_000)
         folded = answer.get_by_test_id("stExpander").filter(has_text=re.compile(r"\d+ more passages? behind this answer"))
         expect(folded).to_have_count(1, timeout=120_000)
-        lead = answer.get_by_test_id("stMarkdownContainer").first
+        lead = answer.locator(".answer").first  # the answer's text, its citations buttons (ui/inline.py)
         expect(lead).to_contain_text("28 weeks")  # the figure asked for, above the fold
         rest = folded.get_by_test_id("stExpanderDetails")
         expect(rest).to_be_hidden()
         folded.locator("summary").click()
         expect(rest).to_be_visible()
-        expect(rest).to_contain_text(re.compile(r"\[[^\]]*¶\d+\]"))  # the evidence keeps its citations
+        expect(rest).to_contain_text(re.compile(r"\[[^\]]*¶\d+\]"))  # the evidence keeps its citations, clickable
+        expect(rest.get_by_role("button", name=re.compile(r"^Open paragraph \d+ of Ealing 2016$")).first).to_be_visible()
         page.wait_for_timeout(500)  # let the expander's opening settle before the screenshot
         page.screenshot(path=str(_artifacts() / "browser-answer-lead-folded.png"), full_page=True)
 

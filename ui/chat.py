@@ -91,28 +91,35 @@ def cited_labels(ans: Any) -> list[str]:
     return seen
 
 
-def render_answer_text(ans: Any) -> None:
-    """The answer; when it leads with the sentence that answers, the evidence under it is folded."""
+def answer_key(conv_id: int, turn: int) -> str:
+    """The key of one answer's text: the same while it streams in and when it is drawn again."""
+    return f"answer_{conv_id}_{turn}"
+
+
+def render_answer_text(ans: Any, bot: Any, key: str) -> None:
+    """The answer, its citations clickable where they stand; when it leads with the sentence that
+    answers, the evidence under it is folded."""
+    from ui.inline import render_cited_text
+
     text, lead = ans.answer or "", getattr(ans, "lead", "")
     at = text.find(lead) if lead else -1
     rest = text[at + len(lead):].strip() if at >= 0 else ""
     if not rest:
-        st.markdown(escape_markdown(text))
+        render_cited_text(text, ans, bot, key)
         return
-    st.markdown(escape_markdown(text[: at + len(lead)]))
+    render_cited_text(text[: at + len(lead)], ans, bot, f"{key}_lead")
     passages = len(set(re.findall(r"\[([^\[\]]+)\]", rest)))
     with st.expander(f"{passages} more passage{'s' if passages != 1 else ''} behind this answer" if passages
                      else "More from the report"):
-        st.markdown(escape_markdown(rest))
+        render_cited_text(rest, ans, bot, f"{key}_rest")
 
 
-def render_answer_extras(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
-    """Notes, one popover per cited paragraph, and the sources of one answer."""
+def render_answer_extras(ans: Any) -> None:
+    """The notes and the sources of one answer."""
     for note in getattr(ans, "notes", None) or []:
         st.caption(escape_markdown(str(note)))
 
     labels = cited_labels(ans)
-    render_citations(ans, labels, f"cite_{conv_id}_{turn}", bot)
 
     sources = getattr(ans, "sources", None) or []
     if sources:
@@ -129,18 +136,6 @@ def render_answer_extras(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
                     f"{escape_markdown(source.section.replace(' > ', ' › '))}{mark}"
                 )
                 st.caption(escape_markdown(snippet(source.text, 300)))
-
-
-def render_citations(ans: Any, labels: list[str], key: str, bot: Any) -> None:
-    """A row of popovers, one per cited paragraph and labelled as the answer cites it: the proof one click away."""
-    if not labels:
-        return
-    with st.container(horizontal=True, vertical_alignment="center", key=key):
-        st.caption("Cited:", width="content")
-        for i, label in enumerate(labels):
-            shown = escape_markdown(label)
-            with st.popover(shown, key=f"{key}_{i}", help=f"Read the paragraph cited as {shown}"):
-                render_passage_card(label, ans, bot, f"{key}_{i}")
 
 
 def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
@@ -181,10 +176,11 @@ def render_passage_card(label: str, ans: Any, bot: Any, key: str) -> None:
         st.caption("Copy citation")
         st.code(citation_line(info, para.label), language=None, wrap_lines=True)
         render_page_image(info.source, para.text, bot.settings)
-    st.button(
+    if st.button(
         "Read in context", key=f"{key}_reader", on_click=open_in_reader,
         args=(para.label, para.section, report), icon=":material/menu_book:",
-    )
+    ):
+        st.rerun()  # in a dialog a click reruns only the dialog: the whole page switches tab
     prev, nxt = get_report_view(report).neighbours(para.label)
     if prev is not None or nxt is not None:
         with st.expander("Neighbouring paragraphs"):
@@ -216,8 +212,8 @@ def render_page_image(source: str, text: str, settings: Any) -> None:
 def render_turn(ans: Any, turn: int, conv_id: int, bot: Any) -> None:
     render_user(ans.question)
     with st.chat_message("assistant"):
-        render_answer_text(ans)
-        render_answer_extras(ans, turn, conv_id, bot)
+        render_answer_text(ans, bot, answer_key(conv_id, turn))
+        render_answer_extras(ans)
 
 
 def stream_turn(chat: Any, question: str, conv_id: int, bot: Any) -> Any | None:
@@ -271,8 +267,7 @@ def stream_turn(chat: Any, question: str, conv_id: int, bot: Any) -> Any | None:
             logger.error("stream finished without recording a turn")
             st.error(GENERIC_ERROR)
             return None
-        if getattr(ans, "lead", ""):
-            with streamed.container():
-                render_answer_text(ans)
-        render_answer_extras(ans, turns_after - 1, conv_id, bot)
+        with streamed.container():  # drawn again whole: the citations become clickable
+            render_answer_text(ans, bot, answer_key(conv_id, turns_after - 1))
+        render_answer_extras(ans)
         return ans
