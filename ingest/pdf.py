@@ -573,7 +573,7 @@ def parse_pdf(
     trusted = path if path_names_authority(path, authority) else None
     published_on = (_published_from_path(trusted) if trusted else "") or _iso(front.published)
     if report is None:
-        report = _report_id(trusted, authority, published_on)
+        report = _report_id(trusted, authority, published_on or end)  # ILACS print no publication date
 
     walk = _Walk(report=report, layout=layout)
     walk.position["Judgements"] = 0
@@ -690,13 +690,14 @@ def _authority_from_path(path: Path) -> str:
     return ""
 
 
-def _report_id(path: Path | None, authority: str, published_on: str) -> str:
+def _report_id(path: Path | None, authority: str, dated: str) -> str:
     """"<authority-slug>-<published>": from the corpus layout (pdfs/<authority>/<date>.pdf) when the path is
-    trusted, else what the report says (the inspection's authority and its publication date)."""
+    trusted, else what the report says (the inspection's authority and its publication date, or the
+    inspection's last day when it prints none)."""
     if path is not None and CORPUS_NAME.match(path.stem) and path.parent.name:
         return f"{slugify(path.parent.name)}-{path.stem}"
-    if authority and published_on:
-        return f"{slugify(authority)}-{published_on}"
+    if authority and dated:
+        return f"{slugify(authority)}-{dated}"
     return slugify(authority) or (slugify(path.stem) if path is not None else "") or "report"
 
 

@@ -150,3 +150,27 @@ def test_the_cli_refuses_a_clash_and_replaces_when_told(tmp_path):
     assert replaced.returncode == 0 and "replaced the version indexed from" in replaced.stdout
     manifest = Assistant(Settings(index_dir=tmp_path / "index", reports=[])).index.reports()
     assert json.dumps(manifest["cambridgeshire-2019-02-18"]["replaced"])
+
+
+@pytest.mark.slow
+@needs_corpus
+def test_a_file_rewritten_while_it_is_ingested_is_read_again_next_time(tmp_path, embeddings, monkeypatch):
+    """The digest stored is of the bytes parsed, so the newer contents are not taken as indexed."""
+    import assistant.core as core
+
+    path = _copy(CAMBS_2019, tmp_path / "reports" / "latest.pdf")
+    parse = core.parse_isolated
+
+    def parse_then_rewrite(file, **limits):
+        parsed = parse(file, **limits)
+        shutil.copyfile(STOCKTON_2019, file)  # saved over while the first version is being indexed
+        return parsed
+
+    bot = Assistant(Settings(index_dir=tmp_path / "index", reports=[]), embeddings=embeddings)
+    monkeypatch.setattr(core, "parse_isolated", parse_then_rewrite)
+    bot.ingest(path)
+    monkeypatch.setattr(core, "parse_isolated", parse)
+    assert [r.authority for r in bot.reports()] == ["Cambridgeshire"]
+    summary = bot.ingest_many([path])
+    assert not summary.skipped and len(summary.indexed) == 1
+    assert sorted(r.authority for r in bot.reports()) == ["Cambridgeshire", "Stockton-on-Tees"]
