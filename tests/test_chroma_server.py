@@ -60,6 +60,20 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server, embeddings, tmp_p
     assert again.index.count() == bot.index.count()
 
 
+def test_a_reader_of_the_server_picks_up_another_client_s_report(chroma_server, embeddings, tmp_path):
+    from tests.test_identity import STOCKTON_2019
+
+    if not STOCKTON_2019.is_file():
+        pytest.skip("the Ofsted corpus is not beside the project")
+    settings = Settings(chroma_host="127.0.0.1", chroma_port=chroma_server, index_check_seconds=0)
+    reader, writer = (Assistant(settings, embeddings=embeddings) for _ in range(2))
+    before = {r.id for r in reader.reports()}
+    writer.ingest(STOCKTON_2019)  # a second client (the lock for a server lives in this machine's temp folder)
+    assert {r.id for r in reader.reports()} == before | {"stockton-on-tees-2019-07-01"}
+    answer = reader.ask("What did inspectors find in Stockton-on-Tees?")
+    assert {c.report for c in answer.citations} == {"stockton-on-tees-2019-07-01"}
+
+
 def test_unreachable_server_is_a_clear_error(embeddings):
     settings = Settings(chroma_host="127.0.0.1", chroma_port=_free_port())
     with pytest.raises(IndexUnavailable, match="check that the Chroma server is running"):
