@@ -1,16 +1,18 @@
 """Is a local Chroma folder whole? Checked in a child process before this process opens it.
 
 chromadb loads a collection's HNSW files in native code: random bytes in ``data_level0.bin`` kill
-the process that loads them (SIGSEGV), which for the app is the Streamlit server of every user. So
-a child opens the store the same way and touches every segment (the collections, their counts, a
-page of records with their vectors, one vector query each, which is what loads the HNSW files); its
-exit code or signal becomes one line naming the folder, what is wrong and the safe fix.
+the process that loads them (SIGSEGV), which for the app is the Streamlit server of every user. So a
+child reads the files first (sqlite's quick_check, read-only; each HNSW header, every node's level-0
+links and label, the id maps' pickle) and then opens the store the same way and touches every segment
+(the collections, their counts, a page of records, one vector query each: what loads the HNSW files).
+Its exit code or signal becomes one line naming the folder, what is wrong and the safe fix.
 
 When: on every open. chromadb rewrites ``chroma.sqlite3`` and the HNSW files of its small segments
-each time a store is opened, even only to read, so a marker of the files' sizes and times would never
-match and hashing them would cost more than the check. Measured on 2 cores: 1.9 s on the Ealing index
-(10 MB), 6-7 s on the whole corpus (199,000 windows, 867 MB), most of it chromadb's own open, which
-the parent pays again (README, Reliability). A server (HttpClient) is not checked: it owns its files.
+each time it opens a store, even only to read, so a marker of the files' sizes and times would never
+match, and hashing 867 MB would cost more than the check. Measured on 2 cores (quiet / busy): 2.2-2.8 s
+/ 4-5.7 s on the Ealing index (10 MB), 7.6 s / 10-17 s on the whole corpus (199,000 windows, 867 MB;
+quick_check 1.8 s of it quiet); opening an Assistant took 4.2 s and 41 s, the check included. A
+server (HttpClient) is not checked: it owns its files.
 
 chromadb writes on open, so it cannot open a folder it may not write. A read-only index is opened
 from a private copy, deleted at exit: it answers, and any write (an ingest) is refused before it

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, IndexUnavailable, Settings
-from assistant.integrity import HNSW_HEADER, check_index
-from tests.conftest import REPORT, ROOT
+from assistant.integrity import HNSW_HEADER, check_index, rebuild_advice
+from tests.conftest import REPORT, ROOT, app_over_index
 
 QUESTION = "How long did care proceedings take on average?"
 
@@ -153,6 +153,22 @@ def test_the_cli_on_a_crashing_index_prints_one_line(pristine, tmp_path):
     assert_one_clear_line(asked.stderr, f"the index at {index} is damaged", "rebuild it into a new folder")
 
 
+@pytest.mark.slow
+def test_the_app_over_a_crashing_index_shows_the_line_and_keeps_running(pristine, tmp_path, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    index = tmp_path / "index"
+    shutil.copytree(pristine, index)
+    random_bytes_in_level0(index)
+    for _ in app_over_index(monkeypatch, index, [REPORT]):
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+        at.run()  # the server's process: a segfault here would end the test run
+        assert not at.exception, [e.value for e in at.exception]
+        [shown] = [e.value for e in at.error]
+        assert shown.startswith(f"The assistant could not start: the index at {index} is damaged: a vector index")
+        assert shown.endswith(rebuild_advice(index))
+
+
 def unprivileged_write_refused(tmp_path: Path) -> bool:
     """Can a child process here be refused a write by file modes (not root, or root without its override)?"""
     probe = tmp_path / "probe"
@@ -238,3 +254,18 @@ def test_a_chroma_server_is_not_checked_here(monkeypatch, embeddings):
     monkeypatch.setattr(index_module, "check_index", lambda *a, **k: pytest.fail("checked a server's store"))
     with pytest.raises(IndexUnavailable, match="check that the Chroma server is running"):
         index_module.ReportIndex(Path("unused"), "c", embeddings, host="127.0.0.1", port=9)
+
+
+def test_a_crash_of_the_check_is_named_by_its_signal(tmp_path, monkeypatch):
+    """Damage the file checks miss but chromadb's native code trips on: the child dies, this process says so."""
+    import assistant.integrity as integrity
+
+    (tmp_path / "chroma.sqlite3").write_bytes(b"")
+    crashed = subprocess.CompletedProcess([], returncode=-signal.SIGSEGV, stdout="", stderr="")
+    monkeypatch.setattr(integrity.subprocess, "run", lambda *a, **k: crashed)
+    with pytest.raises(IndexUnavailable) as refused:
+        check_index(tmp_path, timeout=60)
+    assert str(refused.value) == (
+        f"the index at {tmp_path} is damaged: a vector index file is damaged (the check crashed with signal 11, "
+        f"SIGSEGV); {rebuild_advice(tmp_path)}"
+    )
