@@ -102,6 +102,14 @@ def _writes(method):
     return guarded
 
 
+def open_here(path: Path) -> bool:
+    """Has chromadb this store open in this process already? Then this open reads none of its files, and a
+    check would be a second process on files this one writes."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return str(path) in getattr(SharedSystemClient, "_identifier_to_system", {})
+
+
 class ReportIndex:
     """A Chroma collection of passage windows, plus a small manifest of the reports in it.
 
@@ -125,11 +133,12 @@ class ReportIndex:
         # chromadb writes as it opens a store: a folder this process may not write is read from a copy.
         self.read_only = not host and not writable(self.path)
         opened = self.path
-        if not host:  # a server owns its files; here a damaged file must not crash this process
+        if self.read_only:
             try:
-                opened = private_copy(self.path) if self.read_only else self.path
+                opened = private_copy(self.path)
             except OSError as exc:
                 raise IndexUnavailable(f"cannot read the index at {self.path} ({exc})") from exc
+        if not host and not open_here(opened):  # a server owns its files; a damaged one must not crash us
             check_index(opened, integrity_timeout, shown_as=self.path)
         try:
             client = chroma_client(opened, host, port)

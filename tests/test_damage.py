@@ -144,6 +144,16 @@ def test_a_damaged_index_is_one_clear_line_and_left_as_it_was(damaged, good_bot,
 
 
 @pytest.mark.slow
+def test_a_store_already_open_in_this_process_is_not_checked_again(good_bot, embeddings, monkeypatch):
+    """chromadb reads no file for it, and a child would open files this process is writing."""
+    from assistant import index as index_module
+
+    monkeypatch.setattr(index_module, "check_index", lambda *a, **k: pytest.fail("checked an open store"))
+    again = Assistant(Settings(index_dir=good_bot.index.path), embeddings=embeddings, ensure_reports=False)
+    assert "28 weeks" in again.ask(QUESTION).answer
+
+
+@pytest.mark.slow
 def test_the_cli_on_a_crashing_index_prints_one_line(pristine, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(pristine, index)
