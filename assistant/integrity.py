@@ -18,7 +18,8 @@ chromadb writes on open, so it cannot open a folder it may not write. A read-onl
 from a private copy, deleted at exit: it answers, and any write (an ingest) is refused before it
 starts, so nothing is lost.
 
-Run as a script (``python integrity.py PATH PAGE``) this file is the child: it imports chromadb only.
+Run as a script (``python -P integrity.py PATH``) this file is the child: it imports chromadb and numpy,
+not the assistant.
 """
 
 from __future__ import annotations
@@ -59,9 +60,9 @@ def check_index(path: Path, timeout: float, shown_as: Path | None = None) -> Non
     if not (path / STORE_FILE).exists():
         return  # a new, empty index: nothing to check yet
     shown = shown_as or path
-    try:
+    try:  # -P: not this folder first on the path, where keyword.py and types.py would hide the standard library's
         child = subprocess.run(
-            [sys.executable, __file__, str(path)], capture_output=True, text=True, timeout=timeout
+            [sys.executable, "-P", __file__, str(path)], capture_output=True, text=True, timeout=timeout
         )
     except subprocess.TimeoutExpired:
         raise IndexUnavailable(
