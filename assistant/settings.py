@@ -35,8 +35,8 @@ class Settings(BaseSettings):
     integrity_timeout: float = Field(
         default=120.0, gt=0,
         description="The check of a local index before it is opened (assistant/integrity.py) is given this long; "
-        "past it the index is reported as unchecked. On 2 cores it took 2.2-2.8 s on the Ealing index and 7.6 s "
-        "on the whole corpus (199,000 windows, 867 MB), 4-5.7 s and 10-17 s with the cores busy.",
+        "past it the index is reported as unchecked. On 2 cores it took 1.5-2.8 s on the Ealing index and 4.5-7.6 "
+        "s on the whole corpus (199,000 windows, 867 MB), 4-5.7 s and 10-17 s with the cores busy.",
     )
     chroma_host: str | None = Field(
         default=None, description="A Chroma server to use instead of the embedded store (client/server mode)."
