@@ -19,6 +19,8 @@ logger = logging.getLogger("ofsted_app")
 
 
 def _warm() -> None:
+    from assistant.errors import AssistantError
+
     started = time.perf_counter()
     try:
         import ui.page  # noqa: F401 - the UI's imports (1.5-2 s) that app.py's first run would otherwise pay
@@ -26,6 +28,8 @@ def _warm() -> None:
 
         get_assistant()  # the cached resource app.py's runs share
         logger.info("assistant loaded at server start in %.1fs", time.perf_counter() - started)
+    except AssistantError as exc:  # a damaged or unreachable index, a bad model setting: one line says it
+        logger.error("could not load the assistant at server start: %s", exc)
     except Exception:  # noqa: BLE001 - the first visitor's run tries again and shows staff why
         logger.exception("could not load the assistant at server start")
 

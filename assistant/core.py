@@ -32,6 +32,7 @@ from assistant.grades import GradeQuestion, grade_question
 from assistant.report_grades import ReportGradeAnswerer
 from assistant.identity import place, renamed, replacement_record, text_digest
 from assistant.index import ReportIndex
+from assistant.integrity import rebuild_advice
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.question import (
@@ -122,6 +123,7 @@ class Assistant:
             self.embeddings,
             host=self.settings.chroma_host,
             port=self.settings.chroma_port,
+            integrity_timeout=self.settings.integrity_timeout,
         )
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()
@@ -233,7 +235,7 @@ class Assistant:
         if empty := sorted(set(self._reports) - {p.report for p in self._paragraphs}):
             raise IndexUnavailable(
                 f"the index at {self.index.location} is damaged: {', '.join(empty[:5])} listed but without passages; "
-                "run `python -m assistant ingest --force PATH` for those reports, or delete the index to rebuild it"
+                "run `python -m assistant ingest --force PATH` for those reports, or " + rebuild_advice(self.index.path)
             )
         self._by_report: dict[str, list[Paragraph]] = {}
         for p in self._paragraphs:

@@ -8,6 +8,7 @@ and the passage label, so re-ingesting a report replaces its windows and never d
 from __future__ import annotations
 
 import fcntl
+import functools
 import json
 import logging
 import tempfile
@@ -26,6 +27,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import IndexUnavailable
+from assistant.integrity import READ_ONLY_WORDS, check_index, private_copy, rebuild_advice, writable
 from assistant.text import embeddable, words
 from ingest import ParsedReport, Paragraph, split_sentences
 
@@ -90,6 +92,31 @@ def chroma_client(path: Path, host: str | None = None, port: int = 8000) -> chro
     return chromadb.PersistentClient(path=str(path), settings=settings)
 
 
+def _writes(method):
+    """A write to a read-only index is refused in one line: before it starts, or when the disk refuses it."""
+
+    @functools.wraps(method)
+    def guarded(self, *args, **kwargs):
+        if self.read_only:
+            raise IndexUnavailable(self.read_only_message())
+        try:
+            return method(self, *args, **kwargs)
+        except Exception as exc:
+            if isinstance(exc, PermissionError) or any(word in str(exc).lower() for word in READ_ONLY_WORDS):
+                raise IndexUnavailable(self.read_only_message()) from exc
+            raise
+
+    return guarded
+
+
+def open_here(path: Path) -> bool:
+    """Has chromadb this store open in this process already? Then this open reads none of its files, and a
+    check would be a second process on files this one writes."""
+    from chromadb.api.shared_system_client import SharedSystemClient
+
+    return str(path) in getattr(SharedSystemClient, "_identifier_to_system", {})
+
+
 class ReportIndex:
     """A Chroma collection of passage windows, plus a small manifest of the reports in it.
 
@@ -98,15 +125,32 @@ class ReportIndex:
     """
 
     def __init__(
-        self, path: Path, collection: str, embeddings: Embeddings, host: str | None = None, port: int = 8000
+        self,
+        path: Path,
+        collection: str,
+        embeddings: Embeddings,
+        host: str | None = None,
+        port: int = 8000,
+        integrity_timeout: float | None = 120.0,
     ):
         self.path = Path(path)
         self.location = f"http://{host}:{port}" if host else str(self.path)
         self._server = (host, port)
         self.embeddings = embeddings
         self._stored_words: set[str] | None = None
+        # chromadb writes as it opens a store: a folder this process may not write is read from a copy.
+        self.read_only = not host and not writable(self.path)
+        opened = self.path
+        if self.read_only:
+            try:
+                opened = private_copy(self.path)
+            except OSError as exc:
+                raise IndexUnavailable(f"cannot read the index at {self.path} ({exc})") from exc
+        # A server owns its files; a damaged local one must not crash us. None: checked when first opened.
+        if not host and integrity_timeout is not None and not open_here(opened):
+            check_index(opened, integrity_timeout, shown_as=self.path)
         try:
-            client = chroma_client(self.path, host, port)
+            client = chroma_client(opened, host, port)
             self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
             # The words the reports use, each embedded alone: to put a question's other words in theirs.
             self.words = client.get_or_create_collection(
@@ -122,10 +166,17 @@ class ReportIndex:
             fix = (
                 "check that the Chroma server is running and reachable"
                 if host
-                else "delete that folder and run `python -m assistant ingest` to rebuild it"
+                else rebuild_advice(self.path)
             )
             raise IndexUnavailable(f"cannot open the index at {self.location} ({exc}); {fix}") from exc
         self.collection_name = collection
+
+    def read_only_message(self) -> str:
+        return (
+            f"the index at {self.path} is read-only: nothing was ingested, and it answers from the reports it "
+            "already holds; to add reports give this process write access to that folder, or ingest them all into a "
+            "new folder (`ASSISTANT_INDEX_DIR=NEW_FOLDER python -m assistant ingest PATHS`)"
+        )
 
     # --- reports -------------------------------------------------------------------------
     def reports(self) -> dict[str, dict]:
@@ -165,7 +216,8 @@ class ReportIndex:
         if self._server[0] is None:  # Chroma names an embedded store by its folder
             SharedSystemClient._identifier_to_system.pop(str(self.path), None)
             SharedSystemClient._identifier_to_refcount.pop(str(self.path), None)
-        return ReportIndex(self.path, self.collection_name, self.embeddings, *self._server)
+        # Not checked again: it was when first opened, and another process may be writing its files now.
+        return ReportIndex(self.path, self.collection_name, self.embeddings, *self._server, integrity_timeout=None)
 
     @contextmanager
     def writing(self, wait_seconds: float) -> Iterator[None]:
@@ -199,6 +251,7 @@ class ReportIndex:
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
 
+    @_writes
     def add_report(self, parsed: ParsedReport, source: str = "", digest: str = "", **about) -> int:
         """Index a parsed report, replacing any earlier copy of it (and store the words it uses that
         are not stored yet); returns the number of windows. ``about`` is stored with the report's
@@ -218,8 +271,11 @@ class ReportIndex:
         except BaseException:
             # Take back what this attempt wrote; the version indexed before stays as it was.
             written = sorted({d.id for d in docs} - before)
-            for start in range(0, len(written), WRITE_BATCH):
-                self.store.delete(ids=written[start : start + WRITE_BATCH])
+            try:
+                for start in range(0, len(written), WRITE_BATCH):
+                    self.store.delete(ids=written[start : start + WRITE_BATCH])
+            except Exception as undo:  # e.g. the disk refuses writes: the manifest still names the old version
+                log.warning("could not take back the new windows of %s (%s); they are not used", parsed.report, undo)
             raise
         entry = {
             "generation": generation,
@@ -248,6 +304,7 @@ class ReportIndex:
         self._stamp()
         return len(docs)
 
+    @_writes
     def remove_report(self, report: str) -> None:
         self.store.delete(where={"report": report})
         self.manifest.delete(ids=[report])

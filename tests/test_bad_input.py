@@ -119,7 +119,7 @@ def test_a_damaged_index_is_reported_with_how_to_rebuild(tmp_path, embeddings):
     database = next(index_dir.glob("*.sqlite3"))
     with database.open("r+b") as handle:  # a disk fault: the store's header overwritten
         handle.write(b"\x00" * 4096)
-    with pytest.raises(IndexUnavailable, match="delete that folder and run `python -m assistant ingest`"):
+    with pytest.raises(IndexUnavailable, match="rebuild it into a new folder from the report files"):
         Assistant(Settings(index_dir=index_dir), embeddings=embeddings, ensure_reports=False)
 
 
