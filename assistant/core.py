@@ -31,8 +31,8 @@ from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_question
 from assistant.report_grades import ReportGradeAnswerer
 from assistant.identity import place, renamed, replacement_record, text_digest
-from assistant.index import ReportIndex
-from assistant.integrity import rebuild_advice
+from assistant.index import ReportIndex, open_here
+from assistant.integrity import IndexCheck, rebuild_advice
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.question import (
@@ -116,6 +116,10 @@ class Assistant:
         self.chat_model_name = (
             describe(chat_model) if chat_model is not None else (self.settings.chat_model or "").strip()
         )
+        # The index's integrity check runs in a child process while the model loads.
+        started_check = None if self.settings.chroma_host or open_here(self.settings.index_dir) else IndexCheck(
+            self.settings.index_dir
+        )
         self.embeddings = embeddings or load_embeddings(self.settings)
         self.index = ReportIndex(
             self.settings.index_dir,
@@ -124,6 +128,7 @@ class Assistant:
             host=self.settings.chroma_host,
             port=self.settings.chroma_port,
             integrity_timeout=self.settings.integrity_timeout,
+            started_check=started_check,
         )
         self._reload_lock = threading.Lock()
         self._checked_at = time.monotonic()

@@ -68,9 +68,10 @@ def place(
             "published_on": parsed.published_on}
     if same is not None:
         entry = indexed[same]
-        if entry.get("text_sha256") == text_sha or (digest and entry.get("sha256") == digest):
+        same_file = _same_file(entry.get("source", ""), source)
+        if entry.get("sha256") == digest or (entry.get("text_sha256") == text_sha and not same_file):
             return Placement("unchanged", same, f"the same report as {same} (indexed from {entry.get('source')})")
-        if replace or _same_file(entry.get("source", ""), source):  # a new version of the same file, or asked for
+        if replace or same_file:  # a new version of the same file (or read by a newer parser), or asked for
             return Placement("index", same, replaces=entry)
         return Placement(
             "refuse", same,

@@ -27,7 +27,7 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import IndexUnavailable
-from assistant.integrity import READ_ONLY_WORDS, check_index, private_copy, rebuild_advice, writable
+from assistant.integrity import READ_ONLY_WORDS, IndexCheck, private_copy, rebuild_advice, writable
 from assistant.text import embeddable, words
 from ingest import ParsedReport, Paragraph, split_sentences
 
@@ -132,6 +132,7 @@ class ReportIndex:
         host: str | None = None,
         port: int = 8000,
         integrity_timeout: float | None = 120.0,
+        started_check: IndexCheck | None = None,
     ):
         self.path = Path(path)
         self.location = f"http://{host}:{port}" if host else str(self.path)
@@ -148,7 +149,10 @@ class ReportIndex:
                 raise IndexUnavailable(f"cannot read the index at {self.path} ({exc})") from exc
         # A server owns its files; a damaged local one must not crash us. None: checked when first opened.
         if not host and integrity_timeout is not None and not open_here(opened):
-            check_index(opened, integrity_timeout, shown_as=self.path)
+            check = started_check if started_check is not None and started_check.path == opened else IndexCheck(opened)
+            check.verdict(integrity_timeout, shown_as=self.path)
+        if started_check is not None:
+            started_check.cancel()  # not needed after all (a private copy, or a store open already)
         try:
             client = chroma_client(opened, host, port)
             self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
@@ -228,11 +232,12 @@ class ReportIndex:
             Path(tempfile.gettempdir()) / f"ofsted-assistant-{host}-{port}-{self.collection_name}.lock"
             if host else self.path / ".writer.lock"
         )
+        if self.read_only:
+            raise IndexUnavailable(self.read_only_message())
         try:
             handle = lock_path.open("a")
-        except OSError as exc:
-            raise IndexUnavailable(f"cannot write to the index at {self.location} ({exc.strerror}): it is read-only "
-                                   "here; it can still answer, but ingest needs a folder this user can write") from exc
+        except OSError as exc:  # made read-only since it was opened
+            raise IndexUnavailable(self.read_only_message()) from exc
         with handle:
             deadline = time.monotonic() + wait_seconds
             while True:

@@ -50,39 +50,61 @@ def rebuild_advice(path: Path | str) -> str:
     )
 
 
+class IndexCheck:
+    """The check of one folder, run in a child process: started as early as the caller likes (the
+    assistant starts it before its model loads, so the two overlap), its verdict read before the store
+    is opened."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self.child = None
+        if (self.path / STORE_FILE).exists():  # a new, empty index: nothing to check yet
+            # -P: not this folder first on the path, where keyword.py and types.py would hide the standard library's
+            self.child = subprocess.Popen(
+                [sys.executable, "-P", __file__, str(self.path)],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+
+    def cancel(self) -> None:
+        if self.child is not None and self.child.poll() is None:
+            self.child.kill()
+            self.child.wait()
+
+    def verdict(self, timeout: float, shown_as: Path | None = None) -> None:
+        """Raise IndexUnavailable, in one line, when the folder cannot be read whole. ``shown_as`` is the
+        folder named in the message (the original of a private copy)."""
+        from assistant.errors import IndexUnavailable
+
+        if self.child is None:
+            return
+        shown = shown_as or self.path
+        try:
+            _, stderr = self.child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise IndexUnavailable(
+                f"the index at {shown} could not be checked within {timeout:g} s; if it is very large, raise "
+                "ASSISTANT_INTEGRITY_TIMEOUT, else it may be damaged: " + rebuild_advice(shown)
+            ) from None
+        code = self.child.returncode
+        if code == 0:
+            return
+        detail = (stderr.strip().splitlines() or ["no message"])[-1][:200]
+        if code < 0:
+            what = f"a vector index file is damaged (the check crashed with signal {-code}, {signal.Signals(-code).name})"
+        elif code == EXIT_SQLITE:
+            what = f"the sqlite database is damaged: {detail}"
+        elif code == EXIT_VECTORS:
+            what = f"a vector index file is damaged: {detail}"
+        else:  # not damage that we know of: e.g. a disk that refuses writes
+            raise IndexUnavailable(f"the index at {shown} cannot be opened: {detail}")
+        raise IndexUnavailable(f"the index at {shown} is damaged: {what}; {rebuild_advice(shown)}")
+
+
 def check_index(path: Path, timeout: float, shown_as: Path | None = None) -> None:
-    """Raise IndexUnavailable, in one line, when the Chroma folder ``path`` cannot be read whole.
-
-    The check runs in a child process, so a native crash there costs this process nothing.
-    ``shown_as`` is the folder named in the message (the original of a private copy).
-    """
-    from assistant.errors import IndexUnavailable
-
-    if not (path / STORE_FILE).exists():
-        return  # a new, empty index: nothing to check yet
-    shown = shown_as or path
-    try:  # -P: not this folder first on the path, where keyword.py and types.py would hide the standard library's
-        child = subprocess.run(
-            [sys.executable, "-P", __file__, str(path)], capture_output=True, text=True, timeout=timeout
-        )
-    except subprocess.TimeoutExpired:
-        raise IndexUnavailable(
-            f"the index at {shown} could not be checked within {timeout:g} s; if it is very large, raise "
-            "ASSISTANT_INTEGRITY_TIMEOUT, else it may be damaged: " + rebuild_advice(shown)
-        ) from None
-    if child.returncode == 0:
-        return
-    detail = (child.stderr.strip().splitlines() or ["no message"])[-1][:200]
-    if child.returncode < 0:
-        name = signal.Signals(-child.returncode).name
-        what = f"a vector index file is damaged (the check crashed with signal {-child.returncode}, {name})"
-    elif child.returncode == EXIT_SQLITE:
-        what = f"the sqlite database is damaged: {detail}"
-    elif child.returncode == EXIT_VECTORS:
-        what = f"a vector index file is damaged: {detail}"
-    else:  # not damage that we know of: e.g. a disk that refuses writes
-        raise IndexUnavailable(f"the index at {shown} cannot be opened: {detail}")
-    raise IndexUnavailable(f"the index at {shown} is damaged: {what}; {rebuild_advice(shown)}")
+    """Raise IndexUnavailable, in one line, when the Chroma folder ``path`` cannot be read whole; the
+    check runs in a child process, so a native crash there costs this process nothing."""
+    IndexCheck(path).verdict(timeout, shown_as)
 
 
 def writable(path: Path) -> bool:

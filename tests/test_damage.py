@@ -148,7 +148,10 @@ def test_a_store_already_open_in_this_process_is_not_checked_again(good_bot, emb
     """chromadb reads no file for it, and a child would open files this process is writing."""
     from assistant import index as index_module
 
-    monkeypatch.setattr(index_module, "check_index", lambda *a, **k: pytest.fail("checked an open store"))
+    import assistant.core as core_module
+
+    for module in (index_module, core_module):
+        monkeypatch.setattr(module, "IndexCheck", lambda *a, **k: pytest.fail("checked an open store"))
     again = Assistant(Settings(index_dir=good_bot.index.path), embeddings=embeddings, ensure_reports=False)
     assert "28 weeks" in again.ask(QUESTION).answer
 
@@ -261,7 +264,7 @@ def test_a_new_folder_needs_no_check(tmp_path):
 def test_a_chroma_server_is_not_checked_here(monkeypatch, embeddings):
     from assistant import index as index_module
 
-    monkeypatch.setattr(index_module, "check_index", lambda *a, **k: pytest.fail("checked a server's store"))
+    monkeypatch.setattr(index_module, "IndexCheck", lambda *a, **k: pytest.fail("checked a server's store"))
     with pytest.raises(IndexUnavailable, match="check that the Chroma server is running"):
         index_module.ReportIndex(Path("unused"), "c", embeddings, host="127.0.0.1", port=9)
 
@@ -271,8 +274,9 @@ def test_a_crash_of_the_check_is_named_by_its_signal(tmp_path, monkeypatch):
     import assistant.integrity as integrity
 
     (tmp_path / "chroma.sqlite3").write_bytes(b"")
-    crashed = subprocess.CompletedProcess([], returncode=-signal.SIGSEGV, stdout="", stderr="")
-    monkeypatch.setattr(integrity.subprocess, "run", lambda *a, **k: crashed)
+    popen = subprocess.Popen
+    crashing = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGSEGV)"]
+    monkeypatch.setattr(integrity.subprocess, "Popen", lambda args, **k: popen(crashing, **k))  # a real crash
     with pytest.raises(IndexUnavailable) as refused:
         check_index(tmp_path, timeout=60)
     assert str(refused.value) == (
