@@ -112,8 +112,6 @@ def _writes(method):
 def open_here(path: Path) -> bool:
     """Has chromadb this store open in this process already? Then this open reads none of its files, and a
     check would be a second process on files this one writes."""
-    from chromadb.api.shared_system_client import SharedSystemClient
-
     return str(path) in getattr(SharedSystemClient, "_identifier_to_system", {})
 
 
