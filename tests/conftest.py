@@ -69,3 +69,16 @@ def open_app(tab: str | None = None, timeout: float = 180):
         at.run()
     assert_app_ok(at)
     return at
+
+
+def pdf_bytes(objects: list[bytes]) -> bytes:
+    """A PDF of these objects (numbered from 1, the first the catalogue) with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.7\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)

@@ -23,7 +23,7 @@ from assistant.settings import Settings
 from ingest import PARSER_VERSION, parse_path
 from ingest.errors import ReportFormatError
 from ingest.sandbox import parse_isolated
-from tests.conftest import REPORT, ROOT
+from tests.conftest import REPORT, ROOT, pdf_bytes
 
 CORPUS = ROOT.parent / "shared" / "ofsted" / "pdfs"
 needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the PDF corpus is not at {CORPUS}")
@@ -94,18 +94,6 @@ def test_refusals_come_back_from_the_child_as_they_are(tmp_path):
 
 # --- the bombs --------------------------------------------------------------------------------------
 
-def _pdf(objects: list[bytes]) -> bytes:
-    """A PDF of these objects (numbered from 1, the first the catalogue) with a correct cross-reference table."""
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
 
 def page_tree_bomb(levels: int = 6, fan: int = 10) -> bytes:
     """Under 1 KB: each level of the page tree lists the level below ``fan`` times, and the bottom level the one
@@ -114,7 +102,7 @@ def page_tree_bomb(levels: int = 6, fan: int = 10) -> bytes:
     for level in range(1, levels + 1):
         below = b"%d 0 R" % (2 if level == 1 else level + 1)
         objects.append(b"<< /Type /Pages /Kids [%s] >>" % b" ".join([below] * fan))
-    return _pdf(objects)
+    return pdf_bytes(objects)
 
 
 def shared_stream_bomb(inflated_mb: int, pages: int) -> bytes:
@@ -124,7 +112,7 @@ def shared_stream_bomb(inflated_mb: int, pages: int) -> bytes:
     chunk = b"1 1 m 2 2 l S\n" * (1024 * 1024 // 14)
     compressor = zlib.compressobj(9)  # fed a MB at a time: the test never holds the inflated stream
     stream = b"".join(compressor.compress(chunk) for _ in range(inflated_mb)) + compressor.flush()
-    return _pdf([
+    return pdf_bytes([
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join([b"3 0 R"] * pages), pages),
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>",

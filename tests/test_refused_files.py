@@ -15,7 +15,7 @@ import pytest
 
 from assistant import Assistant, ReportFormatError, Settings
 from ingest import parse_path
-from tests.conftest import REPORT
+from tests.conftest import REPORT, pdf_bytes
 
 pytestmark = pytest.mark.slow  # builds a real index once for the module (~10-30 s)
 
@@ -114,16 +114,7 @@ def _flate_pdf(path: Path, content: bytes) -> Path:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
     ]
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objects))
     return path
 
 
