@@ -29,6 +29,7 @@ from assistant.grade_scope import grade_table_query
 from assistant.grade_queries import grade_words
 from assistant.judgements import GradeRow, grade_table
 from assistant.grades import GradeQuestion, grade_question
+from assistant.report_dates import InspectionDates
 from assistant.report_grades import ReportGradeAnswerer
 from assistant.identity import place, renamed, replacement_record, text_digest
 from assistant.index import ReportIndex, open_here
@@ -38,6 +39,7 @@ from assistant.llm import build_chat_model, describe
 from assistant.question import (
     NOT_TOPIC,
     asks_for_advice,
+    asks_when_inspected,
     clean_question,
     malformed_paragraph_number,
     requested_paragraphs,
@@ -248,6 +250,7 @@ class Assistant:
         self.catalogue = Catalogue(self._reports)
         self.grade_quoter = GradeQuoter(self.paragraphs, self.catalogue)
         self.grade_table = GradeTableAnswerer(self.grade_quoter, self.catalogue)
+        self.inspection_dates = InspectionDates(self.grade_quoter, self.catalogue)
         self.scope_names = self.catalogue.authority_words()
         self.report_grades = ReportGradeAnswerer(self.catalogue, self.judgements, self.paragraphs, self.grade_quoter,
                                                  self.scope_names, MAX_COMPARED_REPORTS)
@@ -456,6 +459,9 @@ class Assistant:
             # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
             picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
+        if (len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best" and asks_when_inspected(topic)
+                and (dated := self.inspection_dates.run(state["question"], state["query"], scope))):
+            return {**state, "route": "dates", "dated": dated}
         if len(scope) == 1 and (mismatch := self.report_grades.mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         query = self._search_query(state["query"], reading)
@@ -519,6 +525,8 @@ class Assistant:
             return self.report_grades.correct_premise(question, query, state["scope"][0], *state["mismatch"])
         if route == "grades":
             return self.report_grades.run(question, query, state["picks"], state["asked"])
+        if route == "dates":
+            return state["dated"]
         if route == "grade_table":
             return self.grade_table.run(question, query, state["grade_query"], state["scope"])
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped query.

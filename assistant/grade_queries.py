@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.judgements import AREAS, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.judgements import AREAS, ASKED_TO_RATE, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
 
 ANY_AREA = "any"
 
@@ -59,13 +59,15 @@ _INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 _GRADING = re.compile(
     r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
-    r"overall effectiveness|c[ao]me out|comes out|coming out)\b", re.I)
+    rf"overall effectiveness|c[ao]me out|comes out|coming out)\b|{ASKED_TO_RATE}", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
 # "which councils improved their overall grade?": each authority's first and latest report in scope.
-_TREND_UP = re.compile(r"\b(improv\w*|got better|went up|rose|raised|moved up|"
+_RISE = r"ris(?:e|es|en|ing)|rose|(?:go|goes|going|gone|went) up"  # a grade moving, in any tense
+_FALL = r"drop(?:s|ped|ping)?|f[ae]ll(?:s|en|ing)?|slip(?:s|ped|ping)?|(?:go|goes|going|gone|went) down"
+_TREND_UP = re.compile(rf"\b(improv\w*|got better|{_RISE}|raised|moved up|"
                        r"(?:get|got|gets|receive[ds]?|had|have) an? (?:better|higher) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
-_TREND_DOWN = re.compile(r"\b(declin\w*|deteriorat\w*|got worse|went down|dropped|fell|slipped|moved down|"
+_TREND_DOWN = re.compile(rf"\b(declin\w*|deteriorat\w*|got worse|{_FALL}|moved down|"
                          r"(?:get|got|gets|receive[ds]?|had|have) an? (?:worse|lower) (?:\w+ )?(?:grade|judgement|rating))\b", re.I)
 _QUESTION_START = re.compile(
     r"^\W*(?:what|how|why|when|who|whose|which|where|is|are|was|were|did|do|does|has|have|had|can|could|should|"
@@ -87,7 +89,7 @@ _CHANGE = re.compile(
     r"trend|history|track\w*|across (?:its|their)|from (?:its|the) (?:\d{4} )?(?:report|inspection)s? to|"
     r"over (?:its|their|the) (?:\w+ ){0,2}(?:inspections|reports)|"
     r"(?:compared|as against) (?:with|to) (?:its|their) (?:\w+ ){0,2}(?:inspection|report|visit)s?)\b", re.I)
-_HISTORY = re.compile(rf"{_CHANGE.pattern}|\b(improv\w*|declin\w*|deteriorat\w*|progress\w* since|since)\b", re.I)
+_HISTORY = re.compile(rf"{_CHANGE.pattern}|\b(improv\w*|declin\w*|deteriorat\w*|progress\w* since|since|{_RISE}|{_FALL})\b", re.I)
 # "at both of their inspections", "in all their reports": every report of an authority must meet the condition.
 _EVERY_REPORT = re.compile(
     r"\b(?:both|all|each|every)\s+(?:of\s+)?(?:their|its)\s+(?:two\s+)?(?:inspections|reports)\b"

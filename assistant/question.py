@@ -291,6 +291,26 @@ def without_scope(question: str, scope_names: set[str]) -> str:
     return stripped if len(words(stripped)) >= 2 else question
 
 
+# "When did the 2026 inspection take place?", "what were the inspection dates?": the report's own dates.
+_WHEN = re.compile(r"^\s*(?:when|on what dates?|(?:what|which) (?:were |are |was |is )?(?:the )?(?:\w+ )?dates?|"
+                   r"(?:in )?(?:what|which) (?:month|year))\b", re.I)
+_INSPECTION = re.compile(r"\binspect\w*|\bvisit\w*|\bon site\b", re.I)
+# Words that only frame such a question; any other word (a topic, "before", "previous", "focused") asks more.
+_INSPECTION_FRAME = frozenset(
+    """inspection inspections inspected inspect inspectors inspector ofsted visit visited visits site place take took
+    taken happen happened held carried out children children's services service local authority authorities council
+    date dates month year last latest most recent standard short ilacs sif full""".split()
+)
+_RELATIVE = re.compile(r"\b(?:before|previous|prior|earlier|after|since|next|following|first|focused|monitoring)\b", re.I)
+
+
+def asks_when_inspected(topic: str) -> bool:
+    """Does the question ask only when the inspection took place (its topic with the report's names out)?"""
+    if not (_WHEN.search(topic) and _INSPECTION.search(topic)) or _RELATIVE.search(topic):
+        return False
+    return not [w for w in words(topic) if w not in NOT_TOPIC and w not in _INSPECTION_FRAME and not _YEAR.fullmatch(w)]
+
+
 def asked_grade(question: str) -> str | None:
     """The Ofsted grade a question presumes ("why was X judged inadequate?"), if any."""
     if not _JUDGING.search(question):

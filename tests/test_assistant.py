@@ -193,3 +193,18 @@ def test_a_plain_word_no_report_uses_is_searched_in_the_reports_words(bot):
     found = [s.label for s in bot.retrieve("Who checks the teeth of looked after children?", k=5)]
     dental = [p.label for p in bot.paragraphs() if "dental" in p.text.lower()]
     assert set(found) & set(dental)
+
+
+@pytest.mark.parametrize("question", ["When did the inspection take place?", "On what dates were inspectors on site?",
+                                      "In what month did inspectors visit Ealing?"])
+def test_when_the_inspection_took_place_is_answered_from_the_reports_own_dates_line(bot, report_text, question):
+    dates_line = next(line for line in report_text.splitlines() if line.lower().startswith("inspection date"))
+    answer = bot.ask(question)
+    assert _labels(answer) == ["Judgements"]
+    assert dates_line.strip().rstrip(".") in answer.answer
+    assert dates_line.strip().rstrip(".") in " ".join(answer.highlights["Judgements"])
+
+
+def test_a_question_with_a_topic_is_not_read_as_asking_for_the_inspection_dates(bot):
+    answer = bot.ask("When did inspectors find that social workers' caseloads had fallen?")
+    assert not answer.answer.lower().startswith("inspection date")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.grade_queries import ANY_AREA, Condition, read_grade_query
+from assistant.grades import grade_question
 from assistant.judgements import area_keys, grade_key, report_rows, to_csv
 from assistant.reports import ReportInfo
 
@@ -235,3 +236,32 @@ def test_still_and_proportions_said_of_grades():
     assert still is not None and still.conditions[0].grades == frozenset({"inadequate"})
     share = read("What proportion of the reports came out good overall?")
     assert share.intent == "count" and share.conditions == (Condition("overall", frozenset({"good"})),)
+
+
+@pytest.mark.parametrize("topic", [
+    "Did 's care leavers grade drop between the two inspections?",
+    "Has the overall grade gone up?",
+    "Did its leadership rating slip?",
+])
+def test_a_grade_moving_said_in_any_tense_is_one_authoritys_history(topic):
+    moved = read(topic, authorities=1, reports=2)
+    assert moved.intent == "history"
+
+
+@pytest.mark.parametrize("topic, direction", [
+    ("Which councils' overall grades dropped?", "worse"),
+    ("Which councils saw care leavers fall to inadequate?", "worse"),
+    ("Which authorities' adoption grade rose?", "better"),
+    ("Which councils' leadership grade has gone up?", "better"),
+])
+def test_grades_moving_across_councils_in_any_tense_are_trends(topic, direction):
+    trend = read(topic)
+    assert trend.intent == "trend" and trend.direction == direction
+
+
+def test_grading_asked_as_a_verb():
+    assert grade_question("How did Ofsted rate adoption performance?") is not None
+    assert grade_question("How would inspectors judge the front door?") is not None
+    assert grade_question("What is the rate of re-referrals?") is None
+    assert read("Which councils did inspectors judge outstanding?").conditions == (
+        Condition("overall", frozenset({"outstanding"})),)

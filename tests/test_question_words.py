@@ -7,6 +7,7 @@ import pytest
 from assistant.authorities import other_authorities
 from assistant.keyword import KeywordIndex
 from assistant.question import (
+    asks_when_inspected,
     malformed_paragraph_number,
     requested_paragraphs,
     unknown_names,
@@ -187,3 +188,16 @@ def test_words_looked_up_beyond_the_vocabulary_are_bounded():
     # past the bound, an acronym the reports do not use is unknown without a scan of the passages
     assert len(unknown_names(acronyms, set(), lambda a: spelled.append(a) or "words", max_lookups=5)) == 295
     assert len(spelled) == 5
+
+
+@pytest.mark.parametrize("question, only_when", [
+    ("When did the 2026 inspection take place?", True),
+    ("What were the inspection dates?", True),
+    ("When was the inspection carried out?", True),
+    ("When was it inspected before the 2023 inspection?", False),  # the one before: another report
+    ("When was the most recent focused visit?", False),
+    ("When did inspectors find that caseloads were high?", False),  # a topic: searched as any question
+    ("What did the inspection say about dates of birth?", False),
+])
+def test_a_question_asking_only_when_the_inspection_took_place(question, only_when):
+    assert asks_when_inspected(question) is only_when

@@ -192,6 +192,12 @@ def test_authorities_by_the_short_names_and_initials_staff_use():
     south = catalogue_of(south_gloucestershire_2019_01_01="South Gloucestershire", leeds_2019_01_01="Leeds")
     assert south.read("What did South Glos's report find?").reports == ("south-gloucestershire-2019-01-01",)
     assert south.read("What did Gloucestershire's report find?").reports != ("south-gloucestershire-2019-01-01",)
+    # Initials as staff write them: with the "and" of a long name, and "&" between two words
+    joined = catalogue_of(cheshire_west_and_chester_2024_01_01="Cheshire West and Chester",
+                          hammersmith_and_fulham_2024_01_01="Hammersmith and Fulham", leeds_2019_01_01="Leeds")
+    assert joined.read("Did CWAC's care leavers do better?").reports == ("cheshire-west-and-chester-2024-01-01",)
+    assert joined.read("What did H&F's report say about early help?").reports == ("hammersmith-and-fulham-2024-01-01",)
+    assert joined.read("What did the hand-over of cases look like in Leeds?").reports == ("leeds-2019-01-01",)
 
 
 def test_the_lscb_reviews_asked_for_are_the_sif_reports_that_hold_them():
