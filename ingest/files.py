@@ -31,7 +31,7 @@ def read_report_bytes(path: Path) -> bytes:
 
 
 def digest(data: bytes) -> str:
-    """sha256 of a report's bytes and the parser version (the formula of `assistant.core.file_digest`)."""
+    """sha256 of a report's bytes and the parser version (the formula of `assistant.ingesting.file_digest`)."""
     from ingest import PARSER_VERSION  # read at call time: ingest/__init__ imports this module
 
     hashed = hashlib.sha256(data)

@@ -188,8 +188,8 @@ def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
 
 def test_a_plain_word_no_report_uses_is_searched_in_the_reports_words(bot):
     # The report says "dental", never "teeth": the question is searched with both.
-    assert "(dental)" in bot._search_query("Who checks the teeth of looked after children?")
-    assert "(" not in bot._search_query("Who checks the dental health of looked after children?")
+    assert "(dental)" in bot.router.search_query("Who checks the teeth of looked after children?")
+    assert "(" not in bot.router.search_query("Who checks the dental health of looked after children?")
     found = [s.label for s in bot.retrieve("Who checks the teeth of looked after children?", k=5)]
     dental = [p.label for p in bot.paragraphs() if "dental" in p.text.lower()]
     assert set(found) & set(dental)

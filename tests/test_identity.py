@@ -156,10 +156,10 @@ def test_the_cli_refuses_a_clash_and_replaces_when_told(tmp_path):
 @needs_corpus
 def test_a_file_rewritten_while_it_is_ingested_is_read_again_next_time(tmp_path, embeddings, monkeypatch):
     """The digest stored is of the bytes parsed, so the newer contents are not taken as indexed."""
-    import assistant.core as core
+    import assistant.ingesting as ingesting
 
     path = _copy(CAMBS_2019, tmp_path / "reports" / "latest.pdf")
-    parse = core.parse_isolated
+    parse = ingesting.parse_isolated
 
     def parse_then_rewrite(file, **limits):
         parsed = parse(file, **limits)
@@ -167,9 +167,9 @@ def test_a_file_rewritten_while_it_is_ingested_is_read_again_next_time(tmp_path,
         return parsed
 
     bot = Assistant(Settings(index_dir=tmp_path / "index", reports=[]), embeddings=embeddings)
-    monkeypatch.setattr(core, "parse_isolated", parse_then_rewrite)
+    monkeypatch.setattr(ingesting, "parse_isolated", parse_then_rewrite)
     bot.ingest(path)
-    monkeypatch.setattr(core, "parse_isolated", parse)
+    monkeypatch.setattr(ingesting, "parse_isolated", parse)
     assert [r.authority for r in bot.reports()] == ["Cambridgeshire"]
     summary = bot.ingest_many([path])
     assert not summary.skipped and len(summary.indexed) == 1
