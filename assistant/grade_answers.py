@@ -8,88 +8,12 @@ reports searched go in the notes.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-from assistant.cite import citations_in, cite
+from assistant.cite import citations_in
 from assistant.grade_queries import ANY_AREA, Condition, GradeQuery
-from assistant.grades import grade_evidence
+from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
 from assistant.reports import Catalogue, ReportInfo
-from assistant.retrieve import source_of
-from assistant.types import Answer, Source
-from ingest import Paragraph
-
-_NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b(?! (?:to be|as)\b)|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
-
-
-@dataclass
-class Evidence:
-    """The passages an answer cites and the lines it quotes from each, gathered as it is written."""
-
-    sources: list[Source] = field(default_factory=list)
-    highlights: dict[str, list[str]] = field(default_factory=dict)
-
-    def cite(self, source: Source, *lines: str) -> str:
-        """Add a passage (once) and the lines quoted from it; its citation."""
-        if source.label not in self.highlights:
-            self.sources.append(source)
-        self.highlights.setdefault(source.label, []).extend(lines)
-        return cite(source.label)
-
-
-class GradeQuoter:
-    """Each grade as the report states it, cited to the passage that states it."""
-
-    def __init__(self, paragraphs: Callable[[str], list[Paragraph]], catalogue: Catalogue):
-        self._paragraphs = paragraphs
-        self._catalogue = catalogue
-
-    def quotes(self, report: str, rows: list[tuple[str, str]]) -> list[tuple[Source, str, bool]]:
-        """(passage, line, quoted word for word?) for each (area, grade) as printed: the report's own
-        line, or our words where its text states the grade only as a heading or graphic."""
-        out = []
-        for area, grade in rows:
-            passage, line = grade_evidence(self._paragraphs(report), area, grade)
-            said = line or f"{area} was judged {grade.lower()}."
-            out.append((source_of(passage, 1.0, self._catalogue), said, line is not None))
-        return out
-
-    def quote(self, report: str, rows: list[tuple[str, str]], evidence: Evidence) -> str:
-        """The rows' grades as the report states them, each cited; their passages and quoted lines
-        are added to ``evidence``."""
-        said = []
-        for source, line, verbatim in self.quotes(report, rows):
-            said.append(f"{line} {evidence.cite(source, *([line] if verbatim else []))}")
-        return " ".join(said)
-
-    def table(self, report: str) -> Source:
-        """The passage holding the report's front page: its title, dates and judgement table."""
-        passages = self._paragraphs(report)
-        return source_of(next((p for p in passages if p.label == "Judgements"), passages[0]), 1.0, self._catalogue)
-
-    def ungraded(self, report: str, area: str, evidence: Evidence) -> str:
-        """The report's own sentence saying an area was not judged ("This area has not been judged"),
-        quoted and cited; "" when it has none."""
-        names = AREA_BY_KEY[area].printed
-        for p in self._paragraphs(report):
-            # under the area's heading, or naming the area itself ("adoption performance was not judged")
-            heading = any(n in f"{p.section} {p.label}".lower() for n in names)
-            said = [s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s) and (heading or any(n in s.lower() for n in names))]
-            if sentence := next(iter(said), None):
-                cited = evidence.cite(source_of(p, 1.0, self._catalogue), sentence.strip())
-                return f"“{sentence.strip()}” {cited} "
-        return ""
-
-    def sources(self, picks: dict[str, list[tuple[str, str]]]) -> list[Source]:
-        """The passages that state the grades picked, once each."""
-        by_label: dict[str, Source] = {}
-        for report, rows in picks.items():
-            for source, _, _ in self.quotes(report, rows):
-                by_label.setdefault(source.label, source)
-        return list(by_label.values())
+from assistant.types import Answer
 
 
 class GradeTableAnswerer:

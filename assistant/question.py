@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Callable, Collection
 
 from assistant.errors import InvalidQuestion
-from assistant.reports import without_report_names
+from assistant.report_names import without_report_names
 from assistant.text import STOP_WORDS, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,

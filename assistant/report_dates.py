@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.grade_answers import Evidence, GradeQuoter
+from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.reports import Catalogue
 from assistant.types import Answer
 from assistant.cite import citations_in

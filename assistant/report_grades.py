@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from assistant.answer import corrected_premise
 from assistant.cite import REFUSAL, cite, citations_in
-from assistant.grade_answers import Evidence, GradeQuoter
+from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select
 from assistant.judgements import AREA_BY_KEY
 from assistant.question import asked_grade

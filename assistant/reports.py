@@ -7,103 +7,37 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from assistant.authorities import short_names
+from assistant.report_info import ReportInfo, citation_name, month_year
+from assistant.report_names import (
+    AUTHORITY_FILLER,
+    COMPARING,
+    FIRST,
+    GENERIC_ALIASES,
+    INSPECTION_WORDS,
+    KIND,
+    KIND_LABELS,
+    KIND_OF_PHRASE,
+    KIND_OF_YEAR,
+    LATEST,
+    MONTH_SPAN,
+    MONTHS,
+    ON_SITE,
+    PREVIOUS,
+    PUBLISHED,
+    REPORT_YEAR,
+    THIS_YEAR,
+    VISITED,
+    YEAR,
+    is_kind,
+    relative_named,
+    span_said,
+    years_named,
+)
 from assistant.text import words
-
-# --- how people name reports: every pattern and word list of this module ------------------------
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-          "november", "december")
-_MONTH = r"(?:" + "|".join(m for m in MONTHS) + r"|" + "|".join(m[:3] for m in MONTHS) + r")"
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-# "31 March 2016" dates a figure, not a report; "November 2025" (no day) can name an inspection.
-_DATED_FIGURE = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\w*\s+((?:19|20)\d\d)\b", re.I)
-_MONTH_YEAR = re.compile(rf"\b({_MONTH})\w*\s+((?:19|20)\d\d)\b", re.I)
-# "inspected in October and November 2018", "carried out in November–December 2022": all of it names the report.
-_MONTH_SPAN = re.compile(
-    rf"\b(?:(?:inspected|carried out|published)\s+(?:in\s+)?)?{_MONTH}\w*(?:\s*(?:,|and|to|-|–)\s*{_MONTH}\w*)*\s+(?:19|20)\d\d\b",
-    re.I,
-)
-_SINCE = re.compile(r"\bsince (?:its |the |their )?(?:(?:start|beginning) of |early )?((?:19|20)\d\d)\b", re.I)
-# Bounds read only where dates filter reports strictly (``Catalogue.dated``): elsewhere "before 2020"
-# may date an event that a later report tells of.
-_ONWARDS = re.compile(r"\b((?:19|20)\d\d) (?:on(?:wards)?|or (?:later|after)|and (?:later|after))\b", re.I)
-_AFTER = re.compile(r"\b(?:after|later than) ((?:19|20)\d\d)\b", re.I)  # "published after 2020": from 2021
-_BEFORE = re.compile(r"\b(?:before|prior to|earlier than|pre-?) ?((?:19|20)\d\d)\b", re.I)  # "before 2020": to 2019
-_RANGE = re.compile(r"\b(?:between|from) ((?:19|20)\d\d) (?:and|to|until) ((?:19|20)\d\d)\b", re.I)
-_BARE_RANGE = re.compile(r"\b((?:19|20)\d\d)\s*(?:-|–|—|to|until)\s*((?:19|20)\d\d)\b", re.I)  # "2018 to 2024", "2021-2023"
-# "2014-17": a span of years; "2015-16", one year apart, is a financial year, which dates a figure.
-_SHORT_RANGE = re.compile(r"\b((?:19|20)(\d\d))\s*[-–—]\s*(\d\d)\b(?![-–—/]?\d)")
-_LATEST = re.compile(
-    r"\b(?:latest|most recent|newest|current|currently)\b|\blast\s+(?:\w+\s+)?(?:inspection|report|visit|judgement)s?\b", re.I
-)
-_PREVIOUS = re.compile(
-    r"\b(?:previous|prior|preceding|earlier)\s+(?:\w+\s+)?(?:inspection|report|visit|one)s?\b"
-    r"|\blast time\b|\bbefore that\b|\bthe one before\b|\btime before\b|\bthe time before\b",
-    re.I,
-)
-_FIRST = re.compile(
-    r"\b(?:first|earliest|oldest)\s+(?:(?:of\s+)?[\w'’]+\s+){0,3}(?:inspection|report|visit|one)s?\b|\b(?:earliest|oldest)\b", re.I
-)
-# Words that ask to set reports side by side, or one authority's reports over time.
-_COMPARING = re.compile(
-    r"\b(compare[ds]?|comparison|versus|vs\.?|changed?|changes|since|over time|improved|improvements? since|"
-    r"declined?|deteriorated?|(?:better|worse) than|got (?:better|worse)|differ(?:ed|ence|ences)?|between|each say|"
-    r"trends?)\b",
-    re.I,
-)
-# "the 2020 report", "Leeds's 2020 inspection", "inspected in 2020": a year that names a report.
-_REPORT_YEAR = re.compile(
-    r"(?:['’]s?|\bthe)\s+(?:19|20)\d\d\b|\b(?:19|20)\d\d\s+(?:\w+\s+)?(?:reports?|inspections?|ofsted|sif|ilacs|visits?)\b"
-    r"|\b(?:inspected|published|inspection|report)\s+(?:in\s+)?(?:\w+\s+)?(?:19|20)\d\d\b",
-    re.I,
-)
-_PUBLISHED = re.compile(r"\bpublish\w*", re.I)
-_VISITED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)
-_THIS_YEAR = re.compile(r"\b(last|this) year\b", re.I)  # in a question over many reports' dates
-_ON_SITE = re.compile(r"\b(?:inspectors?|on site|visited)\b", re.I)  # the inspection's dates, not publication's
-_INSPECTION_WORDS = re.compile(r"\binspect(?:ed|ion|ions)?\b", re.I)
-# The kinds of report, as people name them; a key matches a report's kind or its family ("ilacs").
-KIND_NAMES = {
-    "sif-reinspection": ("re-inspection", "reinspection", "re inspection"),
-    "sif": ("single inspection framework", "single inspection", "sif"),
-    "ilacs-short": ("short inspection", "short ilacs"),
-    "ilacs-standard": ("standard inspection", "standard ilacs"),
-    "ilacs": ("ilacs",),
-    "focused-visit": ("focused visit",),
-    "monitoring-visit": ("monitoring visit",),
-    "jtai": ("joint targeted area inspection", "jtai"),
-    "lscb-review": ("lscb review", "review of the lscb"),
-}
-# What a pasted citation calls a report of each kind ("Ofsted, Harrow children's services focused visit, …").
-CITATION_KINDS = {"focused-visit": "focused visit", "monitoring-visit": "monitoring visit",
-                  "jtai": "joint targeted area inspection", "lscb-review": "LSCB review"}
-KIND_LABELS = {
-    "sif": "SIF",
-    "sif-reinspection": "SIF re-inspection",
-    "ilacs-standard": "standard ILACS inspection",
-    "ilacs-short": "short ILACS inspection",
-    "ilacs": "ILACS inspection",
-    "focused-visit": "focused visit",
-    "monitoring-visit": "monitoring visit",
-    "jtai": "joint targeted area inspection",
-    "lscb-review": "LSCB review",
-}
-_KIND_PHRASES = sorted(((p, k) for k, ps in KIND_NAMES.items() for p in ps), key=lambda pk: -len(pk[0]))
-_KIND = re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in _KIND_PHRASES) + r")s?\b", re.I)
-_KIND_OF_PHRASE = dict(_KIND_PHRASES)
-# "the 2019 monitoring visit", "the focused visit to Newham in 2024": a kind near a year names the
-# report; "the focused visit before its 2020 inspection" names the inspection, and the visit is topic.
-_BETWEEN = r"(?:(?!(?:reports?|inspections?|according|before|after|since)\b)[\w'’]+\s+)"
-_KIND_OF_YEAR = re.compile(
-    rf"\b(?:19|20)\d\d\s+{_BETWEEN}{{0,2}}{_KIND.pattern}|{_KIND.pattern}\s+{_BETWEEN}{{0,3}}(?:19|20)\d\d\b", re.I
-)
-# Spellings of one authority that differ only in these words ("Leeds City", "Bedford Borough").
-_AUTHORITY_FILLER = re.compile(r"^(?:the)\s+|,?\s+(?:city|borough|district|city of)$", re.I)
-# A name that is also a common word in questions about England is matched only in full.
-_GENERIC_ALIASES = frozenset({"london", "england"})
 
 
 @dataclass(frozen=True)
@@ -114,49 +48,6 @@ class Scope:
     year: str | int | None = None
     report: str | None = None
     reports: tuple[str, ...] = ()  # several reports by id, each answered in turn
-
-
-@dataclass(frozen=True)
-class ReportInfo:
-    """One loaded report, as the report itself describes it (``Assistant.reports()``)."""
-
-    id: str
-    authority: str  # as citations name it: "Leeds" (also for the report that calls itself "Leeds City")
-    kind: str  # sif, sif-reinspection, ilacs-standard, ilacs-short, …; "" when unknown
-    inspection_start: str  # ISO dates
-    inspection_end: str
-    published_on: str
-    judgements: dict[str, str] = field(default_factory=dict)  # area → grade, as printed
-    paragraphs: int = 0  # passages indexed (numbered paragraphs and named sections)
-    source: str = ""  # the file it was read from
-    name: str = ""  # how citations name it: "Leeds 2022" (the year of publication)
-    title: str = ""
-    authority_key: str = ""  # one key for every spelling of one authority: "leeds"
-
-    @property
-    def year(self) -> str:
-        """The year of publication, the year a label shows ("Solihull 2023" was inspected in 2022)."""
-        return (self.published_on or self.inspection_start)[:4]
-
-    @property
-    def inspection_years(self) -> set[str]:
-        return {d[:4] for d in (self.inspection_start, self.inspection_end) if d}
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind or "inspection")
-
-    def describe(self) -> str:
-        """"Leeds, short inspection (ILACS), inspected 29 October – 2 November 2018, published 18 December 2018"."""
-        parts = [self.authority, self.kind_label]
-        if self.inspection_start:
-            parts.append(f"inspected {_span(self.inspection_start, self.inspection_end)}")
-        if self.published_on:
-            parts.append(f"published {_long_date(self.published_on)}")
-        return ", ".join(parts)
-
-    def to_dict(self) -> dict:
-        return {**asdict(self), "year": self.year, "kind_label": self.kind_label}
 
 
 @dataclass(frozen=True)
@@ -185,7 +76,7 @@ class Catalogue:
         infos = [replace(i, authority=display[i.authority_key]) for i in infos]
         base = Counter((i.authority_key, i.year) for i in infos)
         self.reports = {
-            i.id: replace(i, name=_name(i, base)) for i in sorted(infos, key=_chronological)
+            i.id: replace(i, name=citation_name(i, base)) for i in sorted(infos, key=_chronological)
         }
         self._by_name = {i.name: i.id for i in self.reports.values()}
         # Every spelling of every authority, longest first, so "Kingston upon Hull" is not read as "Hull".
@@ -193,7 +84,7 @@ class Catalogue:
         for key, c in spellings.items():
             for spelling in [*c, display[key], key.replace("-", " ")]:
                 alias = _alias(spelling)
-                if alias and alias not in _GENERIC_ALIASES:
+                if alias and alias not in GENERIC_ALIASES:
                     aliases.setdefault(alias, key)
         for key in spellings:  # after every authority's own names: a loaded "Poole" keeps its own
             for short in short_names(display[key]):
@@ -285,8 +176,8 @@ class Catalogue:
         # A follow-up that names its report itself ("and the short inspection?", "and in 2022?", "and
         # before that?") leaves the year and kind carried from earlier turns behind.
         carried = "" if follow_up and self._names_report(own) else question
-        year_text = str(limit.year) if limit.year is not None else own if _YEAR.search(own) else carried
-        years, figure_years, since, span, months = _years_named(year_text)
+        year_text = str(limit.year) if limit.year is not None else own if YEAR.search(own) else carried
+        years, figure_years, since, span, months = years_named(year_text)
         named_year = False
         if years or since or span:
             if since:
@@ -294,29 +185,29 @@ class Catalogue:
             elif span:
                 dated = [i for i in pool if any(span[0] <= y <= span[1] for y in {i.year, *i.inspection_years})]
             else:
-                dated = _match_years(pool, years, months, bool(_INSPECTION_WORDS.search(year_text)))
-            names_a_report = limit.year is not None or _REPORT_YEAR.search(year_text) or not mentions or not all(
+                dated = _match_years(pool, years, months, bool(INSPECTION_WORDS.search(year_text)))
+            names_a_report = limit.year is not None or REPORT_YEAR.search(year_text) or not mentions or not all(
                 mentions(y, tuple(i.id for i in pool)) for y in years)
             if dated:
                 pool, named_year = dated, True
-                phrases += [m.group(0) for m in _MONTH_SPAN.finditer(year_text)] + _YEAR.findall(year_text)
+                phrases += [m.group(0) for m in MONTH_SPAN.finditer(year_text)] + YEAR.findall(year_text)
             elif (keys or limit.year is not None) and names_a_report:
-                asked = f"since {since}" if since else _span_said(span) if span else _or(sorted(years))
+                asked = f"since {since}" if since else span_said(span) if span else _or(sorted(years))
                 return ScopeReading((), missing=f"No report on {who} was published or inspected in {asked}. "
                                     f"{self._listing(pool)}", phrases=tuple(phrases), authorities=tuple(keys))
             # else: a year no report has, and no authority named: it dates a figure
         elif figure_years and len(pool) > 1 and (dated := _match_years(pool, figure_years, set(), False)):
             pool, named_year = dated, True  # "at 31 March 2014": the figure of the report of that year
 
-        kind_text = own if _KIND.search(own) else carried
-        kinds = list(dict.fromkeys(_KIND_OF_PHRASE[m.group(1).lower()] for m in _KIND.finditer(kind_text)))
+        kind_text = own if KIND.search(own) else carried
+        kinds = list(dict.fromkeys(KIND_OF_PHRASE[m.group(1).lower()] for m in KIND.finditer(kind_text)))
         # Of the authorities named, each one's reports of that kind ("Ealing's 2016 inspection and
         # Birmingham's re-inspection"); with none named, the reports of that kind.
-        of_kind = {i.authority_key for i in pool if any(_is_kind(i.kind, k) for k in kinds)}
+        of_kind = {i.authority_key for i in pool if any(is_kind(i.kind, k) for k in kinds)}
         if of_kind:
-            phrases += [m.group(0) for m in _KIND.finditer(kind_text)]
-            pool = [i for i in pool if (keys and i.authority_key not in of_kind) or any(_is_kind(i.kind, k) for k in kinds)]
-        elif kinds and (not named_year or _KIND_OF_YEAR.search(kind_text)):
+            phrases += [m.group(0) for m in KIND.finditer(kind_text)]
+            pool = [i for i in pool if (keys and i.authority_key not in of_kind) or any(is_kind(i.kind, k) for k in kinds)]
+        elif kinds and (not named_year or KIND_OF_YEAR.search(kind_text)):
             asked = KIND_LABELS.get(kinds[0], kinds[0])
             return ScopeReading((), missing=f"{who} has no {asked} among the loaded reports. {self._listing(pool)}",
                                 phrases=tuple(phrases), authorities=tuple(keys))
@@ -324,8 +215,8 @@ class Catalogue:
         # according to the 2019 report"): the question's topic
         kinds = kinds if of_kind else []
 
-        if relative := (None if named_year and _YEAR.search(own) else _relative(own)):
-            phrases += [m.group(0) for p in (_LATEST, _PREVIOUS, _FIRST) for m in p.finditer(own)]
+        if relative := (None if named_year and YEAR.search(own) else relative_named(own)):
+            phrases += [m.group(0) for p in (LATEST, PREVIOUS, FIRST) for m in p.finditer(own)]
             chosen = self._relative(pool, relative, previous)
             if not chosen:
                 start = _and([self.reports[r].name for r in previous]) or "the earliest report"
@@ -334,7 +225,7 @@ class Catalogue:
             mode = "one" if len(chosen) == 1 else "each" if keys else "best"
             return ScopeReading(tuple(chosen), mode, phrases=tuple(phrases), authorities=tuple(keys))
 
-        compares = len(keys) > 1 or (len(keys) == 1 and bool(_COMPARING.search(question)))
+        compares = len(keys) > 1 or (len(keys) == 1 and bool(COMPARING.search(question)))
         if len(keys) > 1 and not (named_year or kinds):
             pool = [self._latest(pool, key) for key in keys]  # authorities compared: each one's latest
         elif not compares and len({i.authority_key for i in pool}) == 1 and len(pool) > 1 and not (named_year or kinds):
@@ -351,15 +242,15 @@ class Catalogue:
         """Of ``reports``, those a text dates, strictly ("inspected in March 2019": inspected in that
         month; "published in 2021": that year), and the date as said; all of them when it names none."""
         this_year = date.today().year
-        text = _THIS_YEAR.sub(lambda m: str(this_year - (m.group(1).lower() == "last")), text)
-        years, _, since, span, months = _years_named(text, bounds=True)
+        text = THIS_YEAR.sub(lambda m: str(this_year - (m.group(1).lower() == "last")), text)
+        years, _, since, span, months = years_named(text, bounds=True)
         pool = [self.reports[r] for r in reports if r in self.reports]
-        inspected = bool(_INSPECTION_WORDS.search(text) or _ON_SITE.search(text))
+        inspected = bool(INSPECTION_WORDS.search(text) or ON_SITE.search(text))
         if months:
             said = _or([f"{MONTHS[m - 1].title()} {y}" for m, y in sorted(months)])
             return [i.id for i in pool if any(_in_month(i, m, y, inspected) for m, y in months)], said
         # "published 2021-2023" dates by the cover; "inspected 2021-2023" by the visit; unsaid, either will do
-        published, visited = bool(_PUBLISHED.search(text)), bool(_VISITED.search(text))
+        published, visited = bool(PUBLISHED.search(text)), bool(VISITED.search(text))
 
         def years_of(i: ReportInfo) -> set[str]:
             if published and not visited:
@@ -370,7 +261,7 @@ class Catalogue:
             return [i.id for i in pool if max(years_of(i)) >= since], f"since {since}"
         if span:
             found = [i for i in pool if any(span[0] <= y <= span[1] for y in years_of(i))]
-            return [i.id for i in found], _span_said(span)
+            return [i.id for i in found], span_said(span)
         if years:
             found = [i for i in pool if (i.inspection_years if inspected else {i.year}) & years]
             return [i.id for i in found], _or(sorted(years))
@@ -386,7 +277,7 @@ class Catalogue:
 
     def _names_report(self, text: str) -> bool:
         """Does a text name a report by year, kind or order ("and in 2022?", "and last time?")?"""
-        return bool(_YEAR.search(text) or _KIND.search(text) or _relative(text))
+        return bool(YEAR.search(text) or KIND.search(text) or relative_named(text))
 
     def _who(self, keys: list[str]) -> str:
         names = [next(i.authority for i in self.reports.values() if i.authority_key == k) for k in keys]
@@ -398,7 +289,7 @@ class Catalogue:
         for i in pool or list(self.reports.values()):
             by_authority[i.authority].append(i)
         return "; ".join(
-            f"{a} has {'reports' if len(infos) > 1 else 'a report'} published in " + _and([f"{i.year} ({i.kind_label}, inspected {_month_year(i.inspection_start)})"
+            f"{a} has {'reports' if len(infos) > 1 else 'a report'} published in " + _and([f"{i.year} ({i.kind_label}, inspected {month_year(i.inspection_start)})"
                                                      if i.inspection_start else i.year for i in infos])
             for a, infos in by_authority.items()
         ) + "."
@@ -424,61 +315,10 @@ class Catalogue:
         return chosen
 
 
-def citation_line(info: ReportInfo, passage_label: str) -> str:
-    """A reference staff can paste: "Ofsted, Ealing children's services inspection, published 26 August 2016, ¶46"."""
-    parts = [f"Ofsted, {info.authority} children's services {CITATION_KINDS.get(info.kind, 'inspection')}"]
-    if info.published_on:
-        parts.append(f"published {_long_date(info.published_on)}")
-    elif info.inspection_start:
-        parts.append(f"inspected {_span(info.inspection_start, info.inspection_end)}")
-    return ", ".join([*parts, passage_label])
-
-
-def without_report_names(text: str) -> str:
-    """The text without the words that name a report: years, months, kinds, "latest", "before that"."""
-    for pattern in (_MONTH_SPAN, _YEAR, _KIND, _PREVIOUS, _FIRST, _LATEST):
-        text = pattern.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def asks_only_what_changed(topic: str, ignore: frozenset[str]) -> bool:
     """"How has X changed since 2016?": a change over time with no topic of its own (``ignore``:
     words that frame a question)."""
-    return bool(_COMPARING.search(topic)) and not [w for w in words(_COMPARING.sub(" ", topic)) if w not in ignore]
-
-
-def _span_said(span: tuple[str, str]) -> str:
-    """"between 2015 and 2018", or "before 2020" for a span with no start."""
-    return f"before {int(span[1]) + 1}" if span[0] == "1900" else f"between {span[0]} and {span[1]}"
-
-
-def _relative(text: str) -> str | None:
-    if _PREVIOUS.search(text):
-        return "previous"
-    if _FIRST.search(text):
-        return "first"
-    if _LATEST.search(text):
-        return "latest"
-    return None
-
-
-def _years_named(text: str, bounds: bool = False) -> tuple[set[str], set[str], str, tuple[str, str] | None, set[tuple[int, str]]]:
-    """(years that may name a report, years that date a figure ("at 31 March 2014"), "since" year,
-    (from, to) span, (month, year) pairs) in a text."""
-    dated = {m.start(1) for m in _DATED_FIGURE.finditer(text)}
-    years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) not in dated}
-    figure_years = {m.group(1) for m in _YEAR.finditer(text) if m.start(1) in dated}
-    since = m.group(1) if (m := _SINCE.search(text)) else ""
-    span = (min(m.groups()), max(m.groups())) if (m := _RANGE.search(text)) else None
-    if bounds:  # "2023 onwards", "after 2020" (from 2021), "before 2020" (to 2019)
-        since = since or (m.group(1) if (m := _ONWARDS.search(text)) else "")
-        since = since or (str(int(m.group(1)) + 1) if (m := _AFTER.search(text)) else "")
-        span = span or (("1900", str(int(m.group(1)) - 1)) if (m := _BEFORE.search(text)) else None)
-        span = span or ((min(m.groups()), max(m.groups())) if (m := _BARE_RANGE.search(text)) else None)
-        span = span or next(((m.group(1), m.group(1)[:2] + m.group(3)) for m in _SHORT_RANGE.finditer(text)
-                             if int(m.group(3)) > int(m.group(2)) + 1), None)
-    months = {(_month_number(m.group(1)), m.group(2)) for m in _MONTH_YEAR.finditer(text) if m.start(2) not in dated}
-    return years, figure_years, since, span, months
+    return bool(COMPARING.search(topic)) and not [w for w in words(COMPARING.sub(" ", topic)) if w not in ignore]
 
 
 def _match_years(pool: list[ReportInfo], years: set[str], months: set[tuple[int, str]], says_inspected: bool) -> list[ReportInfo]:
@@ -499,15 +339,6 @@ def _in_month(info: ReportInfo, month: int, year: str, inspected_only: bool = Fa
     return bool(start and start <= stamp <= end) or (not inspected_only and info.published_on[:7] == stamp)
 
 
-def _is_kind(kind: str, key: str) -> bool:
-    # a SIF report holds the review of the LSCB: "the LSCB reviews" are in it
-    return kind == key or kind.startswith(key + "-") or (key == "lscb-review" and kind == "sif")
-
-
-def _month_number(name: str) -> int:
-    return next(n for n, m in enumerate(MONTHS, 1) if m.startswith(name.lower()[:3]))
-
-
 def _alias(spelling: str) -> str:
     """A name as matched: lower case, "&" written "and", no commas or full stops."""
     return re.sub(r"\s+", " ", re.sub(r"[,.]", " ", spelling.lower().replace("&", "and"))).strip()
@@ -515,7 +346,7 @@ def _alias(spelling: str) -> str:
 
 def _tidy_authority(name: str) -> str:
     """"Leeds City" → "Leeds", "the Isle of Wight" → "Isle of Wight", "St. Helens" → "St Helens"."""
-    tidied = _AUTHORITY_FILLER.sub("", name.replace("St. ", "St ").replace(" & ", " and ")).strip()
+    tidied = AUTHORITY_FILLER.sub("", name.replace("St. ", "St ").replace(" & ", " and ")).strip()
     return tidied or name
 
 
@@ -543,47 +374,12 @@ def _info(report: str, entry: dict) -> ReportInfo:
     )
 
 
-def _name(info: ReportInfo, base: Counter) -> str:
-    """"Leeds 2022"; two reports of one authority published in one year: "Surrey June 2015"."""
-    if base[(info.authority_key, info.year)] > 1 and info.published_on:
-        return f"{info.authority} {_month_year(info.published_on)}"
-    return f"{info.authority} {info.year}".strip()
-
-
 def _by_date(info: ReportInfo) -> tuple:
     return (info.published_on or info.inspection_start, info.id)
 
 
 def _chronological(info: ReportInfo) -> tuple:
     return (info.authority, *_by_date(info))
-
-
-def _date(iso: str) -> date | None:
-    try:
-        return date.fromisoformat(iso[:10])
-    except ValueError:
-        return None
-
-
-def _long_date(iso: str) -> str:
-    d = _date(iso)
-    return f"{d.day} {MONTHS[d.month - 1].title()} {d.year}" if d else iso
-
-
-def _month_year(iso: str) -> str:
-    d = _date(iso)
-    return f"{MONTHS[d.month - 1].title()} {d.year}" if d else iso
-
-
-def _span(start: str, end: str) -> str:
-    a, b = _date(start), _date(end)
-    if not a or not b or a == b:
-        return _long_date(start)
-    if a.year == b.year and a.month == b.month:
-        return f"{a.day}–{b.day} {MONTHS[b.month - 1].title()} {b.year}"
-    if a.year == b.year:
-        return f"{a.day} {MONTHS[a.month - 1].title()} – {b.day} {MONTHS[b.month - 1].title()} {b.year}"
-    return f"{_long_date(start)} – {_long_date(end)}"
 
 
 def _and(items: list[str], word: str = "and") -> str:

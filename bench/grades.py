@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 
 from assistant.errors import ReportFormatError
-from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
+from assistant.grade_answers import GradeTableAnswerer
+from assistant.grade_quotes import GradeQuoter
 from assistant.grade_scope import grade_table_query
 from assistant.reports import Catalogue, Scope
 from bench.run import median_ms, percentile_ms

@@ -52,7 +52,7 @@ def peak_rss_mb() -> float:
 
 def bench_ingest(bot_factory, report: Path, runs: int) -> dict:
     """Whole ingest into a fresh index, next to the raw encode time of the same window texts."""
-    from assistant.index import windows_of
+    from assistant.passage_windows import windows_of
     from ingest import parse_report
 
     texts = [w.page_content for p in parse_report(report).paragraphs for w in windows_of(p)]
@@ -118,7 +118,7 @@ def bench_cold_start(runs: int, env: dict) -> dict:
 def run(args) -> dict:
     from assistant import Assistant, Settings
     from assistant.embeddings import load_embeddings
-    from assistant.index import windows_of
+    from assistant.passage_windows import windows_of
     from bench import speed
     from ingest import parse_report
 

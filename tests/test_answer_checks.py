@@ -6,16 +6,9 @@ import pytest
 
 import numpy as np
 
-from assistant.answer import (
-    ExtractiveAnswerer,
-    ScoredSentence,
-    _gives_figure,
-    _gives_name,
-    compares_with_others,
-    counted_term,
-    counts,
-    in_context,
-)
+from assistant.answer import ExtractiveAnswerer, in_context
+from assistant.answer_kinds import compares_with_others, counted_term, counts, gives_figure, gives_name
+from assistant.scored_sentences import ScoredSentence
 from assistant.types import Source
 from assistant.question import asks_for_advice
 
@@ -44,7 +37,7 @@ from assistant.question import asks_for_advice
     ],
 )
 def test_a_figure_of_the_kind_asked_for(question, sentence, gives):
-    assert _gives_figure(question, sentence) is gives
+    assert gives_figure(question, sentence) is gives
 
 
 @pytest.mark.parametrize(
@@ -82,7 +75,7 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
-    assert _gives_name(question, sentence) is gives
+    assert gives_name(question, sentence) is gives
 
 
 def test_no_name_in_the_passages_means_the_report_does_not_say(bot):
@@ -235,7 +228,7 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
 
 
 def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_once():
-    from assistant.answer import compose
+    from assistant.scored_sentences import compose
 
     opening = _sentence("¶1", "Care proceedings have improved.", 0.9, [1.0, 0.0])
     figure = _sentence("¶1", "Proceedings took 28 weeks on average. (Recommendation)", 0.8, [0.0, 1.0], index=1)

@@ -156,7 +156,8 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
 
 def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
     """``ask(question)`` over made-up reports (id → judgement table), as ``Assistant.ask`` routes it."""
-    from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
+    from assistant.grade_answers import GradeTableAnswerer
+    from assistant.grade_quotes import GradeQuoter
     from assistant.grade_scope import grade_table_query
     from assistant.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
@@ -274,7 +275,7 @@ def test_ever_shows_the_reports_that_do_not_grade_the_area_too():
 
 
 def test_an_area_the_report_says_it_did_not_judge_is_quoted_from_where_it_says_so():
-    from assistant.grade_answers import Evidence, GradeQuoter
+    from assistant.grade_quotes import Evidence, GradeQuoter
     from assistant.grades import area_asked
     from assistant.reports import Catalogue
     from ingest.records import build_paragraphs

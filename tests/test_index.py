@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.index import windows_of
+from assistant.passage_windows import windows_of
 from ingest import parse_report
 from tests.conftest import REPORT
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.reports import Catalogue, Scope, citation_line
+from assistant.report_info import citation_line
+from assistant.reports import Catalogue, Scope
 
 MANIFEST = {
     "ealing-2016-08-26": {"authority": "Ealing", "kind": "sif", "inspection_start": "2016-06-13",

@@ -1,0 +1,179 @@
+"""What a question asks for (a figure of some kind, a name, what comes next, a comparison, a grade)
+and whether a report sentence gives it: the patterns and word lists the extractive answerer reads
+questions and sentences with (how it quotes the sentences it chooses is ``scored_sentences``)."""
+
+from __future__ import annotations
+
+import re
+
+from assistant.plain_words import report_terms
+from assistant.text import terms
+
+QUANTITY = re.compile(
+    r"\b(how (many|much|long|often|quickly|soon)|what (percentage|proportion|number|share|rate)|number of|"
+    r"when|what year|what date|average|per cent|percent)\b",
+    re.I,
+)
+# Number words, and month names (dates, not counts; capitalised, not names).
+_CARDINALS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
+    "eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen"
+)
+_MONTHS = "January February March April May June July August September October November December"
+NUMBER = re.compile(rf"\d|\b({_CARDINALS}|half|third|quarter|majority|all)\b", re.I)
+# Words a question uses about the report itself ("what did the inspection say…"): they match the
+# report's own boilerplate ("The inspection team: Lead inspector…"), not the topic asked about.
+REPORT_TERMS = frozenset(terms("inspection inspections inspector inspectors inspected report ofsted re-inspection reinspection"))
+# Those, and words about the council or the figure, are not what a figure counts.
+FRAME_TERMS = REPORT_TERMS | frozenset(
+    terms("according compare compared comparison council local authority borough figure figures number")
+)
+SOURCE_SAID = re.compile(r"\bper (?=(?:the|its|their|this)\b)", re.I)  # "per the 2014 report": which report, not a rate
+ACRONYM = re.compile(r"\b([A-Z]{2,8}s?)\b")  # "ICPCs" as written: the reports define the plural
+BROAD = re.compile(
+    r"\b(say|said|says|find|found|think|describe|tell me about|how well|what kinds?|what types?|which|list|"
+    r"who (?:was|were) on|summar\w+|overall)\b",
+    re.I,
+)
+# Sentences that give a grade.
+GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I)
+# Questions that can only be answered with a figure.
+FIGURE_QUESTION = re.compile(
+    r"\b(how many|how much|what percentage|what proportion|what share|what number|"
+    r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost|cap|limit|target|threshold|ceiling)\b|"
+    r"what (?:is|was|'s|are|were) (?:the |its |their )?(?:[\w'-]+ ){0,3}(?:rates?|budgets?|costs?))\b",
+    re.I,
+)
+# The kind of figure a question wants: a share wants a share, a cost wants money.
+_SHARE_QUESTION = re.compile(r"\b(percentage|proportion|share|per ?cent|rates?)\b", re.I)
+_SHARE = re.compile(
+    r"%|\bper ?cent\b|\b(half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority)\b|\bper \d|"
+    r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",
+    re.I,
+)
+_COUNT = re.compile(rf"\d|\b({_CARDINALS})\b", re.I)
+# A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
+_COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
+HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
+# Years, periods, dates and numbered labels are not counts: "In 2015–16, almost all complaints were
+# resolved at stage one" counts nothing.
+_DATES = re.compile(
+    rf"\b(?:\d{{1,2}} )?(?:{_MONTHS.replace(' ', '|')})"
+    r"(?: \d{4})?\b|\b(?:19|20)\d\d(?:[-–/](?:\d\d){1,2})?\b|"
+    r"\b(?:quarter|stage|phase|tier|level|step|part|wave|round|section|paragraph|page|year|key stage) "
+    r"(?:one|two|three|four|five|six|\d{1,2})\b",
+    re.I,
+)
+_VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
+_MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|funding|funded)\b|\b(costs?|budgets?|prices?)\b", re.I)
+_MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
+COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
+_OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|years? ago|before that|since)\b", re.I)
+COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
+# Questions that can only be answered with a name, and the names a sentence gives: runs of
+# capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
+NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
+WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
+_PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+_QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
+# A question about who holds a post wants a person's name, not the name of a body: "the Ealing
+# Safeguarding Children Board (ESCB) chair" names no chair.
+PERSON_ROLE = re.compile(
+    r"\b(director|chair\w*|chief|leader|lead member|inspector|analyst|manager|head|officer|commissioner|"
+    r"adviser|advisor|coordinator|mayor|minister|deputy)\b",
+    re.I,
+)
+_BODY_WORDS = frozenset(
+    "Board Council Borough Service Services Centre Center Team Teams Partnership Group Panel Agency Trust School "
+    "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
+)
+_NOT_NAMES = frozenset(
+    f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
+)
+# "Why was corporate parenting judged weak?": a question that presumes a fault, and the words a
+# sentence that finds one uses. Judgements by grade are checked against the table (core, premise).
+PRESUMED_FAULT = re.compile(
+    r"\bwhy\b.*\b(?:judged|rated|found|considered|seen as|described as|so|deemed)\s+(?:as\s+|to be\s+)?"
+    r"(weak|poor|failing|bad|ineffective|unsafe|worse|unsatisfactory|criticised|criticized)\b",
+    re.I,
+)
+FAULT = re.compile(
+    r"\b(weak\w*|poor\w*|inadequate|requires? improvement|insufficient\w*|lack\w*|fail\w*|concern\w*|"
+    r"limited|variable|inconsistent\w*|delay\w*|shortfall\w*|gaps?|deficit\w*|backlog\w*|"
+    r"too (?:few|many|long|slow|variable|high|low|much|little)|"
+    r"not (?:\w+ ){0,2}(?:sufficient\w*|consistent\w*|always|yet|fully|good|robust|effective\w*|strong|well|timely|"
+    r"comprehensive|rigorous|clear|enough))\b",
+    re.I,
+)
+# A question about what comes next, and a sentence that looks ahead.
+ASKS_AHEAD = re.compile(r"\b(next|upcoming|forthcoming|when will|will (?:it|they|the \w+) be)\b", re.I)
+LOOKS_AHEAD = re.compile(
+    r"\b(will|next|plans?|planned|planning|due|scheduled|expected|intends?|intention|future|forthcoming|upcoming|aims? to)\b",
+    re.I,
+)
+# The title lines above a report's judgements ("Inspection of services for children in need of help
+# and protection…", "and."): a line with neither a colon nor a verb of being.
+TITLE_LINE = re.compile(r"^(?!.*:)(?!.*\b(?:is|are|was|were|requires?|has|have)\b).*$", re.I | re.S)
+
+
+def related_terms(query: str, own: set[str]) -> set[str]:
+    """The reports' terms for the question's everyday words (``plain_words``): a sentence that uses
+    them speaks to the question, but they do not dilute the weight of the question's own terms."""
+    return {t for concept in report_terms(query) for t in terms(concept)} - own - REPORT_TERMS
+
+
+def counted_term(query: str) -> str | None:
+    """What a "how many…" question counts, as a term: "how many children were…" → "children"."""
+    match = HOW_MANY.search(query)
+    counted = terms(match.group(1)) if match and match.group(1) else []
+    return counted[0] if counted else None
+
+
+def counts(text: str, counted: str, before: bool = False) -> bool:
+    """Does the sentence give a number of the thing counted ("five children", "24 looked after
+    children"; with ``before``, also "referrals have increased to 15")?"""
+    tokens = text.replace(",", " ").split()
+    for i, token in enumerate(tokens):
+        if _COUNT_WORD.match(token.rstrip(".;:")) and not _DATES.fullmatch(token.rstrip(".;:")):
+            near = tokens[i + 1 : i + 4] + (tokens[max(0, i - 4) : i] if before else [])
+            if counted in {t for w in near for t in terms(w)}:
+                return True
+    return False
+
+
+def compares_with_others(query: str) -> bool:
+    """Does the question compare with England, London or neighbours? "More or less than the year
+    before?" compares over time: sentences that give the national average do not answer it."""
+    if not COMPARISON.search(query):
+        return False
+    return bool(COMPARATOR.search(query)) or not _OVER_TIME.search(query)
+
+
+def gives_name(query: str, text: str) -> bool:
+    """Does ``text`` name someone or something that ``query`` does not already name (a person, not
+    a body, when the question asks who holds a post)?"""
+    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", query)}
+    wants_person = bool(PERSON_ROLE.search(query))
+    for run in _PROPER_RUN.findall(text):
+        if wants_person and (_BODY_WORDS & set(run.split()) or PERSON_ROLE.search(run)):
+            continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
+        if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
+            return True
+    return not wants_person and bool(_QUOTED_NAME.search(text))
+
+
+def has_figure(text: str) -> bool:
+    return bool(re.search(r"\d", text) or NUMBER.search(text))
+
+
+def gives_figure(query: str, text: str) -> bool:
+    """Does ``text`` give the kind of figure ``query`` asks for (a share, a sum of money, a number)?"""
+    if _SHARE_QUESTION.search(query):
+        if re.search(r"\bpercentage|per ?cent\b", query, re.I):  # a number, not "the majority"
+            return bool(_SHARE.search(_VAGUE_SHARE.sub(" ", text)))
+        return bool(_SHARE.search(text))
+    if _MONEY_QUESTION.search(query):
+        return bool(_MONEY.search(text))
+    if HOW_MANY.search(query):  # a count, not "all" or "the majority"
+        return bool(_COUNT.search(_DATES.sub(" ", text)))
+    return has_figure(text)
