@@ -20,7 +20,8 @@ from assistant.conversation import Conversation
 from assistant.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
+from assistant.grade_answers import GradeTableAnswerer
+from assistant.grade_quotes import GradeQuoter
 from assistant.judgements import GradeRow, grade_table
 from assistant.report_dates import InspectionDates
 from assistant.report_grades import ReportGradeAnswerer

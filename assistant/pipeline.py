@@ -15,7 +15,8 @@ from assistant.answer import ExtractiveAnswerer, abstention, no_such_report
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.generate import GenerativeAnswerer
-from assistant.grade_answers import GradeQuoter, GradeTableAnswerer
+from assistant.grade_answers import GradeTableAnswerer
+from assistant.grade_quotes import GradeQuoter
 from assistant.grade_queries import grade_words
 from assistant.grade_scope import grade_table_query
 from assistant.grades import GradeQuestion, grade_question
