@@ -25,7 +25,7 @@ _ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
 # Words that frame a grade question rather than name what was graded.
 _FRAME = frozenset(
     terms(
-        """grade grades graded grading judgement judgements judgment judged rated rating ratings overall get got
+        """grade grades graded grading judge judgement judgements judgment judged rate rated rating ratings overall get got
         given receive received award awarded inspection inspections reinspection re-inspection report reports
         area areas part parts aspect aspects review reviewed each every all which what latest last most recent previous first
         children's services service local authority council requires improvement good outstanding inadequate

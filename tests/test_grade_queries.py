@@ -263,5 +263,6 @@ def test_grading_asked_as_a_verb():
     assert grade_question("How did Ofsted rate adoption performance?") is not None
     assert grade_question("How would inspectors judge the front door?") is not None
     assert grade_question("What is the rate of re-referrals?") is None
+    assert grade_question("How did the judge describe the quality of court work?") is None  # a judge, not judging
     assert read("Which councils did inspectors judge outstanding?").conditions == (
         Condition("overall", frozenset({"outstanding"})),)
