@@ -76,6 +76,10 @@ NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who
 WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
+# One capitalised word naming a team or scheme: "the Opal team", "the Horizon project".
+_NAMED_BODY = re.compile(
+    r"\bthe ([A-Z][a-z][\w'’-]*) (?:team|service|project|programme|hub|panel|group|forum|scheme|unit|council|partnership)\b"
+)
 # A question about who holds a post wants a person's name, not the name of a body: "the Ealing
 # Safeguarding Children Board (ESCB) chair" names no chair.
 PERSON_ROLE = re.compile(
@@ -159,7 +163,9 @@ def gives_name(query: str, text: str) -> bool:
             continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
         if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
             return True
-    return not wants_person and bool(_QUOTED_NAME.search(text))
+    if wants_person:
+        return False
+    return bool(_QUOTED_NAME.search(text)) or any(w.lower() not in asked for w in _NAMED_BODY.findall(text))
 
 
 def has_figure(text: str) -> bool:

@@ -72,6 +72,10 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("What is the name of the director?", "The director meets the Ealing Safeguarding Children Board chair.", False),
         ("Who is the chair of the board?", "The chair reports to the Harrow Borough Council.", False),
         ("What is the name of the workforce strategy?", "The 'Grow Your Own' strategy began in 2015.", True),
+        # One capitalised word before the body it names: "the Opal team"; an acronym or the word asked is no name.
+        ("What is the exploitation team called?", "Young people are helped by the Opal team.", True),
+        ("What is the exploitation team called?", "Young people are helped by the MASH team.", False),
+        ("What is the Opal team's role?", "Young people are helped by the Opal team.", False),
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
