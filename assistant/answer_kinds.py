@@ -51,7 +51,8 @@ _SHARE = re.compile(
     r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",
     re.I,
 )
-_COUNT = re.compile(rf"\d|\b({_CARDINALS})\b", re.I)
+_COUNT = re.compile(rf"\d|\b({_CARDINALS}|no|none|zero|nil)\b", re.I)
+_NONE = frozenset({"no", "zero", "nil"})
 # A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
 _COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
 HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
@@ -138,6 +139,9 @@ def counts(text: str, counted: str, before: bool = False) -> bool:
     children"; with ``before``, also "referrals have increased to 15")?"""
     tokens = text.replace(",", " ").split()
     for i, token in enumerate(tokens):
+        # "there are no children who…": none is a count too, of the word it qualifies (or the one after)
+        if token.lower() in _NONE and counted in {t for w in tokens[i + 1 : i + 3] for t in terms(w)}:
+            return True
         if _COUNT_WORD.match(token.rstrip(".;:")) and not _DATES.fullmatch(token.rstrip(".;:")):
             near = tokens[i + 1 : i + 4] + (tokens[max(0, i - 4) : i] if before else [])
             if counted in {t for w in near for t in terms(w)}:

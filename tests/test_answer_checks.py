@@ -244,3 +244,12 @@ def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_on
     leaning = _sentence("¶1", "They took 28 weeks on average.", 0.8, [0.0, 1.0], index=1)
     assert compose([opening, leaning, courts], [opening, leaning, courts], lead=leaning).split("\n\n") == [
         "Care proceedings have improved. They took 28 weeks on average. [¶1]", "Courts accept the reports. [¶2]"]
+
+
+@pytest.mark.parametrize("sentence, counted, gives", [
+    ("Currently there are no children or families who require this support.", "children", True),
+    ("There is no evidence that children are seen alone.", "children", False),  # "no" qualifies evidence
+    ("No fostered children were known.", "children", True),
+])
+def test_none_is_a_count_of_the_word_it_qualifies(sentence, counted, gives):
+    assert counts(sentence, counted) is gives
