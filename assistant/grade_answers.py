@@ -8,7 +8,6 @@ reports searched go in the notes.
 
 from __future__ import annotations
 
-from assistant.cite import citations_in
 from assistant.grade_queries import ANY_AREA, Condition, GradeQuery
 from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
@@ -384,6 +383,4 @@ def _none(text: str) -> Answer:
 
 
 def _answer(lines: list[str], evidence: Evidence, reports: list[str]) -> Answer:
-    text = "\n\n".join(lines)
-    return Answer(question="", answer=text, citations=citations_in(text, evidence.sources), sources=evidence.sources,
-                  highlights=evidence.highlights, reports=reports)
+    return evidence.answer(lines, reports)

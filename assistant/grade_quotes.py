@@ -7,12 +7,12 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.cite import cite
+from assistant.cite import cite, citations_in
 from assistant.grades import grade_evidence
 from assistant.judgements import AREA_BY_KEY
 from assistant.reports import Catalogue
 from assistant.retrieve import source_of
-from assistant.types import Source
+from assistant.types import Answer, Source
 from ingest import Paragraph
 
 _NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b(?! (?:to be|as)\b)|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
@@ -32,6 +32,12 @@ class Evidence:
             self.sources.append(source)
         self.highlights.setdefault(source.label, []).extend(lines)
         return cite(source.label)
+
+    def answer(self, lines: list[str], reports: list[str]) -> Answer:
+        """The lines, a paragraph each, as an answer citing these passages."""
+        text = "\n\n".join(lines)
+        return Answer(question="", answer=text, citations=citations_in(text, self.sources), sources=self.sources,
+                      highlights=self.highlights, reports=reports)
 
 
 class GradeQuoter:

@@ -9,7 +9,6 @@ import re
 from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.reports import Catalogue
 from assistant.types import Answer
-from assistant.cite import citations_in
 
 # The line of a front page that dates the inspection (SIF: "Inspection date: …"; ILACS: "Inspection dates: …").
 _DATES_LINE = re.compile(r"^\s*(?:inspection dates?|dates? of (?:the )?inspection)\s*:\s*\S.*$", re.I | re.M)
@@ -28,13 +27,11 @@ class InspectionDates:
         evidence, lines = Evidence(), []
         for report in scope:
             table = self._quoter.table(report)
-            found = _DATES_LINE.search(table.text)
-            if not found:
+            if not (found := _DATES_LINE.search(table.text)):
                 return None
             line = found.group(0).strip()
-            cited = evidence.cite(table, line)
-            lines.append(f"{self._catalogue.reports[report].name}: {line} {cited}" if len(scope) > 1 else f"{line} {cited}")
-        text = "\n\n".join(lines)
-        return Answer(question=question, answer=text, citations=citations_in(text, evidence.sources),
-                      sources=evidence.sources, highlights=evidence.highlights, reports=list(scope),
-                      standalone_question=query)
+            named = f"{self._catalogue.reports[report].name}: " if len(scope) > 1 else ""
+            lines.append(f"{named}{line} {evidence.cite(table, line)}")
+        answer = evidence.answer(lines, list(scope))
+        answer.question, answer.standalone_question = question, query
+        return answer
