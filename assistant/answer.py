@@ -233,14 +233,17 @@ class ExtractiveAnswerer:
                     chosen.append(giving[0])
         asked = set(terms(query)) - REPORT_TERMS
         said = _terms_of(candidates, {c.source.label for c in chosen})
+        top = _best_finding(candidates, best, self.abstain_below) if broad else best.score
         for candidate in candidates[1:]:
             if len(chosen) >= limit:
                 break
-            if candidate.score < max(self.abstain_below, best.score - margin):
+            if candidate.score < max(self.abstain_below, top - margin):
                 break
+            if is_recommendation(candidate.source.section) and candidate.score < best.score - margin:
+                continue  # another item of what must improve is measured against the best sentence itself
             new_passage = candidate.source.label not in {c.source.label for c in chosen}
             if new_passage:
-                if candidate.score < best.score - margin * OTHER_PASSAGE_SHARE:
+                if candidate.score < top - margin * OTHER_PASSAGE_SHARE:
                     continue  # a passage not yet cited must be nearly as good to be cited too
                 if not broad and not (asked & candidate.terms) - said:
                     continue  # and, for a pointed question, say something of it the cited ones do not
@@ -269,6 +272,8 @@ class ExtractiveAnswerer:
                 break
             if candidate.source.label != lead or candidate in chosen or candidate.score < floor:
                 continue
+            if is_recommendation(candidate.source.section):
+                break  # a list of what must improve: each item is its own topic, none details another
             if not numbered and not any(c.source.label == lead and abs(c.index - candidate.index) == 1 for c in chosen):
                 continue  # and next to a sentence already chosen: a summary changes topic from one to the next
             if not any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
@@ -292,12 +297,24 @@ def _passage_strengths(candidates: list[ScoredSentence]) -> dict[str, float]:
 
     def strength(sentences: list[ScoredSentence]) -> float:
         top = sentences[0]
-        if is_summary(top.source.passage_label or top.source.label):
-            return top.score - ONE_SENTENCE_PENALTY  # it covers every topic: its other sentences are about others
+        if is_summary(top.source.passage_label or top.source.label) or is_recommendation(top.source.section):
+            # A summary covers every topic, a list of what must improve one per item: its other
+            # sentences are about others.
+            return top.score - ONE_SENTENCE_PENALTY
         second = sentences[1].score if len(sentences) > 1 else top.score - ONE_SENTENCE_PENALTY
         return (top.score + SECOND_WEIGHT * second) / (1 + SECOND_WEIGHT)
 
     return {label: strength(sentences) for label, sentences in by_passage.items()}
+
+
+def _best_finding(candidates: list[ScoredSentence], best: ScoredSentence, floor: float) -> float:
+    """The score the others are measured against: the best sentence's, or, when that is an item of
+    what must improve (a heading that restates the topic), the best sentence of what inspectors
+    found, so "what did inspectors say about…" quotes the finding as well as the item."""
+    if not is_recommendation(best.source.section):
+        return best.score
+    found = next((c.score for c in candidates if not is_recommendation(c.source.section)), None)
+    return found if found is not None and found >= floor else best.score
 
 
 def _lead_sentence(candidates: list[ScoredSentence], strengths: dict[str, float], margin: float) -> ScoredSentence:

@@ -253,3 +253,24 @@ def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_on
 ])
 def test_none_is_a_count_of_the_word_it_qualifies(sentence, counted, gives):
     assert counts(sentence, counted) is gives
+
+
+def _scored(label: str, section: str, text: str, score: float, rank: int, index: int = 0) -> ScoredSentence:
+    source = Source(report="r", paragraph=None if label == "What needs to improve" else int(label.strip("¶")),
+                    label=label, section=section, text=text, score=1.0)
+    vector = np.zeros(8)
+    vector[(rank * 3 + index) % 8] = 1.0  # no two sentences say the same thing
+    return ScoredSentence(source=source, rank=rank, index=index, text=text, vector=vector, score=score)
+
+
+def test_an_item_of_what_must_improve_does_not_crowd_out_what_inspectors_found():
+    """The list item restates the topic ("The response to children who go missing."), so it scores
+    best; a broad question still gets the paragraph that says what inspectors found, and no other item."""
+    item = _scored("What needs to improve", "What needs to improve", "The response to children who go missing.", 0.80, 0)
+    other_item = _scored("What needs to improve", "What needs to improve", "Sufficiency of short breaks.", 0.45, 0, 1)
+    finding = _scored("¶11", "Help and protection", "Return home interviews are sometimes delayed.", 0.58, 1)
+    answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.3)
+    candidates = [item, finding, other_item]
+    broad = answerer.select(candidates, "What did inspectors say about children who go missing?", broad=True)
+    assert finding in broad
+    assert other_item not in answerer._with_lead_paragraph(list(broad), candidates)
