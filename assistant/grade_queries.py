@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.judgements import AREAS, ASKED_TO_RATE, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.text import words
 
 ANY_AREA = "any"
 
@@ -78,6 +79,12 @@ _ACROSS = re.compile(
     r"what (?:proportion|percentage|share|fraction)|"
     r"any (?:of the )?(?:reports?|councils?|authorit\w+|inspections?|lscbs?|boards?)|"
     r"(?:is|was|are|were) there (?:any|a)|(?:have|has|did|were|was) any)\b", re.I)
+# Words of "summarise what the report says about…" that ask for a summary rather than name a topic.
+_SUMMARY_FRAME = frozenset(
+    """summarise summarize summary say says said find found finds describe described describes think thought
+    inspectors inspector inspection inspections report reports ofsted picture doing done services service
+    experiences experience progress""".split()
+)
 _MANY = re.compile(r"\b(?:each|every|all)\s+(?:councils?|authorit\w+|reports?|inspections?)\b"
                    r"|\b(?:councils|authorities|reports|inspections)\b", re.I)  # a question about many reports
 _YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does|can|could)\b", re.I)
@@ -371,6 +378,20 @@ def _distance(text: str, area: tuple[int, int], grade: tuple[int, int]) -> int |
     if between.count("(") != between.count(")"):  # one inside an aside in brackets, one outside it
         return None
     return len(between) + (0 if area[1] <= grade[0] else 5)  # an area before its grade is the usual order
+
+
+def area_summarised(topic: str, not_topic: frozenset[str]) -> str | None:
+    """The one judgement area ``topic`` asks about and nothing else ("what did inspectors say about care
+    leavers?"), or None. ``not_topic`` holds the words that frame a question rather than name its topic."""
+    spans = _spans(_AREA, topic)
+    if len({_area_of(p) for _, _, p in spans}) != 1:
+        return None
+    rest = topic
+    for start, end, _ in reversed(spans):
+        rest = f"{rest[:start]} {rest[end:]}"
+    if any(w not in not_topic and w not in _SUMMARY_FRAME and not w.isdigit() for w in words(rest)):
+        return None
+    return _area_of(spans[0][2])
 
 
 def grade_words(text: str) -> set[str]:

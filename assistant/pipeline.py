@@ -12,12 +12,13 @@ from itertools import zip_longest
 from langchain_core.embeddings import Embeddings
 
 from assistant.answer import ExtractiveAnswerer, abstention, no_such_report
+from assistant.answer_kinds import BROAD, QUANTITY
 from assistant.authorities import other_authorities
 from assistant.cite import REFUSAL, cite, citations_in
 from assistant.generate import GenerativeAnswerer
 from assistant.grade_answers import GradeTableAnswerer
-from assistant.grade_quotes import GradeQuoter
-from assistant.grade_queries import grade_words
+from assistant.grade_quotes import Evidence, GradeQuoter
+from assistant.grade_queries import area_summarised, grade_words
 from assistant.grade_scope import grade_table_query
 from assistant.grades import GradeQuestion, grade_question
 from assistant.keyword import KeywordIndex
@@ -182,6 +183,8 @@ class Router:
 
     def answer_step(self, state: dict) -> Answer:
         answer = self.route_answer(state)
+        if state["route"] in ("extract", "each", "best") and not answer.abstained:
+            answer = self._with_area_grade(state, answer)
         answer.reports = answer.reports or list(state["scope"])
         reading: ScopeReading = state["reading"]
         if state["route"] == "grade_table":
@@ -193,6 +196,31 @@ class Router:
         elif self._unnamed_single(reading, answer):
             # No authority named, several loaded, one report answers: the answer says which.
             answer.answer = f"From {self.catalogue.reports[answer.reports[0]].name}: {answer.answer}"
+        return answer
+
+    def _with_area_grade(self, state: dict, answer: Answer) -> Answer:
+        """"What did inspectors say about care leavers?", "compare Leeds and Durham on adoption": a
+        summary of one judgement area starts with the grade each quoted report gave it, cited."""
+        reading: ScopeReading = state["reading"]
+        if not (BROAD.search(state["query"]) or reading.mode == "each") or QUANTITY.search(state["query"]):
+            return answer  # a figure asked for ("how did the number in care compare?") is no summary
+        if not (area := area_summarised(self.topic(state["query"], reading), NOT_TOPIC)):
+            return answer
+        marked = {s.label: list(answer.highlights.get(s.label, [])) for s in answer.sources}
+        evidence, lines = Evidence(list(answer.sources), {**answer.highlights, **marked}), []
+        quoted = list(dict.fromkeys(c.report for c in answer.citations))
+        for report in quoted:
+            rows = [r for r in self.grade_table.rows(self.catalogue.reports[report]) if r.area == area]
+            if rows:
+                said = self.grade_quoter.quote(report, [(rows[0].area_printed, rows[0].grade_printed)], evidence)
+                lines.append(f"{self.catalogue.reports[report].name}: {said}" if len(quoted) > 1 else said)
+        if not lines:
+            return answer
+        graded = "\n\n".join(lines)
+        answer.answer = f"{graded}\n\n{answer.answer}"
+        answer.lead = f"{graded}\n\n{answer.lead}" if answer.lead else ""
+        answer.sources, answer.highlights = evidence.sources, evidence.highlights
+        answer.citations = citations_in(answer.answer, answer.sources)
         return answer
 
     def _unnamed_single(self, reading: ScopeReading, answer: Answer) -> bool:

@@ -208,3 +208,12 @@ def test_when_the_inspection_took_place_is_answered_from_the_reports_own_dates_l
 def test_a_question_with_a_topic_is_not_read_as_asking_for_the_inspection_dates(bot):
     answer = bot.ask("When did inspectors find that social workers' caseloads had fallen?")
     assert not answer.answer.lower().startswith("inspection date")
+
+
+def test_a_summary_of_a_judgement_area_starts_with_its_grade(bot):
+    area, grade = next((a, g) for a, g in bot.judgements() if "care leavers" in a.lower())
+    answer = bot.ask("What did inspectors say about care leavers?")
+    first = answer.answer.split("\n\n")[0]
+    assert grade.lower() in first.lower() and first.endswith("[Judgements]")
+    assert len(answer.citations) > 1  # and then what they found, cited
+    assert "[Judgements]" not in bot.ask("What did inspectors say about private fostering?").answer

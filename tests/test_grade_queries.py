@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grade_queries import ANY_AREA, Condition, read_grade_query
+from assistant.grade_queries import ANY_AREA, Condition, area_summarised, read_grade_query
 from assistant.grades import grade_question
 from assistant.judgements import area_keys, grade_key, report_rows, to_csv
+from assistant.question import NOT_TOPIC
 from assistant.reports import ReportInfo
 
 
@@ -266,3 +267,14 @@ def test_grading_asked_as_a_verb():
     assert grade_question("How did the judge describe the quality of court work?") is None  # a judge, not judging
     assert read("Which councils did inspectors judge outstanding?").conditions == (
         Condition("overall", frozenset({"outstanding"})),)
+
+
+@pytest.mark.parametrize("topic, area", [
+    ("Summarise what the report says about care leavers.", "care_leavers"),
+    ("What did inspectors find about the LSCB?", "lscb"),
+    ("What did inspectors say about care leavers' health?", None),  # a topic within the area
+    ("What did inspectors say about private fostering?", None),
+    ("What did inspectors say about adoption and care leavers?", None),  # two areas: no one grade leads
+])
+def test_a_summary_of_one_judgement_area_and_nothing_else(topic, area):
+    assert area_summarised(topic, NOT_TOPIC) == area
