@@ -51,8 +51,8 @@ _SHARE = re.compile(
     r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",
     re.I,
 )
-_COUNT = re.compile(rf"\d|\b({_CARDINALS}|no|none|zero|nil)\b", re.I)
-_NONE = frozenset({"no", "zero", "nil"})
+_NONE = ("no", "zero", "nil")  # a count of none: "there are no children who…"
+_COUNT = re.compile(rf"\d|\b({_CARDINALS}|{'|'.join(_NONE)})\b", re.I)
 # A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
 _COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
 HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
