@@ -298,9 +298,7 @@ def _passage_strengths(candidates: list[ScoredSentence]) -> dict[str, float]:
     def strength(sentences: list[ScoredSentence]) -> float:
         top = sentences[0]
         if is_summary(top.source.passage_label or top.source.label) or is_recommendation(top.source.section):
-            # A summary covers every topic, a list of what must improve one per item: its other
-            # sentences are about others.
-            return top.score - ONE_SENTENCE_PENALTY
+            return top.score - ONE_SENTENCE_PENALTY  # it covers many topics (a list: one per item), the others too
         second = sentences[1].score if len(sentences) > 1 else top.score - ONE_SENTENCE_PENALTY
         return (top.score + SECOND_WEIGHT * second) / (1 + SECOND_WEIGHT)
 

@@ -80,11 +80,9 @@ _ACROSS = re.compile(
     r"any (?:of the )?(?:reports?|councils?|authorit\w+|inspections?|lscbs?|boards?)|"
     r"(?:is|was|are|were) there (?:any|a)|(?:have|has|did|were|was) any)\b", re.I)
 # Words of "summarise what the report says about…" that ask for a summary rather than name a topic.
-_SUMMARY_FRAME = frozenset(
-    """summarise summarize summary say says said find found finds describe described describes think thought
-    inspectors inspector inspection inspections report reports ofsted picture doing done services service
-    experiences experience progress""".split()
-)
+_SUMMARY_FRAME = frozenset("""summarise summarize summary say says said find found finds describe described describes
+    think thought inspectors inspector inspection inspections report reports ofsted picture doing done services service
+    experiences experience progress""".split())
 _MANY = re.compile(r"\b(?:each|every|all)\s+(?:councils?|authorit\w+|reports?|inspections?)\b"
                    r"|\b(?:councils|authorities|reports|inspections)\b", re.I)  # a question about many reports
 _YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does|can|could)\b", re.I)
