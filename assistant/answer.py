@@ -114,10 +114,10 @@ class ExtractiveAnswerer:
         lead = next((c for c in chosen if (wants_number and has_figure(c.text))
                      or (NAME_QUESTION.search(query) and gives_name(query, c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
-        # A name must come from the sentences chosen for the question, not from the rest of the
-        # lead paragraph, which names other people and bodies.
+        # A name must come from the chosen sentences, not the rest of the lead paragraph (it names others).
         if missing := (
-            self.missing_figure(query, quoted, candidates) or missing_name(query, chosen) or missing_future(query, quoted)
+            self.missing_figure(query, quoted, candidates, question) or missing_name(query, chosen)
+            or missing_future(query, quoted)
         ):
             return abstention(question, query, sources, missing)
         # A recommendation is a fault found: it says what must improve.
@@ -139,11 +139,11 @@ class ExtractiveAnswerer:
         )
 
     def missing_figure(
-        self, query: str, chosen: list[ScoredSentence], candidates: list[ScoredSentence] = ()
+        self, query: str, chosen: list[ScoredSentence], candidates: list[ScoredSentence] = (), asked: str = ""
     ) -> str | None:
         """Why a question that asks for a figure gets none: no chosen sentence gives a figure about
-        what the question is about (its most telling words, read with the opening sentence of the
-        sentence's paragraph, which sets its topic). None when the figure is there."""
+        what it is about (its most telling words, read with the opening of the sentence's paragraph).
+        ``asked`` is what the user typed: words a follow-up carries only say what "them" are."""
         if not FIGURE_QUESTION.search(query):
             return None
         known = [t for t in set(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", query)))) if t in self.keyword.idf]
@@ -152,7 +152,7 @@ class ExtractiveAnswerer:
         focus = sorted((t for t in known if t not in FRAME_TERMS and not any(c.isdigit() for c in t)),
                        key=self.keyword.weight, reverse=True)[:3]
         weights = {t: self.keyword.weight(t) for t in known if t not in FRAME_TERMS}
-        total = sum(weights.values())
+        own = set(terms(asked)) if asked else set(weights)
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
         # "How many children…" is answered by a number of something the question names, not of months.
         counted = set(known) - FRAME_TERMS if HOW_MANY.search(query) else set()
@@ -164,6 +164,7 @@ class ExtractiveAnswerer:
             if counted and not any(counts(sentence.text, t, before=True) for t in counted):
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
+            total = sum(w for t, w in weights.items() if t in own or t in here)
             if total and min(1.0, said / total) < FIGURE_COVERAGE:
                 continue
             return None

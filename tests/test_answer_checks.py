@@ -231,6 +231,15 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
     assert check.missing_figure("What percentage of ICPCs were held within 15 days in 2014–15, per the report?", [held]) is None
 
 
+def test_a_follow_ups_carried_words_say_what_it_counts_not_what_the_figure_must_hold(bot):
+    check = bot.extractive
+    standalone = "And how many of them were adopted? (children looked after placed outside the borough annual review)"
+    adopted = _said("Eleven children were adopted in the last year.")
+    assert check.missing_figure(standalone, [adopted])  # read as one question, it covers too little of it
+    assert check.missing_figure(standalone, [adopted], asked="And how many of them were adopted?") is None
+    assert check.missing_figure(standalone, [_said("Eleven carers were approved.")], asked="And how many of them were adopted?")
+
+
 def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_once():
     from assistant.scored_sentences import compose
 
