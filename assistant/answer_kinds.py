@@ -75,7 +75,7 @@ COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistic
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
 NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
 WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
-_PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'’-]*)+")
+_PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on)\s+(?:the\s+)?)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
 # One capitalised word naming a team or scheme: "the Opal team", "the Horizon project".
 _NAMED_BODY = re.compile(

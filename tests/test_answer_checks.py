@@ -73,6 +73,7 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("Who is the chair of the board?", "The chair reports to the Harrow Borough Council.", False),
         ("What is the name of the workforce strategy?", "The 'Grow Your Own' strategy began in 2015.", True),
         # One capitalised word before the body it names: "the Opal team"; an acronym or the word asked is no name.
+        ("What is the name of the charity that provides advocacy?", "Advocacy is provided by Action for Children.", True),
         ("What is the exploitation team called?", "Young people are helped by the Opal team.", True),
         ("What is the exploitation team called?", "Young people are helped by the MASH team.", False),
         ("What is the Opal team's role?", "Young people are helped by the Opal team.", False),
