@@ -156,7 +156,7 @@ class Assistant:
         self.catalogue = Catalogue(self._reports)
         self.grade_quoter = GradeQuoter(self.paragraphs, self.catalogue)
         self.grade_table = GradeTableAnswerer(self.grade_quoter, self.catalogue)
-        self.inspection_dates = InspectionDates(self.grade_quoter, self.catalogue)
+        self.inspection_dates = InspectionDates(self.grade_quoter, self.catalogue, self.paragraphs)
         self.scope_names = self.catalogue.authority_words()
         self.report_grades = ReportGradeAnswerer(self.catalogue, self.judgements, self.paragraphs, self.grade_quoter,
                                                  self.scope_names, MAX_COMPARED_REPORTS)

@@ -32,6 +32,7 @@ from assistant.question import (
     unknown_names,
     with_acronyms_spelled_out,
     with_report_words,
+    without_before,
     without_scope,
 )
 from assistant.report_dates import InspectionDates
@@ -130,6 +131,9 @@ class Router:
         scope = list(reading.reports)
         state = {**state, "reading": reading, "scope": scope}
         if reading.missing:
+            # "When was the previous inspection?" with no earlier report loaded: the latest one says when.
+            if asks_when_inspected(state["query"]) == "before" and (dated := self._before_latest(state, limit)):
+                return {**state, "route": "dates", "dated": dated}
             return {**state, "route": "missing"}
         if malformed := malformed_paragraph_number(state["question"]):
             reason = f"“{malformed}” is not a paragraph number: paragraph numbers are whole positive numbers, like 38"
@@ -155,12 +159,19 @@ class Router:
             # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
             picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
-        if (len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best" and asks_when_inspected(topic)
-                and (dated := self.inspection_dates.run(state["question"], state["query"], scope))):
-            return {**state, "route": "dates", "dated": dated}
+        if (when := asks_when_inspected(topic)) and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best":
+            dates = self.inspection_dates
+            if dated := (dates.run(state["question"], state["query"], scope) if when == "this" else
+                         dates.before(state["question"], state["query"], scope[0]) if len(scope) == 1 else None):
+                return {**state, "route": "dates", "dated": dated}
         if len(scope) == 1 and (mismatch := self.report_grades.mismatch(state["query"], scope[0])):
             return {**state, "route": "premise", "mismatch": mismatch}
         return self._searched(state, reading, scope)
+
+    def _before_latest(self, state: dict, limit: Scope) -> Answer | None:
+        """The sentence dating the inspection before the one report the question is asked of, if one."""
+        reports = self.read_scope(without_before(state["query"]), limit).reports
+        return self.inspection_dates.before(state["question"], state["query"], reports[0]) if len(reports) == 1 else None
 
     def _searched(self, state: dict, reading: ScopeReading, scope: list[str]) -> dict:
         """The routes that search the passages: a report's recommendations, or its best passages."""

@@ -304,11 +304,26 @@ _INSPECTION_FRAME = frozenset(
 _RELATIVE = re.compile(r"\b(?:before|previous|prior|earlier|after|since|next|following|first|focused|monitoring)\b", re.I)
 
 
-def asks_when_inspected(topic: str) -> bool:
-    """Does the question ask only when the inspection took place (its topic with the report's names out)?"""
-    if not (_WHEN.search(topic) and _INSPECTION.search(topic)) or _RELATIVE.search(topic):
-        return False
-    return not [w for w in words(topic) if w not in NOT_TOPIC and w not in _INSPECTION_FRAME and not _YEAR.fullmatch(w)]
+_BEFORE_THIS = re.compile(r"\b(?:before|previous|prior|earlier)\b", re.I)  # "inspected before its 2023 inspection"
+
+
+def without_before(question: str) -> str:
+    """"When was the previous inspection?" as "When was the inspection?": the report it is asked of."""
+    return re.sub(r"\s+", " ", _BEFORE_THIS.sub(" ", question)).strip()
+
+
+def asks_when_inspected(topic: str) -> str:
+    """Does the question ask only when the inspection took place (its topic with the report's names
+    out): "this" one, the one "before" it (which the report itself names), or "" for neither?"""
+    if not (_WHEN.search(topic) and _INSPECTION.search(topic)):
+        return ""
+    before = bool(_BEFORE_THIS.search(topic))
+    if _RELATIVE.search(_BEFORE_THIS.sub(" ", topic) if before else topic):
+        return ""
+    framing = _INSPECTION_FRAME | {"before", "previous", "prior", "earlier", "its", "this", "one"}
+    if [w for w in words(topic) if w not in NOT_TOPIC and w not in framing and not _YEAR.fullmatch(w)]:
+        return ""
+    return "before" if before else "this"
 
 
 def asked_grade(question: str) -> str | None:

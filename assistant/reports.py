@@ -220,7 +220,8 @@ class Catalogue:
             chosen = self._relative(pool, relative, previous)
             if not chosen:
                 start = _and([self.reports[r].name for r in previous]) or "the earliest report"
-                return ScopeReading((), missing=f"No loaded report on {who} comes before {start}. {self._listing(pool)}",
+                none = f"No loaded report on {who}" if keys else who  # who: "None of the loaded reports"
+                return ScopeReading((), missing=f"{none} comes before {start}. {self._listing(pool)}",
                                     phrases=tuple(phrases), authorities=tuple(keys))
             mode = "one" if len(chosen) == 1 else "each" if keys else "best"
             return ScopeReading(tuple(chosen), mode, phrases=tuple(phrases), authorities=tuple(keys))

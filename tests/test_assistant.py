@@ -217,3 +217,11 @@ def test_a_summary_of_a_judgement_area_starts_with_its_grade(bot):
     assert grade.lower() in first.lower() and first.endswith("[Judgements]")
     assert len(answer.citations) > 1  # and then what they found, cited
     assert "[Judgements]" not in bot.ask("What did inspectors say about private fostering?").answer
+
+
+@pytest.mark.parametrize("question", ["When was the previous inspection?", "When was Ealing inspected before this inspection?"])
+def test_when_the_inspection_before_took_place_is_the_reports_own_sentence(bot, report_text, question):
+    answer = bot.ask(question)
+    assert not answer.abstained and len(answer.citations) == 1
+    quoted = answer.answer.rsplit(" [", 1)[0]
+    assert "previous inspection" in quoted.lower() and quoted in " ".join(report_text.split())

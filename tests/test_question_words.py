@@ -190,14 +190,15 @@ def test_words_looked_up_beyond_the_vocabulary_are_bounded():
     assert len(spelled) == 5
 
 
-@pytest.mark.parametrize("question, only_when", [
-    ("When did the 2026 inspection take place?", True),
-    ("What were the inspection dates?", True),
-    ("When was the inspection carried out?", True),
-    ("When was it inspected before the 2023 inspection?", False),  # the one before: another report
-    ("When was the most recent focused visit?", False),
-    ("When did inspectors find that caseloads were high?", False),  # a topic: searched as any question
-    ("What did the inspection say about dates of birth?", False),
+@pytest.mark.parametrize("question, when", [
+    ("When did the 2026 inspection take place?", "this"),
+    ("What were the inspection dates?", "this"),
+    ("When was the inspection carried out?", "this"),
+    ("When was it inspected before the 2023 inspection?", "before"),  # the one before: the report says when
+    ("In what year was the previous inspection?", "before"),
+    ("When was the most recent focused visit?", ""),
+    ("When did inspectors find that caseloads were high?", ""),  # a topic: searched as any question
+    ("What did the inspection say about dates of birth?", ""),
 ])
-def test_a_question_asking_only_when_the_inspection_took_place(question, only_when):
-    assert asks_when_inspected(question) is only_when
+def test_a_question_asking_only_when_the_inspection_took_place(question, when):
+    assert asks_when_inspected(question) == when
