@@ -16,7 +16,7 @@ from assistant.types import Answer, Source
 from ingest import Paragraph
 
 _NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b(?! (?:to be|as)\b)|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
+SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")  # where a passage's sentences part
 
 
 @dataclass
@@ -77,7 +77,7 @@ class GradeQuoter:
         for p in self._paragraphs(report):
             # under the area's heading, or naming the area itself ("adoption performance was not judged")
             heading = any(n in f"{p.section} {p.label}".lower() for n in names)
-            said = [s for s in _SENTENCE.split(p.text) if _NOT_JUDGED.search(s) and (heading or any(n in s.lower() for n in names))]
+            said = [s for s in SENTENCE.split(p.text) if _NOT_JUDGED.search(s) and (heading or any(n in s.lower() for n in names))]
             if sentence := next(iter(said), None):
                 cited = evidence.cite(source_of(p, 1.0, self._catalogue), sentence.strip())
                 return f"“{sentence.strip()}” {cited} "

@@ -6,10 +6,9 @@ answered from the sentence that states it, cited, rather than from whatever pass
 from __future__ import annotations
 
 import re
-
 from collections.abc import Callable
 
-from assistant.grade_quotes import Evidence, GradeQuoter
+from assistant.grade_quotes import SENTENCE, Evidence, GradeQuoter
 from assistant.reports import Catalogue
 from assistant.retrieve import source_of
 from assistant.types import Answer
@@ -22,11 +21,11 @@ _DATES_LINE = re.compile(r"^\s*(?:inspection dates?|dates? of (?:the )?inspectio
 _PREVIOUS = re.compile(r"\b(?:last|previous|prior)\s+(?:[\w’'-]+\s+){0,3}inspect(?:ion|ed)\b[^.]*?\b(?:19|20)\d\d\b", re.I)
 _STATED = re.compile(r"\b(?:was|were)\s+(?:\w+\s+){0,2}(?:in|on)\s+(?:\w+\s+)?(?:19|20)\d\d\b", re.I)
 _VISIT = re.compile(r"\b(?:focused|monitoring)\s+visit", re.I)
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 class InspectionDates:
-    """Answers "when did the inspection take place?" from each report's own dates line."""
+    """Answers "when did the inspection take place?" from each report's own dates line, and "when was
+    the one before?" from the report's own sentence saying so."""
 
     def __init__(self, quoter: GradeQuoter, catalogue: Catalogue, paragraphs: Callable[[str], list[Paragraph]]):
         self._quoter = quoter
@@ -36,7 +35,7 @@ class InspectionDates:
     def before(self, question: str, query: str, report: str) -> Answer | None:
         """The report's own sentence dating the inspection before it, cited: the one that says so
         outright first, else the first that says it in passing; None when it says neither."""
-        found = [(p, s.strip().lstrip("-• ")) for p in self._paragraphs(report) for s in _SENTENCE.split(p.text)
+        found = [(p, s.strip().lstrip("-• ")) for p in self._paragraphs(report) for s in SENTENCE.split(p.text)
                  if _PREVIOUS.search(s) and not _VISIT.search(s)]
         if not found:
             return None
