@@ -37,7 +37,7 @@ from assistant.answer_kinds import (
     has_figure,
     related_terms,
 )
-from assistant.cite import REFUSAL, cite, citations_in
+from assistant.cite import REFUSAL, cite, cited_answer
 from assistant.grades import ASKS_GRADE
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
@@ -127,16 +127,9 @@ class ExtractiveAnswerer:
             return premise_not_found(question, query, sources, quoted[0], PRESUMED_FAULT.search(query).group(1))
         chosen = quoted
         text = compose(chosen, candidates, lead)
-        return Answer(
-            question=question,
-            answer=text,
-            lead=text.split("\n\n", 1)[0] if "\n\n" in text else "",
-            citations=citations_in(text, sources),
-            sources=sources,
-            abstained=False,
-            standalone_question=query,
-            highlights=_highlights(chosen),
-        )
+        lead_text = text.split("\n\n", 1)[0] if "\n\n" in text else ""
+        return cited_answer(question, text, sources, lead=lead_text, standalone_question=query,
+                            highlights=_highlights(chosen))
 
     def missing_figure(
         self, query: str, chosen: list[ScoredSentence], candidates: list[ScoredSentence] = (), asked: str = ""
@@ -367,16 +360,8 @@ def corrected_premise(
 ) -> Answer:
     """An answer that declines a question's premise and says, cited, what the report says instead:
     an abstention, since the question as asked has no answer."""
-    return Answer(
-        question=question,
-        answer=text,
-        citations=citations_in(text, sources),
-        sources=sources,
-        abstained=True,
-        standalone_question=query,
-        notes=[reason],
-        highlights=highlights,
-    )
+    return cited_answer(question, text, sources, abstained=True, standalone_question=query, notes=[reason],
+                        highlights=highlights)
 
 
 def no_such_report(question: str, query: str, message: str) -> Answer:

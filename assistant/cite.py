@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.types import Citation, Source
+from assistant.types import Answer, Citation, Source
 
 CITATION = re.compile(r"\[([^\[\]]{1,120})\]")
 REFUSAL = "The report does not say"
@@ -23,3 +23,8 @@ def citations_in(answer: str, sources: list[Source]) -> list[Citation]:
         if source and source.citation not in found:
             found.append(source.citation)
     return found
+
+
+def cited_answer(question: str, text: str, sources: list[Source], **fields) -> Answer:
+    """An answer whose citations are those its text makes to ``sources``; ``fields`` set the rest."""
+    return Answer(question=question, answer=text, citations=citations_in(text, sources), sources=sources, **fields)

@@ -28,7 +28,7 @@ from assistant.citation_check import (
     split_answer,
     visible_text,
 )
-from assistant.cite import CITATION, REFUSAL, cite, citations_in
+from assistant.cite import CITATION, REFUSAL, cite, cited_answer
 from assistant.llm import describe
 from assistant.question import is_follow_up
 from assistant.text import terms
@@ -241,16 +241,8 @@ class GenerativeAnswerer:
         if result.removed:
             notes.append(f"removed citations to {', '.join(result.removed)}: not among the retrieved passages")
         notes += [f"no supporting source ({why}): “{sentence}”" for sentence, why in result.unsupported]
-        return Answer(
-            question=question,
-            answer=result.text,
-            citations=citations_in(result.text, sources),
-            sources=sources,
-            abstained=False,
-            standalone_question=query,
-            notes=notes,
-            highlights=result.highlights,
-        )
+        return cited_answer(question, result.text, sources, standalone_question=query, notes=notes,
+                            highlights=result.highlights)
 
     @staticmethod
     def _fall_back(extractive: Answer, reason: str) -> Answer:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.judgements import AREAS, ASKED_TO_RATE, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.judgements import AREAS, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
 from assistant.text import words
 
 ANY_AREA = "any"
@@ -58,9 +58,8 @@ _NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|(?<!but )(?<!y
 _STILL = re.compile(r"\bstill\b(?! only\b)|\bno longer\b|\bany (?:more|longer)\b|\banymore\b", re.I)  # now, against before
 _INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
-_GRADING = re.compile(
-    r"\b(grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|found (?:to be|that)|assessed|"
-    rf"overall effectiveness|c[ao]me out|comes out|coming out)\b|{ASKED_TO_RATE}", re.I)
+# Across reports, also "found to be", "assessed", "came out": "which councils came out inadequate?"
+_GRADING = re.compile(rf"{GRADING}|\b(?:found (?:to be|that)|assessed|c[ao]me out|comes out|coming out)\b", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
 _COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
 # "which councils improved their overall grade?": each authority's first and latest report in scope.

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.cite import cite, citations_in
+from assistant.cite import cite, cited_answer
 from assistant.grades import grade_evidence
 from assistant.judgements import AREA_BY_KEY
 from assistant.reports import Catalogue
@@ -35,9 +35,7 @@ class Evidence:
 
     def answer(self, lines: list[str], reports: list[str]) -> Answer:
         """The lines, a paragraph each, as an answer citing these passages."""
-        text = "\n\n".join(lines)
-        return Answer(question="", answer=text, citations=citations_in(text, self.sources), sources=self.sources,
-                      highlights=self.highlights, reports=reports)
+        return cited_answer("", "\n\n".join(lines), self.sources, highlights=self.highlights, reports=reports)
 
 
 class GradeQuoter:

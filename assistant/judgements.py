@@ -63,9 +63,11 @@ GRADE_RANK = {g: len(GRADES) - i for i, g in enumerate(GRADES)}  # outstanding 4
 # A grade as said in a question or printed in a report ("requiring improvement", "requires improvement
 # to be good"): the one pattern every module reads grades with.
 GRADE_SAID = r"outstanding|good|inadequate|requir\w* improvement(?: to be good)?"
-# "How did Ofsted rate adoption?", "how would inspectors judge the front door?": grading asked as a verb.
-ASKED_TO_RATE = (r"\b(?:did|does|do|would|will)\s+(?:the\s+)?(?:ofsted|inspectors?|inspection|report|they|it|ofsted['’]?s?\s+inspectors)"
-                 r"\s+(?:rate|judge|grade)\b")
+# Words that ask for a grade, and grading asked as a verb ("how did Ofsted rate adoption?", "how would
+# inspectors judge the front door?"): read by both the one-report and the many-report grade questions.
+GRADING = (r"\b(?:grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|overall effectiveness)\b"
+           r"|\b(?:did|does|do|would|will)\s+(?:the\s+)?(?:ofsted|inspectors?|inspection|report|they|it|ofsted['’]?s?\s+inspectors)"
+           r"\s+(?:rate|judge|grade)\b")
 _GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri|need(?:s|ed|ing)? improvement)\b", re.I)
 _PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 

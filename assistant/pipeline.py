@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer import ExtractiveAnswerer, abstention, no_such_report
 from assistant.answer_kinds import BROAD, QUANTITY
 from assistant.authorities import other_authorities
-from assistant.cite import REFUSAL, cite, citations_in
+from assistant.cite import REFUSAL, cite, cited_answer, citations_in
 from assistant.generate import GenerativeAnswerer
 from assistant.grade_answers import GradeTableAnswerer
 from assistant.grade_quotes import Evidence, GradeQuoter
@@ -143,6 +143,7 @@ class Router:
         if asks_for_advice(state["question"]):
             return {**state, "route": "decline", "reason": "it asks for advice or an opinion; the reports say only what inspectors found"}
         topic = self.topic(state["query"], reading)  # what it asks about, not which report
+        state = {**state, "topic": topic}
         known = grade_words(topic)
         if unknown := [w for w in unknown_names(topic, self.keyword.vocabulary_words, self.keyword.spelled_out,
                                                   self.settings.max_word_lookups, self.keyword.idf.keys())
@@ -215,10 +216,11 @@ class Router:
         reading: ScopeReading = state["reading"]
         if not (BROAD.search(state["query"]) or reading.mode == "each") or QUANTITY.search(state["query"]):
             return answer  # a figure asked for ("how did the number in care compare?") is no summary
-        if not (area := area_summarised(self.topic(state["query"], reading), NOT_TOPIC)):
+        if not (area := area_summarised(state["topic"], NOT_TOPIC)):
             return answer
-        marked = {s.label: list(answer.highlights.get(s.label, [])) for s in answer.sources}
-        evidence, lines = Evidence(list(answer.sources), {**answer.highlights, **marked}), []
+        # every passage already cited keeps its quoted lines; the table is added once, if new
+        evidence = Evidence(list(answer.sources), {s.label: list(answer.highlights.get(s.label, [])) for s in answer.sources})
+        lines = []
         quoted = list(dict.fromkeys(c.report for c in answer.citations))
         for report in quoted:
             rows = [r for r in self.grade_table.rows(self.catalogue.reports[report]) if r.area == area]
@@ -300,18 +302,10 @@ class Router:
         elif len(per_report) < searched:
             notes.insert(0, f"Answered from {len(per_report)} of the {searched} reports the question names.")
         text = "\n\n".join(parts) or f"{REFUSAL} anything that answers this question."
-        citations = citations_in(text, sources)
-        return Answer(
-            question=question,
-            answer=text,
-            citations=citations,
-            sources=sources,
-            abstained=not citations,
-            standalone_question=query,
-            notes=notes,
-            highlights=highlights,
-            reports=used or list(per_report),
-        )
+        answer = cited_answer(question, text, sources, standalone_question=query, notes=notes, highlights=highlights,
+                              reports=used or list(per_report))
+        answer.abstained = not answer.citations
+        return answer
 
     def _look_up(self, question: str, query: str, found: list[Paragraph], numbers: list[int]) -> Answer:
         """Quote whole passages the question (made standalone as ``query``) names."""
@@ -327,12 +321,6 @@ class Router:
         sources = [source_of(p, 1.0, self.catalogue) for p in found]
         text = " ".join(f"{p.text} {cite(s.label)}" for p, s in zip(found, sources))
         missing = [n for n in numbers if n not in {p.number for p in found}]
-        return Answer(
-            question=question,
-            answer=text,
-            citations=citations_in(text, sources),
-            sources=sources,
-            standalone_question=query,
-            notes=[f"no paragraph {', '.join(map(str, missing))}"] if missing else [],
-            highlights={s.label: [p.text] for p, s in zip(found, sources)},
-        )
+        return cited_answer(question, text, sources, standalone_question=query,
+                            notes=[f"no paragraph {', '.join(map(str, missing))}"] if missing else [],
+                            highlights={s.label: [p.text] for p, s in zip(found, sources)})

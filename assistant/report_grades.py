@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from assistant.answer import corrected_premise
-from assistant.cite import REFUSAL, cite, citations_in
+from assistant.cite import REFUSAL, cite, cited_answer
 from assistant.grade_quotes import Evidence, GradeQuoter
 from assistant.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select
 from assistant.judgements import AREA_BY_KEY
@@ -90,17 +90,9 @@ class ReportGradeAnswerer:
             evidence = Evidence(sources, highlights)
             parts.append((name, lead + self.quoter.quote(report, rows, evidence)))
         text = parts[0][1] if len(parts) == 1 else "\n\n".join(f"{name}: {part}" for name, part in parts)
-        citations = citations_in(text, sources)
-        return Answer(
-            question=question,
-            answer=text,
-            citations=citations,
-            sources=sources,
-            abstained=not citations or ungraded == len(picks),
-            standalone_question=query,
-            notes=notes,
-            highlights=highlights,
-        )
+        answer = cited_answer(question, text, sources, standalone_question=query, notes=notes, highlights=highlights)
+        answer.abstained = not answer.citations or ungraded == len(picks)
+        return answer
 
     def _not_graded(self, report: str, asked: GradeQuestion, evidence: Evidence) -> str:
         """"X gives no grade for adoption: “…was not judged.” Its judgements: …", each cited; "" when the
