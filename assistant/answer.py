@@ -34,6 +34,7 @@ from assistant.answer_kinds import (
     counts,
     gives_figure,
     gives_name,
+    gives_share_of_group,
     has_figure,
     related_terms,
 )
@@ -154,7 +155,9 @@ class ExtractiveAnswerer:
             here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)
             if not gives_figure(query, sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
-            if counted and not any(counts(sentence.text, t, before=True) for t in counted):
+            if counted and not any(counts(sentence.text, t, before=True) for t in counted) and not (
+                gives_share_of_group(query, sentence.text)
+            ):
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
             total = sum(w for t, w in weights.items() if t in own or t in here)

@@ -56,6 +56,8 @@ _COUNT = re.compile(rf"\d|\b({_CARDINALS}|{'|'.join(_NONE)})\b", re.I)
 # A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
 _COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
 HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
+# "How many of them / of the care leavers…" asks what part of a group: a share answers it too ("56%").
+_PART_OF_GROUP = re.compile(r"\bhow many of\b", re.I)
 # Years, periods, dates and numbered labels are not counts: "In 2015–16, almost all complaints were
 # resolved at stage one" counts nothing.
 _DATES = re.compile(
@@ -176,6 +178,11 @@ def has_figure(text: str) -> bool:
     return bool(re.search(r"\d", text) or NUMBER.search(text))
 
 
+def gives_share_of_group(query: str, text: str) -> bool:
+    """Does ``text`` give a share for a question that asks how many of a group ("how many of them…")?"""
+    return bool(_PART_OF_GROUP.search(query) and _SHARE.search(_VAGUE_SHARE.sub(" ", text)))
+
+
 def gives_figure(query: str, text: str) -> bool:
     """Does ``text`` give the kind of figure ``query`` asks for (a share, a sum of money, a number)?"""
     if _SHARE_QUESTION.search(query):
@@ -185,5 +192,5 @@ def gives_figure(query: str, text: str) -> bool:
     if _MONEY_QUESTION.search(query):
         return bool(_MONEY.search(text))
     if HOW_MANY.search(query):  # a count, not "all" or "the majority"
-        return bool(_COUNT.search(_DATES.sub(" ", text)))
+        return bool(_COUNT.search(_DATES.sub(" ", text))) or gives_share_of_group(query, text)
     return has_figure(text)

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 from assistant.judgements import AREAS, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.report_names import ABOUT_MANY
 from assistant.text import words
 
 ANY_AREA = "any"
@@ -82,8 +83,6 @@ _ACROSS = re.compile(
 _SUMMARY_FRAME = frozenset("""summarise summarize summary say says said find found finds describe described describes
     think thought inspectors inspector inspection inspections report reports ofsted picture doing done services service
     experiences experience progress""".split())
-_MANY = re.compile(r"\b(?:each|every|all)\s+(?:councils?|authorit\w+|reports?|inspections?)\b"
-                   r"|\b(?:councils|authorities|reports|inspections)\b", re.I)  # a question about many reports
 _YES_NO = re.compile(r"(?:^|[,:;]\s*)(?:is|was|are|were|has|have|had|did|do|does|can|could)\b", re.I)
 # Words that ask how grades moved over an authority's inspections ("changed", "at each inspection");
 # "improved"/"declined" only where no one report is named ("what needed to improve in the 2014 SIF?").
@@ -236,7 +235,7 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
     never = bool(_NEVER.search(topic)) and any(c.excluded for c in conditions)
     every_report = (bool(_EVERY_REPORT.search(topic)) or never) and authorities != 1
     ever = authorities == 1 and bool(_EVER.search(topic) or never)
-    if conditions and (across or every_report or ever or _MANY.search(topic)):
+    if conditions and (across or every_report or ever or ABOUT_MANY.search(topic)):
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired,
                           yes_no=yes_no, every_report=every_report, ever=ever)
     if authorities == 1 and reports > 1 and (over_time or direction or _STILL.search(topic) or two_reports):
@@ -244,7 +243,7 @@ def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
                           direction=direction)
     if authorities > 1 or (len(set(unpaired)) > 1 and _COMPARE.search(topic) and not conditions):
         return GradeQuery("compare", tuple(conditions), unpaired, direction=direction, yes_no=yes_no and bool(direction))
-    if grading and areas and not conditions and reports > 1 and authorities == 0 and _MANY.search(topic):
+    if grading and areas and not conditions and reports > 1 and authorities == 0 and ABOUT_MANY.search(topic):
         return GradeQuery("distribution", areas=unpaired)  # "what overall grades did the short inspections give?"
     if conditions and reports > 1:
         return GradeQuery("count" if _COUNT.search(topic) else "list", tuple(conditions), unpaired, yes_no=yes_no)

@@ -160,7 +160,9 @@ class Router:
             # "How has X changed since 2016?" names no topic: each report's judgements, in date order.
             picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
-        if (when := asks_when_inspected(topic)) and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best":
+        # A follow-up ("when were the inspectors on site?") asks it in its own words, the topic carried aside.
+        when = asks_when_inspected(self.topic(state["question"], reading)) or asks_when_inspected(topic)
+        if when and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best":
             dates = self.inspection_dates
             if dated := (dates.run(state["question"], state["query"], scope) if when == "this" else
                          dates.before(state["question"], state["query"], scope[0]) if len(scope) == 1 else None):

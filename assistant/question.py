@@ -278,7 +278,8 @@ _LIST_WORDS = frozenset(
     """recommend recommendation recommendations recommended list made make give gave all main key need needs
     needed improve improvement improvements area areas required must inspection inspections report reports
     development say said tell told ask asked set out identify identified ofsted inspector inspectors council
-    authority local should want wanted things points action actions priorities latest last most recent""".split()
+    authority local should want wanted things points action actions priorities latest last most recent
+    two three four five six seven eight nine ten""".split()
 )
 
 
@@ -298,7 +299,8 @@ _INSPECTION = re.compile(r"\binspect\w*|\bvisit\w*|\bon site\b", re.I)
 # Words that only frame such a question; any other word (a topic, "before", "previous", "focused") asks more.
 _INSPECTION_FRAME = frozenset(
     """inspection inspections inspected inspect inspectors inspector ofsted visit visited visits site place take took
-    taken happen happened held carried out children children's services service local authority authorities council
+    taken happen happened held carry carried carries conduct conducted undertake undertaken undertook out children
+    children's services service social care local authority authorities council
     date dates month year last latest most recent standard short ilacs sif full""".split()
 )
 _RELATIVE = re.compile(r"\b(?:before|previous|prior|earlier|after|since|next|following|first|focused|monitoring)\b", re.I)
@@ -338,5 +340,6 @@ def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
     if not _RECOMMEND.search(question) or _PROGRESS.search(question):
         return False
-    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)]
+    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)
+               and not w.isdigit()]  # "the 3 areas for improvement": how many, not which
     return all(w in _LIST_WORDS or w in section_words for w in topical)

@@ -145,6 +145,11 @@ def _month_number(name: str) -> int:
     return next(n for n, m in enumerate(MONTHS, 1) if m.startswith(name.lower()[:3]))
 
 
+# A question about many reports ("which councils…", "in all the reports"), not about one authority's.
+ABOUT_MANY = re.compile(r"\b(?:each|every|all)\s+(?:the\s+)?(?:councils?|authorit\w+|reports?|inspections?)\b"
+                        r"|\b(?:councils|authorities|reports|inspections)\b", re.I)
+
+
 def is_kind(kind: str, key: str) -> bool:
     # a SIF report holds the review of the LSCB: "the LSCB reviews" are in it
     return kind == key or kind.startswith(key + "-") or (key == "lscb-review" and kind == "sif")

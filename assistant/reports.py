@@ -13,6 +13,7 @@ from datetime import date
 from assistant.authorities import short_names
 from assistant.report_info import ReportInfo, citation_name, month_year
 from assistant.report_names import (
+    ABOUT_MANY,
     AUTHORITY_FILLER,
     COMPARING,
     FIRST,
@@ -146,9 +147,11 @@ class Catalogue:
         """The reports ``question`` is about, within ``limit``.
 
         ``own`` is what the user typed when ``question`` is a follow-up made standalone: the authority,
-        years, kind and relative names it uses win over those carried from earlier turns, and a
-        follow-up that names none keeps ``previous``, the reports of the answer before ("last time" and
-        "before that" count back from them). ``mentions(word, reports)`` tells whether those reports'
+        years, kind and relative names it uses win over those carried from earlier turns. In a
+        conversation (``previous``: the reports of the answer before) a question that names no
+        authority and no report stays with those reports, follow-up or not ("what was going wrong in
+        the care leavers' service?" after a question on Plymouth 2019), unless it asks about many
+        ("which councils…", "in all the reports"); "last time" and "before that" count back from them. ``mentions(word, reports)`` tells whether those reports'
         text uses a word: a year that no report has but the text uses ("in 2015-16") dates a figure.
         """
         own = question if own is None else own
@@ -165,7 +168,7 @@ class Catalogue:
         )
         if limit.authority and not keys:
             return ScopeReading((), missing=f"no report on {limit.authority} is loaded")
-        follow_up = bool(previous) and own != question
+        follow_up = bool(previous) and (own != question or not ABOUT_MANY.search(own))
         if follow_up and not self.named_authorities(own) and not self._names_report(own):
             mode = "each" if len(previous) > 1 else "one"
             return ScopeReading(tuple(previous), mode, authorities=self._keys_of(previous))  # keeps its scope

@@ -123,7 +123,8 @@ def run(args) -> dict:
     from ingest import parse_report
 
     work = Path(tempfile.mkdtemp(prefix="bench-"))
-    settings = Settings(index_dir=work / "index")
+    # No vectors kept between calls: every figure here encodes the same texts again and again.
+    settings = Settings(index_dir=work / "index", encode_recent_texts=0)
     embeddings = load_embeddings(settings)
     report = settings.reports[0]
     texts = [w.page_content for p in parse_report(report).paragraphs for w in windows_of(p)]
@@ -132,7 +133,8 @@ def run(args) -> dict:
 
     def fresh_bot():
         # A new folder each run: Chroma keeps a deleted store's handle open within a process.
-        return Assistant(Settings(index_dir=work / f"ingest-{next(runs)}"), embeddings=embeddings, ensure_reports=False)
+        folder = work / f"ingest-{next(runs)}"
+        return Assistant(settings.model_copy(update={"index_dir": folder}), embeddings=embeddings, ensure_reports=False)
 
     results = {"machine": {"cores": os.cpu_count(), "python": sys.version.split()[0], "busy": args.busy},
                "encoder": settings.encoder}

@@ -36,37 +36,67 @@ def parse_isolated(
     """`parse_path(path, **limits)` in a child process of at most ``memory_mb`` MB of address space, killed
     after ``timeout_s`` seconds or when the caller is interrupted (KeyboardInterrupt is re-raised);
     ReportFormatError when the file is refused, including for the time or memory it needs."""
-    path = Path(path)
-    request = json.dumps({"path": str(path), "limits": limits, "memory_mb": memory_mb, "timeout_s": timeout_s})
-    pythonpath = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
-    # A session of its own: Ctrl-C reaches only the parent, which kills the child (pdfium would not notice it).
-    with subprocess.Popen(
-        [sys.executable, "-m", "ingest.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True,
-    ) as child:
+    return ParseJob(path, timeout_s=timeout_s, memory_mb=memory_mb, **limits).result()
+
+
+class ParseJob:
+    """One report parsing in its child process: started at once, its result read later, so that a run
+    over many files parses the next one while it embeds this one (``ingest_many``). Read the result or
+    cancel the job: either way the child is gone afterwards."""
+
+    def __init__(self, path: str | Path, *, timeout_s: float = 60.0, memory_mb: int = 1024, **limits: int | None):
+        self.path, self.timeout_s, self.memory_mb = Path(path), timeout_s, memory_mb
+        request = json.dumps({"path": str(self.path), "limits": limits, "memory_mb": memory_mb, "timeout_s": timeout_s})
+        pythonpath = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+        # A session of its own: Ctrl-C reaches only the parent, which kills the child (pdfium would not notice it).
+        self._child = subprocess.Popen(
+            [sys.executable, "-m", "ingest.sandbox"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env={**os.environ, "PYTHONPATH": pythonpath}, start_new_session=True,
+        )
         try:
-            out, err = child.communicate(request.encode(), timeout=timeout_s)
+            self._child.stdin.write(request.encode())  # a few hundred bytes: never blocks
+            self._child.stdin.close()
+        except BrokenPipeError:
+            pass  # the child died at once: result() says how
+        self._child.stdin = None  # closed: the child reads to its end before it starts
+        self._read = False
+
+    def result(self) -> ParsedReport:
+        """The parsed report, waiting at most ``timeout_s`` from now (the child's own CPU limit bounds the
+        time it ran before); ReportFormatError when the file is refused."""
+        child, path = self._child, self.path
+        try:
+            out, err = child.communicate(timeout=self.timeout_s)
+            self._read = True
         except subprocess.TimeoutExpired:
-            child.kill()
-            raise ReportFormatError(f"{path.name} took longer than {timeout_s:g} s to parse; refused") from None
+            self.cancel()
+            raise ReportFormatError(f"{path.name} took longer than {self.timeout_s:g} s to parse; refused") from None
         except BaseException:  # KeyboardInterrupt above all: never leave the child running
-            child.kill()
-            child.wait()
+            self.cancel()
             raise
-    reply = json.loads(out) if child.returncode == 0 and out else {}
-    if "report" in reply:
-        return _report_from(reply["report"])
-    if "refused" in reply:
-        raise ReportFormatError(reply["refused"])
-    # Past RLIMIT_AS Python raises MemoryError, and pdfium aborts: it stops the process when an allocation fails.
-    if "memory" in reply or child.returncode in (-signal.SIGABRT, -signal.SIGKILL) or b"MemoryError" in err:
-        raise ReportFormatError(f"{path.name} needed more than {memory_mb:,} MB to parse; refused")
-    if child.returncode < 0:
-        detail = f"the parser died of {signal.Signals(-child.returncode).name}"
-    else:
-        last_line = err.decode("utf-8", "replace").strip().splitlines()[-1:]
-        detail = reply.get("failed") or (last_line or [f"exit code {child.returncode}"])[0]
-    raise ReportFormatError(f"{path.name} could not be parsed ({detail[:300]}); refused")
+        reply = json.loads(out) if child.returncode == 0 and out else {}
+        if "report" in reply:
+            return _report_from(reply["report"])
+        if "refused" in reply:
+            raise ReportFormatError(reply["refused"])
+        # Past RLIMIT_AS Python raises MemoryError, and pdfium aborts: it stops the process when an allocation fails.
+        if "memory" in reply or child.returncode in (-signal.SIGABRT, -signal.SIGKILL) or b"MemoryError" in err:
+            raise ReportFormatError(f"{path.name} needed more than {self.memory_mb:,} MB to parse; refused")
+        if child.returncode < 0:
+            detail = f"the parser died of {signal.Signals(-child.returncode).name}"
+        else:
+            last_line = err.decode("utf-8", "replace").strip().splitlines()[-1:]
+            detail = reply.get("failed") or (last_line or [f"exit code {child.returncode}"])[0]
+        raise ReportFormatError(f"{path.name} could not be parsed ({detail[:300]}); refused")
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (nothing to do once its result was read)."""
+        if self._read:
+            return
+        if self._child.poll() is None:
+            self._child.kill()
+        self._child.communicate()  # reap it and close its pipes
+        self._read = True
 
 
 def _report_from(fields: dict) -> ParsedReport:

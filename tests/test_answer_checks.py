@@ -34,6 +34,9 @@ from assistant.question import asks_for_advice
         # a percentage is a number, not "the majority"
         ("What percentage of interviews were recorded?", "The majority of interviews were recorded.", False),
         ("What percentage of interviews were recorded?", "Over 80% of interviews were recorded.", True),
+        # how many of a group: its share answers, "the majority" does not, nor a share for a plain count
+        ("And how many of them are in work?", "The share of care leavers in work has risen to 61%.", True),
+        ("How many of the carers are approved?", "The majority of carers are approved.", False),
     ],
 )
 def test_a_figure_of_the_kind_asked_for(question, sentence, gives):

@@ -194,6 +194,7 @@ def test_words_looked_up_beyond_the_vocabulary_are_bounded():
     ("When did the 2026 inspection take place?", "this"),
     ("What were the inspection dates?", "this"),
     ("When was the inspection carried out?", "this"),
+    ("When did Ofsted carry out its inspection of children's social care services?", "this"),
     ("When was it inspected before the 2023 inspection?", "before"),  # the one before: the report says when
     ("In what year was the previous inspection?", "before"),
     ("When was the most recent focused visit?", ""),
@@ -202,3 +203,15 @@ def test_words_looked_up_beyond_the_vocabulary_are_bounded():
 ])
 def test_a_question_asking_only_when_the_inspection_took_place(question, when):
     assert asks_when_inspected(question) == when
+
+
+@pytest.mark.parametrize("question, whole", [
+    ("What are the recommendations?", True),
+    ("What are the three areas for improvement in the report?", True),  # how many, not which
+    ("List the 4 things the council must improve.", True),
+    ("What did the report recommend about private fostering?", False),  # one topic of the list
+])
+def test_a_question_asking_for_the_whole_list_of_what_needs_to_improve(question, whole):
+    from assistant.question import wants_whole_recommendations
+
+    assert wants_whole_recommendations(question, set()) is whole

@@ -78,6 +78,17 @@ def test_counting_back_in_a_conversation_starts_from_the_report_it_was_on():
     assert not before_first.reports and "2016" in before_first.missing
 
 
+def test_a_question_in_a_conversation_that_names_no_report_stays_with_the_one_it_was_on():
+    # Not read as a follow-up (it has a topic of its own), yet it names no council: the same report.
+    question = "What was going wrong in the care leavers' service?"
+    assert reports(question, previous=("harrow-2017-03-31",)) == ["harrow-2017-03-31"]
+    assert len(reports(question)) == len(MANIFEST)  # asked first, it is asked of every report
+    # Naming another council, or asking across councils, leaves the conversation's report behind.
+    assert reports("What did Solihull's SIF say about care leavers?", previous=("harrow-2017-03-31",)) == [
+        "solihull-2016-03-30"]
+    assert len(reports("Which councils had weak care leaver services?", previous=("harrow-2017-03-31",))) > 1
+
+
 def test_a_year_with_no_report_says_which_reports_exist():
     reading = ALL.read("What was the overall judgement in Solihull's 2019 inspection?")
     assert reading.reports == ()
