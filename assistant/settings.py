@@ -125,7 +125,8 @@ class Settings(BaseSettings):
     )
     ingest_threads: int = Field(
         default=2, ge=1,
-        description="Encoder threads while embedding a report in batches (one while another process keeps a core busy).",
+        description="Encoder workers while embedding a report in batches (ONNX: each a one-thread session; torch: "
+        "threads, one while another process keeps a core busy).",
     )
     index_check_seconds: float = Field(
         default=2.0, ge=0,
