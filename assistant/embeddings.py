@@ -20,6 +20,7 @@ import os
 import threading
 import time
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -186,8 +187,6 @@ class OnnxEmbeddings(Embeddings):
     def _encode(self, texts: list[str], workers: int) -> list[list[float]]:
         """Each distinct text encoded once: a text seen in one of the last ``recent_texts`` encoded (the
         standard paragraphs every report of a framework repeats) is copied, not encoded again."""
-        from concurrent.futures import ThreadPoolExecutor
-
         distinct = list(dict.fromkeys(texts))
         with self._recent_lock:
             known = {text: self._recent[text] for text in distinct if text in self._recent}

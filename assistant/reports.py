@@ -151,8 +151,9 @@ class Catalogue:
         conversation (``previous``: the reports of the answer before) a question that names no
         authority and no report stays with those reports, follow-up or not ("what was going wrong in
         the care leavers' service?" after a question on Plymouth 2019), unless it asks about many
-        ("which councils…", "in all the reports"); "last time" and "before that" count back from them. ``mentions(word, reports)`` tells whether those reports'
-        text uses a word: a year that no report has but the text uses ("in 2015-16") dates a figure.
+        ("which councils…", "in all the reports"); "last time" and "before that" count back from them.
+        ``mentions(word, reports)`` tells whether those reports' text uses a word: a year that no report
+        has but the text uses ("in 2015-16") dates a figure.
         """
         own = question if own is None else own
         if limit.reports:

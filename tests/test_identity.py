@@ -159,17 +159,24 @@ def test_a_file_rewritten_while_it_is_ingested_is_read_again_next_time(tmp_path,
     import assistant.ingesting as ingesting
 
     path = _copy(CAMBS_2019, tmp_path / "reports" / "latest.pdf")
-    parse = ingesting.parse_isolated
+    start = ingesting.start_parsing
 
-    def parse_then_rewrite(file, **limits):
-        parsed = parse(file, **limits)
-        shutil.copyfile(STOCKTON_2019, file)  # saved over while the first version is being indexed
-        return parsed
+    class ParseThenRewrite:
+        def __init__(self, job):
+            self.job = job
+
+        def result(self):
+            parsed = self.job.result()
+            shutil.copyfile(STOCKTON_2019, path)  # saved over while the first version is being indexed
+            return parsed
+
+        def cancel(self):
+            self.job.cancel()
 
     bot = Assistant(Settings(index_dir=tmp_path / "index", reports=[]), embeddings=embeddings)
-    monkeypatch.setattr(ingesting, "parse_isolated", parse_then_rewrite)
+    monkeypatch.setattr(ingesting, "start_parsing", lambda to, file: ParseThenRewrite(start(to, file)))
     bot.ingest(path)
-    monkeypatch.setattr(ingesting, "parse_isolated", parse)
+    monkeypatch.setattr(ingesting, "start_parsing", start)
     assert [r.authority for r in bot.reports()] == ["Cambridgeshire"]
     summary = bot.ingest_many([path])
     assert not summary.skipped and len(summary.indexed) == 1
