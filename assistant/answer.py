@@ -35,6 +35,7 @@ from assistant.answer_kinds import (
     gives_figure,
     gives_name,
     gives_share_of_group,
+    names_another_post,
     has_figure,
     related_terms,
 )
@@ -86,6 +87,8 @@ LEAD_PASSAGE_SENTENCES = 6
 # sentence scores this much more. Measured: citation precision 0.900 → 0.907 and key facts
 # 0.875 → 0.883 (Ealing), five reports unchanged; 0.04 to 0.12 the same.
 COUNT_BONUS = 0.08
+# "Who was the lead inspector?" is not answered by the deputy lead inspector's line, though it shares every word.
+SECOND_POST_PENALTY = 0.15
 # A sentence is read with its passage: its vector takes this share of the passage's opening
 # window's, so "Effective interventions include tenancy workers, park rangers…" is read as part of
 # a paragraph about child sexual exploitation. Measured against sentences alone: citation precision
@@ -208,6 +211,7 @@ class ExtractiveAnswerer:
             bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
             bonus += 0.08 if wants_comparison and COMPARATOR.search(sentence.text) else 0.0
             bonus += 0.1 if wants_grade and GRADE.search(sentence.text) else 0.0
+            bonus -= SECOND_POST_PENALTY if names_another_post(query, sentence.text) else 0.0
             sentence.score = float(similarity) + 0.35 * overlap + bonus + RANK_BONUS / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 

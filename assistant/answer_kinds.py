@@ -85,11 +85,13 @@ _NAMED_BODY = re.compile(
 )
 # A question about who holds a post wants a person's name, not the name of a body: "the Ealing
 # Safeguarding Children Board (ESCB) chair" names no chair.
-PERSON_ROLE = re.compile(
-    r"\b(director|chair\w*|chief|leader|lead member|inspector|analyst|manager|head|officer|commissioner|"
-    r"adviser|advisor|coordinator|mayor|minister|deputy)\b",
-    re.I,
-)
+_ROLES = (r"director|chair\w*|chief|leader|lead member|inspector|analyst|manager|head|officer|commissioner|"
+          r"adviser|advisor|coordinator|mayor|minister|deputy")
+PERSON_ROLE = re.compile(rf"\b({_ROLES})\b", re.I)
+# The second of a role ("Deputy lead inspector: …", "assistant director"): another post than the one
+# a question names without it.
+_SECOND_IN_ROLE = re.compile(r"\b(?:deputy|assistant|vice)\b", re.I)
+_SECOND_OF = re.compile(rf"\b(?:deputy|assistant|vice)[\s-]+(?:[a-z]+\s+){{0,2}}?({_ROLES})\b", re.I)
 _BODY_WORDS = frozenset(
     "Board Council Borough Service Services Centre Center Team Teams Partnership Group Panel Agency Trust School "
     "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
@@ -157,6 +159,15 @@ def compares_with_others(query: str) -> bool:
     if not COMPARISON.search(query):
         return False
     return bool(COMPARATOR.search(query)) or not _OVER_TIME.search(query)
+
+
+def names_another_post(query: str, text: str) -> bool:
+    """Does ``text`` speak of the deputy or assistant of a role that ``query`` asks about plainly (in its
+    own words or the reports': "who led the inspection?" asks for the lead inspector)?"""
+    if _SECOND_IN_ROLE.search(query):
+        return False
+    asked = {m.lower() for phrase in (query, *report_terms(query)) for m in PERSON_ROLE.findall(phrase)}
+    return any(m.group(1).lower() in asked for m in _SECOND_OF.finditer(text))
 
 
 def gives_name(query: str, text: str) -> bool:

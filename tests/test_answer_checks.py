@@ -287,3 +287,23 @@ def test_an_item_of_what_must_improve_does_not_crowd_out_what_inspectors_found()
     broad = answerer.select(candidates, "What did inspectors say about children who go missing?", broad=True)
     assert finding in broad
     assert other_item not in answerer._with_lead_paragraph(list(broad), candidates)
+
+
+@pytest.mark.parametrize("question, sentence, another", [
+    ("Who was the lead inspector?", "The inspection team: Deputy lead inspector: Lorna Smith", True),
+    ("Who led the inspection?", "The inspection team: Deputy lead inspector: Lorna Smith", True),  # the lead inspector
+    ("Who was the lead inspector?", "The inspection team: Lead inspector: Neil Jones", False),
+    ("Who was the deputy lead inspector?", "The inspection team: Deputy lead inspector: Lorna Smith", False),
+    ("What did inspectors say about adoption?", "The deputy head of the virtual school leads on adoption.", False),
+])
+def test_the_deputy_of_a_role_is_another_post(question, sentence, another):
+    from assistant.answer_kinds import names_another_post
+
+    assert names_another_post(question, sentence) is another
+
+
+def test_the_deputy_of_another_role_is_not_penalised():
+    from assistant.answer_kinds import names_another_post
+
+    assert not names_another_post("What did the inspector say about adoption?",
+                                  "The deputy head of the virtual school leads on adoption.")
