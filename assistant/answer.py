@@ -36,6 +36,7 @@ from assistant.answer_kinds import (
     gives_name,
     gives_share_of_group,
     names_another_post,
+    roles_asked_plainly,
     has_figure,
     related_terms,
 )
@@ -202,6 +203,7 @@ class ExtractiveAnswerer:
         wants_comparison = compares_with_others(query)
         wants_grade = bool(ASKS_GRADE.search(query))
         counted = counted_term(query)
+        roles = roles_asked_plainly(query)
         similarities = np.stack([s.vector for s in sentences]) @ vector
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & sentence.terms
@@ -211,7 +213,7 @@ class ExtractiveAnswerer:
             bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
             bonus += 0.08 if wants_comparison and COMPARATOR.search(sentence.text) else 0.0
             bonus += 0.1 if wants_grade and GRADE.search(sentence.text) else 0.0
-            bonus -= SECOND_POST_PENALTY if names_another_post(query, sentence.text) else 0.0
+            bonus -= SECOND_POST_PENALTY if names_another_post(roles, sentence.text) else 0.0
             sentence.score = float(similarity) + 0.35 * overlap + bonus + RANK_BONUS / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 

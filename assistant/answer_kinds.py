@@ -90,8 +90,9 @@ _ROLES = (r"director|chair\w*|chief|leader|lead member|inspector|analyst|manager
 PERSON_ROLE = re.compile(rf"\b({_ROLES})\b", re.I)
 # The second of a role ("Deputy lead inspector: …", "assistant director"): another post than the one
 # a question names without it.
-_SECOND_IN_ROLE = re.compile(r"\b(?:deputy|assistant|vice)\b", re.I)
-_SECOND_OF = re.compile(rf"\b(?:deputy|assistant|vice)[\s-]+(?:[a-z]+\s+){{0,2}}?({_ROLES})\b", re.I)
+_SECOND = r"deputy|assistant|vice"
+_SECOND_IN_ROLE = re.compile(rf"\b(?:{_SECOND})\b", re.I)
+_SECOND_OF = re.compile(rf"\b(?:{_SECOND})[\s-]+(?:[a-z]+\s+){{0,2}}?({_ROLES})\b", re.I)
 _BODY_WORDS = frozenset(
     "Board Council Borough Service Services Centre Center Team Teams Partnership Group Panel Agency Trust School "
     "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
@@ -161,13 +162,22 @@ def compares_with_others(query: str) -> bool:
     return bool(COMPARATOR.search(query)) or not _OVER_TIME.search(query)
 
 
-def names_another_post(query: str, text: str) -> bool:
-    """Does ``text`` speak of the deputy or assistant of a role that ``query`` asks about plainly (in its
-    own words or the reports': "who led the inspection?" asks for the lead inspector)?"""
+def roles_asked_plainly(query: str) -> frozenset[str]:
+    """The roles ``query`` asks about, in its own words or the reports' ("who led the inspection?" asks
+    for the lead inspector); none when it asks for a deputy or assistant itself."""
     if _SECOND_IN_ROLE.search(query):
-        return False
-    asked = {m.lower() for phrase in (query, *report_terms(query)) for m in PERSON_ROLE.findall(phrase)}
-    return any(m.group(1).lower() in asked for m in _SECOND_OF.finditer(text))
+        return frozenset()
+    return frozenset(m.lower() for phrase in (query, *report_terms(query)) for m in PERSON_ROLE.findall(phrase))
+
+
+def names_another_post(roles: frozenset[str], text: str) -> bool:
+    """Does ``text`` speak of the deputy or assistant of one of these roles (``roles_asked_plainly``)?"""
+    return bool(roles) and any(m.group(1).lower() in roles for m in _SECOND_OF.finditer(text))
+
+
+def is_number_word(word: str) -> bool:
+    """"3", "three": how many, not which."""
+    return word.isdigit() or bool(re.fullmatch(_CARDINALS, word, re.I))
 
 
 def gives_name(query: str, text: str) -> bool:

@@ -105,16 +105,27 @@ def ingest_many(
     """
     summary = IngestSummary()
     files = list(iter_report_files(paths))
+    digests: dict[Path, str] = {}  # each file read and hashed once, though looked up again at its turn
+
+    def indexed(path: Path) -> bool:
+        if force:
+            return False
+        if path not in digests:
+            digests[path] = file_digest(path)
+        return to.index.has_file(digests[path])
+
     ahead: ParseJob | None = None
     try:
         for n, path in enumerate(files):
             parsing, ahead = ahead, None  # started while the file before was written, or None
             try:
-                if not force and to.index.has_file(file_digest(path)):
+                if indexed(path):
                     outcome = "unchanged"
                 else:
                     parsing = parsing or start_parsing(to, path)
-                    ahead = _parse_ahead(to, files[n + 1 :], force)
+                    # the next file parses while this one is written, unless it is indexed already
+                    rest = files[n + 1 : n + 2]
+                    ahead = start_parsing(to, rest[0]) if rest and not indexed(rest[0]) else None
                     result = index_file(to, path, force=force, replace=replace, parsing=parsing)
                     outcome = result.outcome
             except ReportFormatError as refusal:
@@ -134,9 +145,3 @@ def ingest_many(
             ahead.cancel()
     return summary
 
-
-def _parse_ahead(to: Indexes, rest: list[Path], force: bool) -> ParseJob | None:
-    """The parse of the next file, started now, unless it is indexed already (a resumed run skips it)."""
-    if not rest or (not force and to.index.has_file(file_digest(rest[0]))):
-        return None
-    return start_parsing(to, rest[0])

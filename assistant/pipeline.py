@@ -161,7 +161,8 @@ class Router:
             picks = {r: self.judgements(r) for r in scope[:MAX_COMPARED_REPORTS]}
             return {**state, "route": "grades", "asked": GradeQuestion(frozenset(), False, None), "picks": picks}
         # A follow-up ("when were the inspectors on site?") asks it in its own words, the topic carried aside.
-        when = asks_when_inspected(self.topic(state["question"], reading)) or asks_when_inspected(topic)
+        own_topic = topic if state["question"] == state["query"] else self.topic(state["question"], reading)
+        when = asks_when_inspected(own_topic) or (own_topic != topic and asks_when_inspected(topic))
         if when and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best":
             dates = self.inspection_dates
             if dated := (dates.run(state["question"], state["query"], scope) if when == "this" else

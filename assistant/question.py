@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
+from assistant.answer_kinds import is_number_word
 from assistant.errors import InvalidQuestion
 from assistant.report_names import without_report_names
 from assistant.text import STOP_WORDS, terms, words
@@ -278,8 +279,7 @@ _LIST_WORDS = frozenset(
     """recommend recommendation recommendations recommended list made make give gave all main key need needs
     needed improve improvement improvements area areas required must inspection inspections report reports
     development say said tell told ask asked set out identify identified ofsted inspector inspectors council
-    authority local should want wanted things points action actions priorities latest last most recent
-    two three four five six seven eight nine ten""".split()
+    authority local should want wanted things points action actions priorities latest last most recent""".split()
 )
 
 
@@ -306,7 +306,8 @@ _INSPECTION_FRAME = frozenset(
 _RELATIVE = re.compile(r"\b(?:before|previous|prior|earlier|after|since|next|following|first|focused|monitoring)\b", re.I)
 
 
-_BEFORE_THIS = re.compile(r"\b(?:before|previous|prior|earlier)\b", re.I)  # "inspected before its 2023 inspection"
+_BEFORE_WORDS = ("before", "previous", "prior", "earlier")
+_BEFORE_THIS = re.compile(rf"\b(?:{'|'.join(_BEFORE_WORDS)})\b", re.I)  # "inspected before its 2023 inspection"
 
 
 def without_before(question: str) -> str:
@@ -322,7 +323,7 @@ def asks_when_inspected(topic: str) -> str:
     before = bool(_BEFORE_THIS.search(topic))
     if _RELATIVE.search(_BEFORE_THIS.sub(" ", topic) if before else topic):
         return ""
-    framing = _INSPECTION_FRAME | {"before", "previous", "prior", "earlier", "its", "this", "one"}
+    framing = _INSPECTION_FRAME | {*_BEFORE_WORDS, "its", "this", "one"}
     if [w for w in words(topic) if w not in NOT_TOPIC and w not in framing and not _YEAR.fullmatch(w)]:
         return ""
     return "before" if before else "this"
@@ -341,5 +342,5 @@ def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     if not _RECOMMEND.search(question) or _PROGRESS.search(question):
         return False
     topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)
-               and not w.isdigit()]  # "the 3 areas for improvement": how many, not which
+               and not is_number_word(w)]  # "the three areas for improvement": how many, not which
     return all(w in _LIST_WORDS or w in section_words for w in topical)

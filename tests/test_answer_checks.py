@@ -297,13 +297,13 @@ def test_an_item_of_what_must_improve_does_not_crowd_out_what_inspectors_found()
     ("What did inspectors say about adoption?", "The deputy head of the virtual school leads on adoption.", False),
 ])
 def test_the_deputy_of_a_role_is_another_post(question, sentence, another):
-    from assistant.answer_kinds import names_another_post
+    from assistant.answer_kinds import names_another_post, roles_asked_plainly
 
-    assert names_another_post(question, sentence) is another
+    assert names_another_post(roles_asked_plainly(question), sentence) is another
 
 
 def test_the_deputy_of_another_role_is_not_penalised():
-    from assistant.answer_kinds import names_another_post
+    from assistant.answer_kinds import names_another_post, roles_asked_plainly
 
-    assert not names_another_post("What did the inspector say about adoption?",
+    assert not names_another_post(roles_asked_plainly("What did the inspector say about adoption?"),
                                   "The deputy head of the virtual school leads on adoption.")
