@@ -225,8 +225,7 @@ class ReportIndex:
         before = set(self.store.get(where={"report": parsed.report}, include=[])["ids"])
         try:
             for start in range(0, len(docs), WRITE_BATCH):
-                chunk = docs[start : start + WRITE_BATCH]
-                self.store.add_documents(chunk, ids=[d.id for d in chunk])  # upsert: same id, same passage
+                self._write_windows(docs[start : start + WRITE_BATCH])
         except BaseException:
             # Take back what this attempt wrote; the version indexed before stays as it was.
             written = sorted({d.id for d in docs} - before)
@@ -262,6 +261,17 @@ class ReportIndex:
             self.store.delete(ids=stale[start : start + WRITE_BATCH])
         self._stamp()
         return len(docs)
+
+    def _write_windows(self, windows: list[Document]) -> None:
+        """Embed and upsert windows (same id, same passage). A sentence window is stored without its
+        text: it is its passage's sentence ``i``, read back from the passage, and Chroma's full-text
+        index of the sentences, which nothing searches, was a third of the write."""
+        self.store._collection.upsert(
+            ids=[w.id for w in windows],
+            embeddings=self.embeddings.embed_documents([w.page_content for w in windows]),
+            metadatas=[w.metadata for w in windows],
+            documents=[w.page_content if w.metadata["kind"] == "paragraph" else None for w in windows],
+        )
 
     @_writes
     def remove_report(self, report: str) -> None:
@@ -315,11 +325,15 @@ class ReportIndex:
 
     def search_windows(
         self, vector: list[float], n: int, reports: list[str] | None = None
-    ) -> list[tuple[Document, float]]:
-        """Nearest windows to a query vector (within some reports), with cosine similarity (higher is closer)."""
+    ) -> list[tuple[dict, float]]:
+        """The metadata of the windows nearest a query vector (within some reports), with cosine
+        similarity (higher is closer)."""
         where = {"report": {"$in": reports}} if reports else None
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vector, k=n, filter=where)
-        return [(doc, 1.0 - distance) for doc, distance in hits if self._is_current(doc.metadata)]
+        got = self.store._collection.query(
+            query_embeddings=[vector], n_results=n, where=where, include=["metadatas", "distances"]
+        )
+        return [(meta, 1.0 - distance) for meta, distance in zip(got["metadatas"][0], got["distances"][0])
+                if self._is_current(meta)]
 
     def window_ids(self, paragraph: Paragraph) -> list[str]:
         """The ids of a passage's current windows (its opening, then each sentence), as ``windows_of`` names them."""
@@ -360,12 +374,14 @@ class ReportIndex:
         else:
             where = {"$and": [{"report": report}, {"label": {"$in": labels}}]}
             got = self.store.get(where=where, include=include)
+        current = [(text, meta, vector) for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"])
+                   if self._is_current(meta)]
+        split = {meta["label"]: split_sentences(text) for text, meta, _ in current if meta["kind"] == "paragraph"}
         sentences, openings = [], {}
-        for text, meta, vector in zip(got["documents"], got["metadatas"], got["embeddings"]):
-            if not self._is_current(meta):
-                continue
+        for _, meta, vector in current:
+            label = meta["label"]
             if meta["kind"] == "paragraph":
-                openings[meta["label"]] = vector
-            else:
-                sentences.append((meta["label"], text, int(meta["i"]), vector))
+                openings[label] = vector
+            elif int(meta["i"]) < len(split.get(label, ())):  # its passage was read with it
+                sentences.append((label, split[label][int(meta["i"])], int(meta["i"]), vector))
         return sentences, openings

@@ -123,8 +123,8 @@ class PassageRetriever(BaseRetriever):
             key_of = {window: key for r in reports for window, key in self._window_ids(r)}
             hits = [(key_of[w], s) for w, s in self.index.nearest_among(vector, list(key_of), self.dense_candidates)]
         else:
-            hits = [(f"{doc.metadata['report']}:{doc.metadata['label']}", similarity)
-                    for doc, similarity in self.index.search_windows(vector, self.dense_candidates, reports)]
+            hits = [(f"{meta['report']}:{meta['label']}", similarity)
+                    for meta, similarity in self.index.search_windows(vector, self.dense_candidates, reports)]
         for key, similarity in hits:
             best[key] = max(best.get(key, -1.0), similarity)
         return sorted(best.items(), key=lambda item: -item[1])

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.run import QUESTIONS, median_ms, percentile_ms
+from ingest import split_sentences
 
 PER_REPORT = 150
 BATCH = 5000
@@ -24,8 +25,11 @@ BATCH = 5000
 
 def _sentences(bot) -> tuple[list[str], np.ndarray]:
     real = {"$and": [{"kind": "sentence"}, {"section": {"$ne": "Synthetic"}}]}  # the same pool on every run
-    got = bot.index.store.get(where=real, include=["documents", "embeddings"])
-    return got["documents"], np.asarray(got["embeddings"], dtype=np.float32)
+    got = bot.index.store.get(where=real, include=["metadatas", "embeddings"])
+    passages = {p.key: split_sentences(p.text) for p in bot.index.paragraphs()}  # a sentence window keeps no text
+    kept = [(passages[key][m["i"]], vector) for m, vector in zip(got["metadatas"], got["embeddings"])
+            if (key := f"{m['report']}:{m['label']}") in passages and m["i"] < len(passages[key])]
+    return [text for text, _ in kept], np.asarray([vector for _, vector in kept], dtype=np.float32)
 
 
 def _records(n: int, texts: list[str], vectors: np.ndarray, seed: int = 7):
@@ -69,7 +73,7 @@ def _flush(collection, batch: list) -> None:
         return  # already there from an interrupted run
     collection.upsert(
         ids=ids,
-        documents=[r[1] for r in batch],
+        documents=[r[1] if r[0].endswith(":p") else None for r in batch],  # as a real report's are stored
         embeddings=[r[2].tolist() for r in batch],
         metadatas=[r[3] for r in batch],
     )

@@ -26,6 +26,7 @@ from ingest.errors import ReportFormatError
 from ingest.files import parse_path
 from ingest.markdown import ParsedReport
 from ingest.records import Paragraph
+from ingest.tokens import count_tokens, counted_by_caller
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -103,7 +104,7 @@ def _report_from(fields: dict) -> ParsedReport:
     return ParsedReport(
         **{
             **fields,
-            "paragraphs": [Paragraph(**p) for p in fields["paragraphs"]],
+            "paragraphs": [Paragraph(**{**p, "tokens": count_tokens(p["text"])}) for p in fields["paragraphs"]],
             "judgements": [tuple(j) for j in fields["judgements"]],
         }
     )
@@ -118,7 +119,8 @@ def _child() -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        reply = {"report": asdict(parse_path(request["path"], **request["limits"]))}
+        with counted_by_caller():  # the parent counts them: it has the BPE table loaded already
+            reply = {"report": asdict(parse_path(request["path"], **request["limits"]))}
     except ReportFormatError as exc:
         reply = {"refused": str(exc)}
     except MemoryError:

@@ -95,3 +95,17 @@ def test_this_process_s_own_running_child_is_its_own_work():
     finally:
         busy.kill()
         busy.wait()
+
+
+def test_a_one_piece_word_is_read_from_the_table_with_the_vector_the_model_gives_it(counted, embeddings):
+    encoder, runs = counted
+    words = ["dental", "housing", "safeguarding", "placements"]  # the last two are several word pieces
+    pieces = [len(encoder.tokenizer.encode(w).ids) - 2 for w in words]
+    assert pieces[:2] == [1, 1] and min(pieces[2:]) > 1
+    table = encoder.one_piece_vectors()  # made once per model: on a fresh install, here
+    assert table.shape == (encoder.tokenizer.get_vocab_size(), encoder.dimensions)
+    runs.clear()
+    vectors = np.array(encoder.embed_documents(words))
+    assert sum(runs) == 2  # only the words of several pieces ran through the model
+    alone = np.array([embeddings.embed_query(w) for w in words])
+    assert (np.sum(vectors * alone, axis=1) > 0.99999).all()

@@ -91,6 +91,18 @@ def test_a_passage_opening_is_read_by_id(bot):
     assert all(len(vector) == 384 for vector in openings.values())
 
 
+def test_a_sentence_window_keeps_no_text_and_is_read_back_from_its_passage(fresh_bot):
+    from ingest import split_sentences
+
+    bot = fresh_bot
+    bot.ingest(REPORT)
+    passage = next(p for p in bot.paragraphs() if p.label == "¶38")
+    stored = bot.index.store.get(where={"$and": [{"report": passage.report}, {"label": "¶38"}]}, include=["documents"])
+    assert sorted(doc is None for doc in stored["documents"]) == [False] + [True] * (len(stored["ids"]) - 1)
+    sentences, _ = bot.index.read_passages(passage.report, ["¶38"])
+    assert [text for _, text, _, _ in sorted(sentences, key=lambda s: s[2])] == split_sentences(passage.text)
+
+
 def test_a_search_within_reports_compares_their_windows_exactly(bot):
     """Read by id and compared one by one, a report's windows rank as the HNSW index ranks them."""
     from assistant.retrieve import PassageRetriever
