@@ -45,7 +45,7 @@ from assistant.grades import ASKS_GRADE
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.retrieve import is_recommendation, is_summary
-from assistant.scored_sentences import ScoredSentence, as_sentence, compose
+from assistant.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
 from assistant.text import terms
 from assistant.types import Answer, Source
 
@@ -152,11 +152,14 @@ class ExtractiveAnswerer:
         weights = {t: self.keyword.weight(t) for t in known if t not in FRAME_TERMS}
         own = set(terms(asked)) if asked else set(weights)
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
+        by_position = {(c.source.label, c.index): c for c in candidates}
         # "How many children…" is answered by a number of something the question names, not of months.
         counted = set(known) - FRAME_TERMS if HOW_MANY.search(query) else set()
         related = related_terms(query, set(known))
         for sentence in chosen:
             here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)
+            if leans_back(sentence.text) and (before := by_position.get((sentence.source.label, sentence.index - 1))):
+                here |= before.terms  # "This is currently at 179 days": what "this" is, the sentence before says
             if not gives_figure(query, sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
             if counted and not any(counts(sentence.text, t, before=True) for t in counted) and not (

@@ -39,7 +39,7 @@ BROAD = re.compile(
 GRADE = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b", re.I)
 # Questions that can only be answered with a figure.
 FIGURE_QUESTION = re.compile(
-    r"\b(how many|how much|what percentage|what proportion|what share|what number|"
+    r"\b(how many|how much|how big|how large|what percentage|what proportion|what share|what number|"
     r"what (?:is|was|'s) the (?:rate|number|percentage|proportion|average|cost|cap|limit|target|threshold|ceiling)\b|"
     r"what (?:is|was|'s|are|were) (?:the |its |their )?(?:[\w'-]+ ){0,3}(?:rates?|budgets?|costs?))\b",
     re.I,

@@ -32,6 +32,11 @@ class ScoredSentence:
         self.terms = frozenset(terms(self.text))
 
 
+def leans_back(text: str) -> bool:
+    """Does the sentence lean on the one before it ("This is currently at 179 days")?"""
+    return bool(_LEANS_BACK.match(text))
+
+
 def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence], lead: ScoredSentence | None = None) -> str:
     """The lead sentence (with the one it leans on), then, after a blank line, the rest grouped by
     passage in retrieval order, each in reading order; a run of sentences from one passage is cited
@@ -44,17 +49,17 @@ def compose(chosen: list[ScoredSentence], candidates: list[ScoredSentence], lead
     picked: dict[tuple[str, int], ScoredSentence] = {}
     for sentence in chosen:
         previous = by_position.get((sentence.source.label, sentence.index - 1))
-        if previous and _LEANS_BACK.match(sentence.text):
+        if previous and leans_back(sentence.text):
             picked[(previous.source.label, previous.index)] = previous
         picked[(sentence.source.label, sentence.index)] = sentence
         following = by_position.get((sentence.source.label, sentence.index + 1))
-        if following and _LEANS_BACK.match(following.text) and has_figure(following.text):
+        if following and leans_back(following.text) and has_figure(following.text):
             picked[(following.source.label, following.index)] = following
     ordered = [s for s in sorted(picked.values(), key=lambda s: (s.rank, s.index)) if as_sentence(s.text)]
     lead = lead or (ordered[0] if ordered else None)
     # Sentences by position, not by value: two of them may say the same words.
     leading = {(lead.source.label, lead.index)} if lead else set()
-    if lead and _LEANS_BACK.match(lead.text):
+    if lead and leans_back(lead.text):
         leading.add((lead.source.label, lead.index - 1))
     first = [s for s in ordered if (s.source.label, s.index) in leading]
     rest = [s for s in ordered if (s.source.label, s.index) not in leading]

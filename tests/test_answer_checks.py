@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from assistant.answer import ExtractiveAnswerer, in_context
-from assistant.answer_kinds import compares_with_others, counted_term, counts, gives_figure, gives_name
+from assistant.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, gives_figure, gives_name
 from assistant.scored_sentences import ScoredSentence
 from assistant.types import Source
 from assistant.question import asks_for_advice
@@ -233,6 +233,22 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
     # a year in the question says when: the figure need not be "about" 2014
     held = _said("During 2014–15, 79% of ICPCs were held within 15 days of section 47 enquiries starting.")
     assert check.missing_figure("What percentage of ICPCs were held within 15 days in 2014–15, per the report?", [held]) is None
+
+
+def test_a_figure_that_leans_on_the_sentence_before_is_read_with_it(bot):
+    check = bot.extractive
+    asked = "What is the average time between placement order and match with adopters?"
+    opening = _sentence("¶1", "The service is stable, experienced and well led.", 1.0, [0.0], index=0)
+    before = _sentence("¶1", "Tracking has reduced the time between placement order and being matched with adopters.", 1.0, [0.0], index=1)
+    figure = _sentence("¶1", "This is currently at 179 days, against a target of 230 days.", 1.0, [0.0], index=2)
+    assert check.missing_figure(asked, [figure], [opening, before, figure]) is None
+    assert check.missing_figure(asked, [figure], [opening, figure])  # without it, what "this" is goes unsaid
+
+
+def test_how_big_asks_for_a_figure():
+    assert FIGURE_QUESTION.search("How big was the projected overspend?")
+    assert FIGURE_QUESTION.search("How large is the backlog of assessments?")
+    assert not FIGURE_QUESTION.search("How well are care leavers supported?")
 
 
 def test_a_follow_ups_carried_words_say_what_it_counts_not_what_the_figure_must_hold(bot):
