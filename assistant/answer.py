@@ -46,66 +46,22 @@ from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.retrieve import is_recommendation, is_summary
 from assistant.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
+from assistant.settings import AnswerSettings
 from assistant.text import terms
 from assistant.types import Answer, Source
-
-# How far below the best sentence another may score and still be quoted; broad questions
-# ("what did inspectors say about…", "which…") take more of what the report says.
-MARGIN = 0.12
-BROAD_MARGIN = 0.2
-# A sentence from a passage not yet cited must come this much closer (as a share of the margin):
-# measured on the gold set, 0.5 raised citation precision 0.79 → 0.84 and kept key facts at 0.74.
-# For a pointed question it must also hold a word of the question that the passages already cited
-# do not: citation precision 0.876 → 0.881 (Ealing) and 0.903 → 0.928 (five reports), key facts
-# 0.875 → 0.875 and 0.823 → 0.828, counting the chosen sentences' words; counting every sentence
-# of the cited passages, precision 0.896 → 0.900 (Ealing, with PASSAGE_CONTEXT) at key facts
-# 0.883 → 0.875. Applied to broad questions too, key facts fell (0.863, 0.817).
-OTHER_PASSAGE_SHARE = 0.5
-# A figure answers a figure question only when its sentence has this share of the question's
-# topic (idf-weighted, report words left out). Measured on both gold sets: 0.5 raised abstention
-# recall 0.70 → 0.77 (Ealing) and 0.87 → 0.93 (five reports) with no new false abstention; 0.6 added some.
-FIGURE_COVERAGE = 0.5
-# How much a passage's retrieval rank lifts its sentences (RANK_BONUS / (1 + rank)): the fused
-# ranking weighs the whole passage, a sentence score only itself. Measured: 0.04 → 0.08 raised
-# citation precision 0.84 → 0.86 (Ealing) and 0.897 → 0.904 (five reports); key facts −0.004 / +0.003.
-# 0.15 raised precision further (0.88) but cost key facts (0.81) and abstention recall (0.87).
-RANK_BONUS = 0.08
-# A passage that answers a question tends to say so in more than one sentence; a single matching
-# line is often a heading, a one-line recommendation or an aside. The lead passage is the one whose
-# best sentence, plus half its second best, scores best; a one-sentence passage counts its best one
-# less 0.5 as its second, and a summary (whose sentences each cover another topic) scores its best
-# less 0.5. Measured against the best sentence alone: key facts 0.82 → 0.85 (Ealing) and
-# 0.815 → 0.823 (five reports), citation precision 0.864 → 0.855 and 0.904 → 0.906. The plain mean
-# of the two (weight 1.0) did a little worse on both sets; a summary scored like the others let it
-# lead with two loosely related sentences ("What work is done on FGM?") at the same figures.
-ONE_SENTENCE_PENALTY = 0.5
-SECOND_WEIGHT = 0.5
-# An answer quotes up to this many sentences, topping up from its lead passage: measured on both
-# gold sets, key facts 0.77 → 0.81 (Ealing) and 0.76 → 0.80 (five reports), citations unchanged.
-LEAD_PASSAGE_SENTENCES = 6
-# A "how many children…" question is answered by a number of children ("five children were
-# waiting"), not of something else in the same breath ("Twenty-four adopters were waiting"): such a
-# sentence scores this much more. Measured: citation precision 0.900 → 0.907 and key facts
-# 0.875 → 0.883 (Ealing), five reports unchanged; 0.04 to 0.12 the same.
-COUNT_BONUS = 0.08
-# "Who was the lead inspector?" is not answered by the deputy lead inspector's line, though it shares every word.
-SECOND_POST_PENALTY = 0.15
-# A sentence is read with its passage: its vector takes this share of the passage's opening
-# window's, so "Effective interventions include tenancy workers, park rangers…" is read as part of
-# a paragraph about child sexual exploitation. Measured against sentences alone: citation precision
-# 0.881 → 0.896 (Ealing) and 0.928 → 0.929 (five reports), key facts 0.875 → 0.883 and
-# 0.828 → 0.834; 0.25 the same, 0.1 less, 0.3–0.4 cost key facts (0.87).
-PASSAGE_CONTEXT = 0.2
-
 
 class ExtractiveAnswerer:
     """Picks the report sentences that best answer the question and cites each one."""
 
-    def __init__(self, index: ReportIndex, keyword: KeywordIndex, abstain_below: float, max_sentences: int = 3):
+    def __init__(
+        self, index: ReportIndex, keyword: KeywordIndex, abstain_below: float, max_sentences: int = 3,
+        tuning: AnswerSettings = AnswerSettings(),
+    ):
         self.index = index
         self.keyword = keyword
         self.abstain_below = abstain_below
         self.max_sentences = max_sentences
+        self.tuning = tuning
 
     def answer(self, question: str, query: str, vector: list[float], sources: list[Source]) -> Answer:
         """An answer to ``query`` from ``sources``, or an abstention when none of them answers it."""
@@ -168,7 +124,7 @@ class ExtractiveAnswerer:
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
             total = sum(w for t, w in weights.items() if t in own or t in here)
-            if total and min(1.0, said / total) < FIGURE_COVERAGE:
+            if total and min(1.0, said / total) < self.tuning.figure_coverage:
                 continue
             return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
@@ -181,7 +137,7 @@ class ExtractiveAnswerer:
 
     def score(self, query: str, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
         """Every sentence of the top passages, scored against the question, best first."""
-        pool = sources[: max(1, min(len(sources), 5))]
+        pool = sources[: max(1, min(len(sources), self.tuning.sentence_pool))]
         rank_of = {s.label: i for i, s in enumerate(pool)}
         by_label = {s.label: s for s in pool}
         sentences = []
@@ -195,7 +151,7 @@ class ExtractiveAnswerer:
                 if passage == "Judgements" and TITLE_LINE.match(text):
                     continue  # the report's title block states nothing
                 label = own[passage]
-                read = in_context(np.asarray(sentence_vector), openings.get(passage))
+                read = in_context(np.asarray(sentence_vector), openings.get(passage), self.tuning.passage_context)
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, read))
         if not sentences:
             return []
@@ -208,16 +164,17 @@ class ExtractiveAnswerer:
         counted = counted_term(query)
         roles = roles_asked_plainly(query)
         similarities = np.stack([s.vector for s in sentences]) @ vector
+        tune = self.tuning
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & sentence.terms
             shared_related = related & sentence.terms
             overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
-            bonus = 0.08 if wants_number and NUMBER.search(sentence.text) else 0.0
-            bonus += COUNT_BONUS if counted and counts(sentence.text, counted) else 0.0
-            bonus += 0.08 if wants_comparison and COMPARATOR.search(sentence.text) else 0.0
-            bonus += 0.1 if wants_grade and GRADE.search(sentence.text) else 0.0
-            bonus -= SECOND_POST_PENALTY if names_another_post(roles, sentence.text) else 0.0
-            sentence.score = float(similarity) + 0.35 * overlap + bonus + RANK_BONUS / (1 + sentence.rank)
+            bonus = tune.number_bonus if wants_number and NUMBER.search(sentence.text) else 0.0
+            bonus += tune.count_bonus if counted and counts(sentence.text, counted) else 0.0
+            bonus += tune.comparison_bonus if wants_comparison and COMPARATOR.search(sentence.text) else 0.0
+            bonus += tune.grade_bonus if wants_grade and GRADE.search(sentence.text) else 0.0
+            bonus -= tune.second_post_penalty if names_another_post(roles, sentence.text) else 0.0
+            sentence.score = float(similarity) + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
     def select(
@@ -228,9 +185,9 @@ class ExtractiveAnswerer:
         and none was chosen, the best sentence of the lead passage with one. A broad question
         ("what did inspectors say about…") takes more, from more passages."""
         limit = self.max_sentences + 2 if broad else self.max_sentences
-        margin = BROAD_MARGIN if broad else MARGIN
+        margin = self.tuning.broad_margin if broad else self.tuning.margin
         wants_name = bool(NAME_QUESTION.search(query))
-        best = _lead_sentence(candidates, _passage_strengths(candidates), margin)
+        best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
         chosen = [best]
         for wanted, gives in ((wants_number, has_figure), (wants_name, lambda text: gives_name(query, text))):
             if wanted and not gives(best.text):
@@ -249,11 +206,14 @@ class ExtractiveAnswerer:
                 continue  # another item of what must improve is measured against the best sentence itself
             new_passage = candidate.source.label not in {c.source.label for c in chosen}
             if new_passage:
-                if candidate.score < top - margin * OTHER_PASSAGE_SHARE:
+                if candidate.score < top - margin * self.tuning.other_passage_share:
                     continue  # a passage not yet cited must be nearly as good to be cited too
+                # And, for a pointed question, say something of it the cited ones do not: citation precision
+                # 0.876 → 0.881 (Ealing), 0.903 → 0.928 (five reports) at the same key facts; applied to
+                # broad questions too, key facts fell.
                 if not broad and not (asked & candidate.terms) - said:
-                    continue  # and, for a pointed question, say something of it the cited ones do not
-            if any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
+                    continue
+            if any(float(candidate.vector @ c.vector) > self.tuning.same_sentence for c in chosen):
                 continue  # says the same thing again
             chosen.append(candidate)
             if new_passage:
@@ -274,7 +234,7 @@ class ExtractiveAnswerer:
         # (measured: the same figures on both gold sets as without the neighbour rule).
         floor = float("-inf") if numbered else self.abstain_below
         for candidate in candidates:
-            if len(chosen) >= LEAD_PASSAGE_SENTENCES:
+            if len(chosen) >= self.tuning.lead_passage_sentences:
                 break
             if candidate.source.label != lead or candidate in chosen or candidate.score < floor:
                 continue
@@ -282,21 +242,25 @@ class ExtractiveAnswerer:
                 break  # a list of what must improve: each item is its own topic, none details another
             if not numbered and not any(c.source.label == lead and abs(c.index - candidate.index) == 1 for c in chosen):
                 continue  # and next to a sentence already chosen: a summary changes topic from one to the next
-            if not any(float(candidate.vector @ c.vector) > 0.9 for c in chosen):
+            if not any(float(candidate.vector @ c.vector) > self.tuning.same_sentence for c in chosen):
                 chosen.append(candidate)
         return chosen
 
 
-def in_context(sentence: np.ndarray, opening: list[float] | None) -> np.ndarray:
-    """A sentence's vector with some of its passage's (see PASSAGE_CONTEXT), unit length."""
+def in_context(sentence: np.ndarray, opening: list[float] | None, share: float) -> np.ndarray:
+    """A sentence's vector with ``share`` of its passage's opening (``AnswerSettings.passage_context``),
+    unit length: "Effective interventions include tenancy workers, park rangers…" is read as part of a
+    paragraph about child sexual exploitation."""
     if opening is None:
         return sentence
-    mixed = (1 - PASSAGE_CONTEXT) * sentence + PASSAGE_CONTEXT * np.asarray(opening)
+    mixed = (1 - share) * sentence + share * np.asarray(opening)
     return mixed / np.linalg.norm(mixed)
 
 
-def _passage_strengths(candidates: list[ScoredSentence]) -> dict[str, float]:
-    """How well each passage answers: its best sentence plus half its second best (see SECOND_WEIGHT)."""
+def _passage_strengths(candidates: list[ScoredSentence], tune: AnswerSettings) -> dict[str, float]:
+    """How well each passage answers: its best sentence plus some of its second best. A passage that
+    answers tends to say so in more than one sentence; a single matching line is often a heading, a
+    one-line recommendation or an aside."""
     by_passage: dict[str, list[ScoredSentence]] = {}
     for candidate in candidates:
         by_passage.setdefault(candidate.source.label, []).append(candidate)
@@ -304,9 +268,9 @@ def _passage_strengths(candidates: list[ScoredSentence]) -> dict[str, float]:
     def strength(sentences: list[ScoredSentence]) -> float:
         top = sentences[0]
         if is_summary(top.source.passage_label or top.source.label) or is_recommendation(top.source.section):
-            return top.score - ONE_SENTENCE_PENALTY  # it covers many topics (a list: one per item), the others too
-        second = sentences[1].score if len(sentences) > 1 else top.score - ONE_SENTENCE_PENALTY
-        return (top.score + SECOND_WEIGHT * second) / (1 + SECOND_WEIGHT)
+            return top.score - tune.one_sentence_penalty  # it covers many topics (a list: one per item), the others too
+        second = sentences[1].score if len(sentences) > 1 else top.score - tune.one_sentence_penalty
+        return (top.score + tune.second_weight * second) / (1 + tune.second_weight)
 
     return {label: strength(sentences) for label, sentences in by_passage.items()}
 

@@ -163,7 +163,7 @@ class Assistant:
         self.keyword = KeywordIndex(self._paragraphs)
         # Ingest stores each report's words; an index built before words were kept gets them now, once.
         self.index.add_words(embeddable(self.keyword.vocabulary_words))
-        self.report_words = ReportWords(self.index, self.keyword)
+        self.report_words = ReportWords(self.index, self.keyword, self.settings.answer)
         self.retriever = PassageRetriever(
             index=self.index,
             keyword=self.keyword,
@@ -172,9 +172,10 @@ class Assistant:
             dense_candidates=self.settings.dense_candidates,
             exact_search_windows=self.settings.exact_search_windows,
             catalogue=self.catalogue,
+            tuning=self.settings.answer,
         )
         self.extractive = ExtractiveAnswerer(
-            self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences
+            self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences, self.settings.answer
         )
         # With a chat model, the extractive answerer still decides abstentions and is the fallback.
         self.answerer: ExtractiveAnswerer | GenerativeAnswerer = (

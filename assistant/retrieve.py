@@ -13,16 +13,12 @@ from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.reports import Catalogue
 from assistant.question import own_and_carried, requested_paragraphs, wants_whole_recommendations
+from assistant.settings import AnswerSettings
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source
 from ingest import Paragraph
 
-RRF_K = 60  # the usual reciprocal-rank-fusion constant; small ranks dominate, tails still count
 IMPROVEMENTS_SECTION = "What needs to improve"  # ILACS reports' list, as the 2014-18 framework's recommendations
-# A summary restates what numbered paragraphs say in detail; the paragraph is the better source.
-# Measured on both gold sets: 0.95 raised Ealing hit@5 0.93 → 0.945 and hit@1 0.78 → 0.79 with nothing
-# lower; 0.9 also raised key facts 0.74 → 0.75 but cost citation precision 0.84 → 0.83.
-SUMMARY_WEIGHT = 0.95
 
 
 def source_of(p: Paragraph, score: float, catalogue: Catalogue | None = None) -> Source:
@@ -46,6 +42,7 @@ class PassageRetriever(BaseRetriever):
     dense_candidates: int = 60
     exact_search_windows: int = 20_000
     catalogue: Catalogue | None = None
+    tuning: AnswerSettings = AnswerSettings()
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun | None = None
@@ -84,7 +81,7 @@ class PassageRetriever(BaseRetriever):
         elif self.mode == "bm25":
             ranked = keyword
         else:
-            ranked = demote_summaries(fuse([dense, keyword]), by_key)
+            ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         named = [key for n in requested_paragraphs(query) for key in self._by_number.get(n, [])]
@@ -156,18 +153,21 @@ def is_summary(label: str) -> bool:
     return label.lower().endswith("executive summary") or label.startswith("Summary")
 
 
-def demote_summaries(ranked: list[tuple[str, float]], by_key: dict[str, Paragraph]) -> list[tuple[str, float]]:
-    """Fused scores with summaries weighted down, re-sorted."""
+def demote_summaries(
+    ranked: list[tuple[str, float]], by_key: dict[str, Paragraph], weight: float
+) -> list[tuple[str, float]]:
+    """Fused scores with summaries weighted down, re-sorted: a summary restates what numbered
+    paragraphs say in detail, and the paragraph is the better source."""
     weighted = [
-        (key, score * SUMMARY_WEIGHT if key in by_key and is_summary(by_key[key].label) else score) for key, score in ranked
+        (key, score * weight if key in by_key and is_summary(by_key[key].label) else score) for key, score in ranked
     ]
     return sorted(weighted, key=lambda item: -item[1])
 
 
-def fuse(rankings: list[list[tuple[str, float]]]) -> list[tuple[str, float]]:
-    """Reciprocal rank fusion of several rankings of the same passage keys."""
+def fuse(rankings: list[list[tuple[str, float]]], k: int) -> list[tuple[str, float]]:
+    """Reciprocal rank fusion of several rankings of the same passage keys: small ranks dominate, tails still count."""
     fused: dict[str, float] = {}
     for ranking in rankings:
         for rank, (key, _) in enumerate(ranking):
-            fused[key] = fused.get(key, 0.0) + 1.0 / (RRF_K + rank + 1)
+            fused[key] = fused.get(key, 0.0) + 1.0 / (k + rank + 1)
     return sorted(fused.items(), key=lambda item: -item[1])

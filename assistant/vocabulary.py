@@ -12,24 +12,18 @@ from functools import lru_cache
 
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
+from assistant.settings import AnswerSettings
 from assistant.text import terms
 
-# How near a report word must be, and how many are added. Measured on the gold set (README,
-# "Words the reports do not use"): 0.75 and 2 raised Ealing hit@5 0.945 → 0.953 and key facts
-# 0.852 → 0.875 with nothing lower; 0.7 or 0.65 brought in loose neighbours and cost hit@5.
-# A second word must be nearly as near as the first: "choose" → "choice" alone, not "deciding"
-# too, which took an answer's figure check off its topic (false abstentions 0.008 → 0.016).
-SIMILAR = 0.75
-AT_MOST = 2
-WITHIN = 0.1
 
 
 class ReportWords:
     """What the loaded reports call the things a question names in other words."""
 
-    def __init__(self, index: ReportIndex, keyword: KeywordIndex):
+    def __init__(self, index: ReportIndex, keyword: KeywordIndex, tuning: AnswerSettings = AnswerSettings()):
         self.index = index
         self.keyword = keyword
+        self.tuning = tuning  # how near a report word must be, and how many stand in (README, "Words the reports do not use")
 
     @lru_cache(maxsize=32)
     def vocabulary(self, reports: tuple[str, ...] | None = None) -> tuple[set[str], set[str]]:
@@ -46,17 +40,19 @@ class ReportWords:
         return word in used or any(t in stems for t in terms(word))
 
     def nearest(self, word: str, reports: tuple[str, ...] | None = None) -> tuple[str, ...]:
-        """The words of the reports in scope nearest ``word``: at most AT_MOST, each at least SIMILAR."""
+        """The words of the reports in scope nearest ``word``: at most ``similar_words``, each at least
+        ``similar_word`` near, and a second nearly as near as the first."""
         used, _ = self.vocabulary(reports)
         near = [(w, similarity) for w, similarity in self._candidates(word) if w in used]
-        return tuple(w for w, similarity in near[:AT_MOST] if similarity >= near[0][1] - WITHIN)
+        tune = self.tuning
+        return tuple(w for w, similarity in near[:tune.similar_words] if similarity >= near[0][1] - tune.similar_word_within)
 
     @lru_cache(maxsize=1024)
     def _candidates(self, word: str) -> tuple[tuple[str, float], ...]:
-        """Stored words at least SIMILAR to ``word``, nearest first. Another form of the same word
+        """Stored words at least ``similar_word`` near ``word``, nearest first. Another form of the same word
         ("spent" → "spend") adds no meaning and only reweights the search."""
         vector = self.index.embeddings.embed_query(word)
         return tuple(
             (w, similarity) for w, similarity in self.index.similar_words(vector, 16)
-            if similarity >= SIMILAR and w[:4] != word[:4]
+            if similarity >= self.tuning.similar_word and w[:4] != word[:4]
         )

@@ -202,11 +202,11 @@ def test_another_passage_is_cited_for_a_pointed_question_only_when_it_adds_to_wh
 
 def test_a_sentence_is_read_with_its_passage():
     sentence, opening = np.array([1.0, 0.0]), [0.0, 1.0]
-    read = in_context(sentence, opening)
+    read = in_context(sentence, opening, 0.2)
     assert abs(np.linalg.norm(read) - 1) < 1e-9
     assert read @ np.asarray(opening) > sentence @ np.asarray(opening)
     assert read @ sentence > read @ np.asarray(opening)  # still mostly itself
-    assert in_context(sentence, None) is sentence
+    assert in_context(sentence, None, 0.2) is sentence
 
 
 def test_how_many_counts_the_thing_asked_about():

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant import Answer, InvalidQuestion
+from assistant import Answer, Assistant, InvalidQuestion, Settings
 from assistant.cite import CITATION, REFUSAL
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
@@ -173,7 +173,7 @@ def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
 
 
 def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
-    from assistant.retrieve import SUMMARY_WEIGHT, demote_summaries, is_summary
+    from assistant.retrieve import demote_summaries, is_summary
     from ingest import Paragraph
 
     def passage(label):
@@ -181,9 +181,9 @@ def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
 
     by_key = {"r:Executive summary": passage("Executive summary"), "r:¶12": passage("¶12")}
     assert is_summary("Summary for children") and is_summary("Summary: adoption") and not is_summary("¶12")
-    ranked = demote_summaries([("r:Executive summary", 0.0330), ("r:¶12", 0.0320)], by_key)
+    ranked = demote_summaries([("r:Executive summary", 0.0330), ("r:¶12", 0.0320)], by_key, 0.95)
     assert [key for key, _ in ranked] == ["r:¶12", "r:Executive summary"]
-    assert ranked[1][1] == 0.0330 * SUMMARY_WEIGHT
+    assert ranked[1][1] == 0.0330 * 0.95
 
 
 def test_a_plain_word_no_report_uses_is_searched_in_the_reports_words(bot):
@@ -225,3 +225,20 @@ def test_when_the_inspection_before_took_place_is_the_reports_own_sentence(bot, 
     assert not answer.abstained and len(answer.citations) == 1
     quoted = answer.answer.rsplit(" [", 1)[0]
     assert "previous inspection" in quoted.lower() and quoted in " ".join(report_text.split())
+
+
+def test_every_answer_weight_is_a_setting_that_reaches_the_answer(monkeypatch, embeddings, tmp_path):
+    from pydantic import ValidationError
+
+    from assistant.settings import AnswerSettings
+
+    monkeypatch.setenv("ASSISTANT_ANSWER__RANK_BONUS", "0.14")
+    monkeypatch.setenv("ASSISTANT_ANSWER__SIMILAR_WORD", "0.8")
+    settings = Settings(index_dir=tmp_path / "index")
+    assert settings.answer.rank_bonus == 0.14 and settings.answer.margin == AnswerSettings().margin
+    bot = Assistant(settings, embeddings=embeddings, ensure_reports=False)
+    assert bot.extractive.tuning.rank_bonus == 0.14
+    assert bot.report_words.tuning.similar_word == 0.8 and bot.retriever.tuning is settings.answer
+    monkeypatch.setenv("ASSISTANT_ANSWER__RANK_BONUSS", "0.1")  # a misspelt weight is refused, not ignored
+    with pytest.raises(ValidationError):
+        Settings()
