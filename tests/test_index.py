@@ -42,9 +42,11 @@ def test_an_improved_parser_re_reads_unchanged_files(fresh_bot):
     assert [r.report for r in fresh_bot.ingest_many([REPORT]).indexed] == ["ealing-2016-08-26"]
     count = fresh_bot.index.count()
     assert fresh_bot.ingest_many([REPORT]).skipped == [REPORT]  # unchanged file, same parser: nothing to do
-    # As if indexed by an older parser: the digest stored names another parser version.
+    # As if indexed by an older parser (another process, as writers do): the digest stored names another parser version.
     entry = {**fresh_bot.index.reports()["ealing-2016-08-26"], "sha256": "digest with an older parser version"}
-    fresh_bot.index.manifest.upsert(ids=["ealing-2016-08-26"], documents=[json.dumps(entry)], embeddings=[[0.0]])
+    other = fresh_bot.index.reopened()
+    other.manifest.upsert(ids=["ealing-2016-08-26"], documents=[json.dumps(entry)], embeddings=[[0.0]])
+    other._stamp()
     assert [r.report for r in fresh_bot.ingest_many([REPORT]).indexed] == ["ealing-2016-08-26"]
     assert fresh_bot.index.count() == count  # replaced, not added
 
@@ -89,6 +91,30 @@ def test_a_passage_opening_is_read_by_id(bot):
     _, openings = bot.index.read_passages(report, ["¶38", "¶39", "¶9999"], {"¶38": 3, "¶39": 3, "¶9999": 3})
     assert set(openings) == {"¶38", "¶39"}  # a label the report lacks has none
     assert all(len(vector) == 384 for vector in openings.values())
+
+
+class _CountedReads:
+    """A Chroma collection that counts whole reads of its documents."""
+
+    def __init__(self, collection):
+        self.collection, self.reads = collection, 0
+
+    def get(self, *args, **kwargs):
+        self.reads += kwargs.get("include") == ["documents"] and not kwargs.get("ids")
+        return self.collection.get(*args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(self.collection, name)
+
+
+def test_the_manifest_is_read_again_only_when_the_index_changed(fresh_bot):
+    fresh_bot.ingest(REPORT)
+    index = fresh_bot.index
+    index.manifest = counted = _CountedReads(index.manifest)
+    report = next(iter(index.reports()))
+    assert index.reports() == index.reports() and counted.reads == 0  # its own write left it known
+    index.reopened().remove_report(report)  # another writer changes the index
+    assert report not in index.reports() and counted.reads == 1
 
 
 def test_a_sentence_window_keeps_no_text_and_is_read_back_from_its_passage(fresh_bot):
