@@ -73,6 +73,11 @@ _MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
 COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
 _OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|years? ago|before that|since)\b", re.I)
 COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
+# The kind of answer a question wants, first match first: a figure of some kind when it asks a
+# quantity (how many, how much, how long, when), else a person's name, else a description.
+_HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon|often)\b", re.I)
+_WHEN_ASKED = re.compile(r"\b(?:when|what year|what date)\b", re.I)
+FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
 NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
@@ -215,3 +220,19 @@ def gives_figure(query: str, text: str) -> bool:
     if HOW_MANY.search(query):  # a count, not "all" or "the majority"
         return bool(_COUNT.search(_DATES.sub(" ", text))) or gives_share_of_group(query, text)
     return has_figure(text)
+
+
+_ANSWER_KINDS = (
+    ("money", lambda q: QUANTITY.search(q) and _MONEY_QUESTION.search(q)),
+    ("share", lambda q: QUANTITY.search(q) and _SHARE_QUESTION.search(q)),
+    ("duration", lambda q: _HOW_LONG.search(q)),
+    ("date", lambda q: _WHEN_ASKED.search(q)),
+    ("count", lambda q: QUANTITY.search(q)),
+    ("person", lambda q: WHO.search(q) or (NAME_QUESTION.search(q) and PERSON_ROLE.search(q))),
+)
+
+
+def expected_kind(question: str) -> str:
+    """The kind of answer ``question`` wants, read from one table: one of ``FIGURE_KINDS``, "person",
+    or "description"."""
+    return next((kind for kind, asks in _ANSWER_KINDS if asks(question)), "description")

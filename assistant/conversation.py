@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from assistant.generate import rewrite_question
+from assistant.generate import AnswerStream, rewrite_question
 from assistant.question import standalone, without_instructions
 from assistant.reports import Scope
+from assistant.settings import Settings
 from assistant.types import Answer
-
-if TYPE_CHECKING:
-    from assistant.core import Assistant
 
 # What could make exported text act rather than read: raw HTML and autolinks (<…>, &…;), links and
 # images ([…](…), ![…](…)), and a backslash that would undo the escape after it.
@@ -25,12 +23,26 @@ def literal(text: str) -> str:
     return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(0), text)
 
 
+class Answering(Protocol):
+    """What a conversation asks of the assistant (``core.Assistant``)."""
+
+    settings: Settings
+    scope_names: set[str]
+    chat_model: Any  # a LangChain chat model, or None
+
+    def clean_question(self, question: str) -> str: ...
+
+    def answer(self, question: str, query: str, **limits: Any) -> Answer: ...
+
+    def stream(self, question: str, query: str, **limits: Any) -> AnswerStream: ...
+
+
 class Conversation:
     """Turns of one user's chat with the assistant; not shared between users."""
 
     def __init__(
         self,
-        assistant: Assistant,
+        assistant: Answering,
         k: int | None = None,
         use_chat_model: bool | None = None,
         limit: Scope = Scope(),

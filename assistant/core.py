@@ -14,7 +14,7 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-from assistant import ingesting
+import assistant.ingesting as ingesting
 from assistant.answer import ExtractiveAnswerer
 from assistant.conversation import Conversation
 from assistant.embeddings import load_embeddings
@@ -31,9 +31,11 @@ from assistant.integrity import IndexCheck, rebuild_advice
 from assistant.keyword import KeywordIndex
 from assistant.llm import build_chat_model, describe
 from assistant.pipeline import MAX_COMPARED_REPORTS, Router
+from assistant.query import Ask
 from assistant.question import clean_question, without_instructions
 from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
 from assistant.retrieve import PassageRetriever
+from assistant.routes import Extract
 from assistant.text import embeddable
 from assistant.settings import Settings
 from assistant.types import Answer, Source
@@ -138,7 +140,8 @@ class Assistant:
         loaded = copy.copy(self)
         loaded.index = index or self.index
         loaded._load()
-        loaded.chain = RunnableLambda(loaded.router.retrieve_step) | RunnableLambda(loaded.router.answer_step)
+        router = loaded.router
+        loaded.chain = RunnableLambda(router.read) | RunnableLambda(router.decide) | RunnableLambda(router.run)
         self.__dict__.update(loaded.__dict__)
 
     def _load(self) -> None:
@@ -162,7 +165,7 @@ class Assistant:
                                                  self.scope_names, MAX_COMPARED_REPORTS)
         self.keyword = KeywordIndex(self._paragraphs)
         # Ingest stores each report's words; an index built before words were kept gets them now, once.
-        self.index.add_words(embeddable(self.keyword.vocabulary_words))
+        self.index.words.add(embeddable(self.keyword.vocabulary_words))
         self.report_words = ReportWords(self.index, self.keyword, self.settings.answer)
         self.retriever = PassageRetriever(
             index=self.index,
@@ -258,11 +261,8 @@ class Assistant:
         self.refresh()
         if not self._paragraphs:
             raise ReportFormatError("no report is indexed: run `python -m assistant ingest PATH` first")
-        state = {
-            "question": question, "query": query, "k": k or self.settings.k, "use_chat_model": use_chat_model,
-            "limit": limit, "previous": previous,
-        }
-        return self._after_reload_if_stale(lambda: self.chain.invoke(state))
+        ask = Ask(question, query, k or self.settings.k, limit, previous, use_chat_model)
+        return self._after_reload_if_stale(lambda: self.chain.invoke(ask))
 
     def _after_reload_if_stale(self, step: Callable):
         """Run ``step``; when another process rewrote the index under it (Chroma: "Error finding id"),
@@ -290,13 +290,11 @@ class Assistant:
             return AnswerStream.whole(
                 self.answer(question, query, k=k, use_chat_model=use_chat_model, limit=limit, previous=previous)
             )
-        state = self._after_reload_if_stale(lambda: self.router.retrieve_step(
-            {"question": question, "query": query, "k": k or self.settings.k, "limit": limit, "previous": previous}
-        ))
-        if state["route"] != "extract":
-            return AnswerStream.whole(self.router.answer_step(state))
-        sources = state["sources"]
-        return answerer.stream(question, state["scoped_query"], state["vector"], sources, standalone=query)
+        ask = Ask(question, query, k or self.settings.k, limit, previous, use_chat_model)
+        planned = self._after_reload_if_stale(lambda: self.router.decide(self.router.read(ask)))
+        if not isinstance(plan := planned.plan, Extract):
+            return AnswerStream.whole(self.router.run(planned))
+        return answerer.stream(question, planned.query.scoped_text, plan.vector, plan.sources, standalone=query)
 
     # --- reading -----------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:

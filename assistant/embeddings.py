@@ -219,7 +219,7 @@ class OnnxEmbeddings(Embeddings):
 
     def one_piece_vectors(self) -> np.ndarray:
         """The vector of every text that is one word piece, by its id: a report's vocabulary is mostly
-        such words (85% of Ealing's), embedded alone for the plain-word look-up (``ReportIndex.add_words``),
+        such words (85% of Ealing's), embedded alone for the plain-word look-up (``WordVectors.add``),
         and a word piece's vector depends on nothing else. Made once per model (30,522 pieces, about
         9 s) beside its ONNX file, and read from there as needed."""
         if self._one_piece is None:

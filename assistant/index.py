@@ -15,7 +15,7 @@ import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -31,6 +31,7 @@ from assistant.errors import IndexUnavailable
 from assistant.integrity import READ_ONLY_WORDS, IndexCheck, private_copy, rebuild_advice, writable
 from assistant.passage_windows import paragraph_from, window_prefix, windows_of
 from assistant.text import embeddable, words
+from assistant.word_vectors import WordVectors
 from ingest import ParsedReport, Paragraph, split_sentences
 
 log = logging.getLogger(__name__)
@@ -93,7 +94,6 @@ class ReportIndex:
         self.location = f"http://{host}:{port}" if host else str(self.path)
         self._server = (host, port)
         self.embeddings = embeddings
-        self._stored_words: set[str] | None = None
         self._manifest: tuple[str, dict[str, dict]] | None = None  # (version, reports) as last read
         self._manifest_lock = threading.Lock()  # answering threads read it while an ingest writes
         self._manifest_writes = 0  # this object's own writes to the manifest
@@ -115,9 +115,9 @@ class ReportIndex:
             client = chroma_client(opened, host, port)
             self.manifest = client.get_or_create_collection(f"{collection}-reports", embedding_function=None)
             # The words the reports use, each embedded alone: to put a question's other words in theirs.
-            self.words = client.get_or_create_collection(
+            self.words = WordVectors(client.get_or_create_collection(
                 f"{collection}-words", embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
-            )
+            ), embeddings, READ_PAGE, WRITE_BATCH)
             self.store = Chroma(
                 client=client,
                 collection_name=collection,
@@ -244,7 +244,7 @@ class ReportIndex:
         """
         generation = (digest or parsed.report)[:12]
         docs = [doc for paragraph in parsed.paragraphs for doc in windows_of(paragraph, generation)]
-        self.add_words(embeddable(w for p in parsed.paragraphs for w in words(f"{p.section} {p.text}")))
+        self.words.add(embeddable(w for p in parsed.paragraphs for w in words(f"{p.section} {p.text}")))
         before = set(self.store.get(where={"report": parsed.report}, include=[])["ids"])
         try:
             for start in range(0, len(docs), WRITE_BATCH):
@@ -303,31 +303,6 @@ class ReportIndex:
         self.manifest.delete(ids=[report])
         self._manifest_written()
         self._stamp()
-
-    # --- words ---------------------------------------------------------------------------
-    def add_words(self, vocabulary: Iterable[str]) -> int:
-        """Embed and store the words not stored yet (an index built before words were kept gets
-        them on first use); returns how many were added."""
-        if self._stored_words is None:  # read once: a corpus ingest asks before every report
-            self._stored_words = set()
-            for offset in range(0, 10**9, READ_PAGE):
-                got = self.words.get(include=[], limit=READ_PAGE, offset=offset)
-                self._stored_words.update(got["ids"])
-                if len(got["ids"]) < READ_PAGE:
-                    break
-        new = sorted(set(vocabulary) - self._stored_words)
-        for start in range(0, len(new), WRITE_BATCH):
-            chunk = new[start : start + WRITE_BATCH]
-            self.words.upsert(ids=chunk, embeddings=self.embeddings.embed_documents(chunk))  # upsert: a word
-            self._stored_words.update(chunk)  # another writer stored meanwhile is stored again, the same
-        return len(new)
-
-    def similar_words(self, vector: list[float], n: int) -> list[tuple[str, float]]:
-        """The ``n`` stored words nearest a vector, with cosine similarity, nearest first."""
-        if not (stored := self.words.count()):
-            return []
-        got = self.words.query(query_embeddings=[vector], n_results=min(n, stored), include=["distances"])
-        return [(word, 1.0 - distance) for word, distance in zip(got["ids"][0], got["distances"][0])]
 
     # --- reading -------------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:

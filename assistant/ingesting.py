@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -14,7 +13,8 @@ from assistant.errors import ReportFormatError
 from assistant.identity import place, renamed, replacement_record, text_digest
 from assistant.index import ReportIndex
 from assistant.settings import Settings
-from ingest import PARSER_VERSION, iter_report_files
+from ingest import iter_report_files
+from ingest.files import digest
 from ingest.sandbox import ParseJob
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def file_digest(path: str | Path) -> str:
     parser would read differently, is re-indexed on the next ingest (or on first use)."""
     if not Path(path).is_file():
         return ""
-    return hashlib.sha256(Path(path).read_bytes() + f"|parser {PARSER_VERSION}".encode()).hexdigest()
+    return digest(Path(path).read_bytes())
 
 
 @dataclass(frozen=True)

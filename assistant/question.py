@@ -222,16 +222,6 @@ def is_follow_up(question: str) -> bool:
     return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
 
 
-_CARRIED = re.compile(r"\s*\(([^()]*)\)$")  # the topic ``standalone`` carries over, in brackets at the end
-
-
-def own_and_carried(query: str) -> tuple[str, str]:
-    """A follow-up made standalone, split into its own words and the topic carried from before
-    ("And how many lived outside? (children looked after)"); ("…", "") for any other question."""
-    match = _CARRIED.search(query)
-    return (query[: match.start()], match.group(1)) if match else (query, "")
-
-
 def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset()) -> str:
     """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
     a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from assistant.index import ReportIndex
 from assistant.keyword import KeywordIndex
 from assistant.reports import Catalogue
-from assistant.question import own_and_carried, requested_paragraphs, wants_whole_recommendations
+from assistant.question import requested_paragraphs, wants_whole_recommendations
 from assistant.settings import AnswerSettings
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source
@@ -66,9 +66,12 @@ class PassageRetriever(BaseRetriever):
                 self._recommendations.setdefault(p.section, []).append(p.key)
 
     def rank(
-        self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None
+        self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
+        paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None,
     ) -> list[Source]:
-        """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given."""
+        """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given.
+        The ``paragraphs`` and recommendation ``sections`` the question names come first (the router
+        passes those it read; read from ``query`` when not given)."""
         by_key = self._by_key
         dense = self.dense(query, vector, reports) if self.mode != "bm25" else []
         keyword = (
@@ -84,22 +87,23 @@ class PassageRetriever(BaseRetriever):
             ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
-        named = [key for n in requested_paragraphs(query) for key in self._by_number.get(n, [])]
-        named += [key for section in self.recommendation_sections(query) for key in self._recommendations[section]]
+        paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
+        sections = self.recommendation_sections(query) if sections is None else sections
+        named = [key for n in paragraphs for key in self._by_number.get(n, [])]
+        named += [key for section in sections for key in self._recommendations[section]]
         if reports:
             named = [key for key in named if by_key[key].report in reports]
         ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
-    def recommendation_sections(self, query: str) -> list[str]:
+    def recommendation_sections(self, query: str, own: str | None = None) -> list[str]:
         """The recommendation sections a question asks to list, those of the part it names first.
 
-        A follow-up carries its topic in brackets ("what did they recommend? (lscb)"): whether a
-        whole list is wanted is read from the question itself, which part from the topic too."""
+        A follow-up ("what did they recommend?") carries its topic from before: whether a whole list
+        is wanted is read from its ``own`` words, which part from the topic too."""
         sections = list(self._recommendations)
         section_words = {w for s in sections for w in words(s)}
-        own_question, _ = own_and_carried(query)
-        if not sections or not wants_whole_recommendations(own_question, section_words):
+        if not sections or not wants_whole_recommendations(query if own is None else own, section_words):
             return []
         asked = {w for w in words(query) if w not in STOP_WORDS}
         generic = set(words(f"recommendations the {IMPROVEMENTS_SECTION}"))

@@ -52,6 +52,6 @@ class ReportWords:
         ("spent" → "spend") adds no meaning and only reweights the search."""
         vector = self.index.embeddings.embed_query(word)
         return tuple(
-            (w, similarity) for w, similarity in self.index.similar_words(vector, 16)
+            (w, similarity) for w, similarity in self.index.words.nearest(vector, 16)
             if similarity >= self.tuning.similar_word and w[:4] != word[:4]
         )

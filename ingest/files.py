@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ingest.errors import ReportFormatError
 from ingest.markdown import ParsedReport, parse_report
+from ingest.records import PARSER_VERSION
 
 REPORT_SUFFIXES = (".pdf", ".md", ".markdown")
 # The largest report in the corpus is under 2 MB; anything this big is not one report.
@@ -32,8 +33,6 @@ def read_report_bytes(path: Path) -> bytes:
 
 def digest(data: bytes) -> str:
     """sha256 of a report's bytes and the parser version (the formula of `assistant.ingesting.file_digest`)."""
-    from ingest import PARSER_VERSION  # read at call time: ingest/__init__ imports this module
-
     hashed = hashlib.sha256(data)
     hashed.update(f"|parser {PARSER_VERSION}".encode())
     return hashed.hexdigest()

@@ -7,6 +7,12 @@ from dataclasses import dataclass
 
 from ingest.tokens import count_tokens
 
+# Raised whenever the parsers read a report differently (e.g. 2: the overall judgement of a wrapped
+# sentence; 3: a page number is not a heading; 4: judgement rows printed "Requires Improvement", in lower
+# case or overleaf, and "children’s service requires"; 5: "City of London" keeps its name): an index
+# built by an older parser re-reads its reports on the next ingest.
+PARSER_VERSION = "5"
+
 
 @dataclass(frozen=True)
 class Paragraph:

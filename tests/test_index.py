@@ -80,9 +80,9 @@ def test_passages_are_read_in_pages(fresh_bot, monkeypatch):
 
 def test_words_are_stored_once_and_found_by_meaning(fresh_bot):
     index = fresh_bot.index
-    assert index.add_words(["dental", "housing", "training"]) == 3
-    assert index.add_words(["dental", "housing", "adoption"]) == 1  # only the new one is embedded
-    nearest, similarity = index.similar_words(fresh_bot.embeddings.embed_query("teeth"), 1)[0]
+    assert index.words.add(["dental", "housing", "training"]) == 3
+    assert index.words.add(["dental", "housing", "adoption"]) == 1  # only the new one is embedded
+    nearest, similarity = index.words.nearest(fresh_bot.embeddings.embed_query("teeth"), 1)[0]
     assert nearest == "dental" and similarity > 0.7
 
 
