@@ -1,7 +1,7 @@
 """Ask questions of Ofsted children's services reports; every claim cites its paragraph."""
 
 from assistant.core import Assistant
-from assistant.ingesting import IngestResult, IngestSummary
+from assistant.retrieval.ingesting import IngestResult, IngestSummary
 from assistant.conversation import Conversation
 from assistant.errors import AssistantError, IndexUnavailable, InvalidQuestion, ModelUnavailable, ReportFormatError
 from assistant.settings import Settings

@@ -62,7 +62,7 @@ def _ingest(args) -> int:
 
 def _ask(args) -> int:
     from assistant import Assistant, Settings
-    from assistant.question import clean_question
+    from assistant.reading.question import clean_question
 
     clean_question(args.question, Settings().max_question_chars)  # refuse before loading the model
     bot = Assistant(retrieval=args.retrieval, k=args.k)
@@ -87,7 +87,7 @@ def _reports(args) -> int:
 
 def _grades(args) -> int:
     from assistant import Assistant
-    from assistant.judgements import to_csv
+    from assistant.reading.judgements import to_csv
 
     rows = Assistant().grades(authority=args.authority, year=args.year)
     if args.csv:

@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterator
 from typing import Any, Protocol
 
-from assistant.generate import AnswerStream, rewrite_question
-from assistant.question import standalone, without_instructions
-from assistant.reports import Scope
+from assistant.answering.generate import AnswerStream, rewrite_question
+from assistant.reading.question import standalone, without_instructions
+from assistant.reading.reports import Scope
 from assistant.settings import Settings
 from assistant.types import Answer
 

@@ -14,32 +14,32 @@ from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableLambda
 
-import assistant.ingesting as ingesting
-from assistant.answer import ExtractiveAnswerer
+import assistant.retrieval.ingesting as ingesting
+from assistant.answering.answer import ExtractiveAnswerer
 from assistant.conversation import Conversation
-from assistant.embeddings import load_embeddings
+from assistant.retrieval.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
-from assistant.generate import AnswerStream, GenerativeAnswerer
-from assistant.grade_answers import GradeTableAnswerer
-from assistant.grade_quotes import GradeQuoter
-from assistant.judgements import GradeRow, grade_table
-from assistant.report_dates import InspectionDates
-from assistant.report_grades import ReportGradeAnswerer
-from assistant.index import ReportIndex, open_here
-from assistant.ingesting import IngestResult, IngestSummary, file_digest
-from assistant.integrity import IndexCheck, rebuild_advice
-from assistant.keyword import KeywordIndex
-from assistant.llm import build_chat_model, describe
+from assistant.answering.generate import AnswerStream, GenerativeAnswerer
+from assistant.answering.grade_answers import GradeTableAnswerer
+from assistant.answering.grade_quotes import GradeQuoter
+from assistant.reading.judgements import GradeRow, grade_table
+from assistant.answering.report_dates import InspectionDates
+from assistant.answering.report_grades import ReportGradeAnswerer
+from assistant.retrieval.index import ReportIndex, open_here
+from assistant.retrieval.ingesting import IngestResult, IngestSummary, file_digest
+from assistant.retrieval.integrity import IndexCheck, rebuild_advice
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.answering.llm import build_chat_model, describe
 from assistant.pipeline import MAX_COMPARED_REPORTS, Router
-from assistant.query import Ask
-from assistant.question import clean_question, without_instructions
-from assistant.reports import Catalogue, ReportInfo, Scope, ScopeReading
-from assistant.retrieve import PassageRetriever
-from assistant.routes import Extract
+from assistant.reading.query import Ask
+from assistant.reading.question import clean_question, without_instructions
+from assistant.reading.reports import Catalogue, ReportInfo, Scope, ScopeReading
+from assistant.retrieval.retrieve import PassageRetriever
+from assistant.answering.routes import Extract
 from assistant.text import embeddable
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from assistant.vocabulary import ReportWords
+from assistant.retrieval.vocabulary import ReportWords
 from ingest import Paragraph
 
 log = logging.getLogger(__name__)
@@ -315,7 +315,7 @@ class Assistant:
         return self.catalogue.infos()
 
     def grades(self, authority: str | None = None, year: str | int | None = None) -> list[GradeRow]:
-        """Every loaded report's grades, one row per report and area (``assistant.judgements``),
+        """Every loaded report's grades, one row per report and area (``assistant.reading.judgements``),
         limited to one authority's reports and one year's when given; AssistantError when none match."""
         infos = self.reports()
         if authority:

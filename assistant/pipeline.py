@@ -11,19 +11,19 @@ from itertools import zip_longest
 
 from langchain_core.embeddings import Embeddings
 
-from assistant.answer import ExtractiveAnswerer
-from assistant.answer_kinds import BROAD, FIGURE_KINDS, expected_kind
-from assistant.authorities import other_authorities
-from assistant.cite import citations_in
-from assistant.generate import GenerativeAnswerer
-from assistant.grade_answers import GradeTableAnswerer
-from assistant.grade_quotes import Evidence, GradeQuoter
-from assistant.grade_queries import area_summarised, grade_words
-from assistant.grade_scope import grade_table_query
-from assistant.grades import GradeQuestion, grade_question
-from assistant.keyword import KeywordIndex
-from assistant.plain_words import with_plain_words_explained
-from assistant.question import (
+from assistant.answering.answer import ExtractiveAnswerer
+from assistant.reading.answer_kinds import BROAD, FIGURE_KINDS, expected_kind
+from assistant.reading.authorities import other_authorities
+from assistant.answering.cite import citations_in
+from assistant.answering.generate import GenerativeAnswerer
+from assistant.answering.grade_answers import GradeTableAnswerer
+from assistant.answering.grade_quotes import Evidence, GradeQuoter
+from assistant.reading.grade_queries import area_summarised, grade_words
+from assistant.answering.grade_scope import grade_table_query
+from assistant.reading.grades import GradeQuestion, grade_question
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.reading.plain_words import with_plain_words_explained
+from assistant.reading.question import (
     NOT_TOPIC,
     asks_for_advice,
     asks_when_inspected,
@@ -35,18 +35,18 @@ from assistant.question import (
     without_before,
     without_scope,
 )
-from assistant.report_dates import InspectionDates
-from assistant.report_grades import ReportGradeAnswerer
-from assistant.reports import Catalogue, Scope, ScopeReading, asks_only_what_changed
-from assistant.query import Ask, Query
-from assistant.retrieve import PassageRetriever
-from assistant.routes import (
+from assistant.answering.report_dates import InspectionDates
+from assistant.answering.report_grades import ReportGradeAnswerer
+from assistant.reading.reports import Catalogue, Scope, ScopeReading, asks_only_what_changed
+from assistant.reading.query import Ask, Query
+from assistant.retrieval.retrieve import PassageRetriever
+from assistant.answering.routes import (
     Decline, DeclineRoute, Extract, ExtractRoute, GradeTable, GradeTableRoute, Grades, GradesRoute, LookUp,
     LookUpRoute, Plan, Premise, PremiseRoute, Ready, ReadyRoute, ReportByReport, ReportByReportRoute, Routes,
 )
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from assistant.vocabulary import ReportWords
+from assistant.retrieval.vocabulary import ReportWords
 from ingest import Paragraph
 
 MAX_COMPARED_REPORTS = 6  # reports answered each in turn, at most

@@ -114,7 +114,7 @@ class Settings(BaseSettings):
     index_dir: Path = Field(default=DATA_DIR / "index", description="Where Chroma keeps its files (embedded mode).")
     integrity_timeout: float = Field(
         default=120.0, gt=0,
-        description="The check of a local index before it is opened (assistant/integrity.py) is given this long; "
+        description="The check of a local index before it is opened (assistant/retrieval/integrity.py) is given this long; "
         "past it the index is reported as unchecked. On 2 cores it took 1.5-2.8 s on the Ealing index and 4.5-7.6 "
         "s on the whole corpus (199,000 windows, 867 MB), 4-5.7 s and 10-17 s with the cores busy.",
     )
@@ -255,7 +255,7 @@ class Settings(BaseSettings):
         """Named by what shapes the vectors, so a new model or chunking gets a fresh collection."""
         shape = f"{Path(self.embedding_model).name}|{CHUNKING_VERSION}"
         if self.encoder != "torch-fp32":  # torch keeps the name it had before there was a choice
-            from assistant.embeddings import ONNX_RECIPES
+            from assistant.retrieval.embeddings import ONNX_RECIPES
 
             shape += f"|{self.encoder}|{ONNX_RECIPES[self.encoder]}"
         digest = hashlib.sha256(shape.encode()).hexdigest()

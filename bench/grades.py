@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from assistant.errors import ReportFormatError
-from assistant.grade_answers import GradeTableAnswerer
-from assistant.grade_quotes import GradeQuoter
-from assistant.grade_scope import grade_table_query
-from assistant.reports import Catalogue, Scope
+from assistant.answering.grade_answers import GradeTableAnswerer
+from assistant.answering.grade_quotes import GradeQuoter
+from assistant.answering.grade_scope import grade_table_query
+from assistant.reading.reports import Catalogue, Scope
 from bench.run import median_ms, percentile_ms
 from ingest import Paragraph, parse_path
 

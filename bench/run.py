@@ -52,7 +52,7 @@ def peak_rss_mb() -> float:
 
 def bench_ingest(bot_factory, report: Path, runs: int) -> dict:
     """Whole ingest into a fresh index, next to the raw encode time of the same window texts."""
-    from assistant.passage_windows import windows_of
+    from assistant.retrieval.passage_windows import windows_of
     from ingest import parse_report
 
     texts = [w.page_content for p in parse_report(report).paragraphs for w in windows_of(p)]
@@ -117,8 +117,8 @@ def bench_cold_start(runs: int, env: dict) -> dict:
 
 def run(args) -> dict:
     from assistant import Assistant, Settings
-    from assistant.embeddings import load_embeddings
-    from assistant.passage_windows import windows_of
+    from assistant.retrieval.embeddings import load_embeddings
+    from assistant.retrieval.passage_windows import windows_of
     from bench import speed
     from ingest import parse_report
 

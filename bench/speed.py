@@ -43,7 +43,7 @@ def busy_core():
 
 def bench_encoders(settings, texts: list[str]) -> dict:
     """Raw encode of the same windows and one query's embedding, fp32 torch against int8 ONNX."""
-    from assistant.embeddings import load_embeddings
+    from assistant.retrieval.embeddings import load_embeddings
 
     figures = {}
     for encoder in ("torch-fp32", "onnx-int8"):

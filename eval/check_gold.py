@@ -1,7 +1,7 @@
 """Sanity checks for a gold set (eval/GOLD.md, eval/GOLD_CORPUS.md) against the reports it is about.
 
 Parses the reports with the project's own parser (ingest.parse_path), names their passages the way
-the assistant cites them (assistant.reports.Catalogue: "¶38" with one report, "<Authority> <year>
+the assistant cites them (assistant.reading.reports.Catalogue: "¶38" with one report, "<Authority> <year>
 <label>" with several), then checks: valid JSON, schema, unique ids, follow-up turns, that every
 gold / neighbour / reference label exists under those names, and that every key fact has at least
 one alternative appearing (case-insensitive, quotes and dashes normalised) in the text of the
@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assistant.reports import Catalogue  # noqa: E402
+from assistant.reading.reports import Catalogue  # noqa: E402
 from ingest import parse_path  # noqa: E402
 
 DEFAULT_GOLD = ROOT / "eval" / "gold.jsonl"

@@ -32,7 +32,7 @@ def read_report_bytes(path: Path) -> bytes:
 
 
 def digest(data: bytes) -> str:
-    """sha256 of a report's bytes and the parser version (the formula of `assistant.ingesting.file_digest`)."""
+    """sha256 of a report's bytes and the parser version (the formula of `assistant.retrieval.ingesting.file_digest`)."""
     hashed = hashlib.sha256(data)
     hashed.update(f"|parser {PARSER_VERSION}".encode())
     return hashed.hexdigest()
@@ -112,13 +112,13 @@ def check_paragraph_lengths(parsed: ParsedReport, name: str, limit: int) -> None
 
 def with_metadata(parsed: ParsedReport) -> ParsedReport:
     """Fill what a Markdown report says about itself the way the PDF path reads it (authority, dates, kind)."""
-    from ingest.pdf import _iso, authority_name, classify, inspection_span, slugify
+    from ingest.pdf_front import authority_name, classify, inspection_span, iso_date, slugify
 
     start, end = inspection_span(parsed.inspection_dates) if parsed.inspection_dates else ("", "")
     title_lines = [p for p in parsed.paragraphs if p.label == "Judgements"][:1]
     heading = title_lines[0].text.replace("\n", " ") if title_lines else parsed.title
     authority = parsed.authority or authority_name([parsed.title])
-    published_on = parsed.published_on or (_iso(parsed.published) if parsed.published else "")
+    published_on = parsed.published_on or (iso_date(parsed.published) if parsed.published else "")
     # One report, one id, whichever form it came in: the PDF and its Markdown conversion replace each other.
     report = f"{slugify(authority)}-{published_on}" if authority and published_on else parsed.report
     return replace(

@@ -6,11 +6,11 @@ import pytest
 
 import numpy as np
 
-from assistant.answer import ExtractiveAnswerer, in_context
-from assistant.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, gives_figure, gives_name
-from assistant.scored_sentences import ScoredSentence
+from assistant.answering.answer import ExtractiveAnswerer, in_context
+from assistant.reading.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, gives_figure, gives_name
+from assistant.answering.scored_sentences import ScoredSentence
 from assistant.types import Source
-from assistant.question import asks_for_advice
+from assistant.reading.question import asks_for_advice
 
 
 @pytest.mark.parametrize(
@@ -261,7 +261,7 @@ def test_a_follow_ups_carried_words_say_what_it_counts_not_what_the_figure_must_
 
 
 def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_once():
-    from assistant.scored_sentences import compose
+    from assistant.answering.scored_sentences import compose
 
     opening = _sentence("¶1", "Care proceedings have improved.", 0.9, [1.0, 0.0])
     figure = _sentence("¶1", "Proceedings took 28 weeks on average. (Recommendation)", 0.8, [0.0, 1.0], index=1)
@@ -313,13 +313,13 @@ def test_an_item_of_what_must_improve_does_not_crowd_out_what_inspectors_found()
     ("What did inspectors say about adoption?", "The deputy head of the virtual school leads on adoption.", False),
 ])
 def test_the_deputy_of_a_role_is_another_post(question, sentence, another):
-    from assistant.answer_kinds import names_another_post, roles_asked_plainly
+    from assistant.reading.answer_kinds import names_another_post, roles_asked_plainly
 
     assert names_another_post(roles_asked_plainly(question), sentence) is another
 
 
 def test_the_deputy_of_another_role_is_not_penalised():
-    from assistant.answer_kinds import names_another_post, roles_asked_plainly
+    from assistant.reading.answer_kinds import names_another_post, roles_asked_plainly
 
     assert not names_another_post(roles_asked_plainly("What did the inspector say about adoption?"),
                                   "The deputy head of the virtual school leads on adoption.")

@@ -24,8 +24,8 @@ from conftest import app_over_index, assert_app_ok, open_app
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from assistant.judgements import AREAS, CSV_COLUMNS, grade_table
-from assistant.reports import Catalogue
+from assistant.reading.judgements import AREAS, CSV_COLUMNS, grade_table
+from assistant.reading.reports import Catalogue
 from ui.chat import TAB_READ
 from ui.reports_page import (
     Filters,

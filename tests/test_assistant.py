@@ -7,7 +7,7 @@ import json
 import pytest
 
 from assistant import Answer, Assistant, InvalidQuestion, Settings
-from assistant.cite import CITATION, REFUSAL
+from assistant.answering.cite import CITATION, REFUSAL
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
 
@@ -165,7 +165,7 @@ def test_whole_list_of_recommendations_whatever_the_wording(bot, question, expec
 
 
 def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
-    from assistant.question import standalone
+    from assistant.reading.question import standalone
 
     asked = standalone("And what was it in 2024?", ["What was the overall grade in 2019?"])
     assert "2024" in asked and "2019" not in asked
@@ -173,7 +173,7 @@ def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
 
 
 def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
-    from assistant.retrieve import demote_summaries, is_summary
+    from assistant.retrieval.retrieve import demote_summaries, is_summary
     from ingest import Paragraph
 
     def passage(label):

@@ -78,7 +78,7 @@ def test_a_failure_part_way_leaves_the_index_as_it_was(loaded, monkeypatch):
             raise OSError("disk full")
         return real_write(windows)
 
-    monkeypatch.setattr("assistant.index.WRITE_BATCH", 100)
+    monkeypatch.setattr("assistant.retrieval.index.WRITE_BATCH", 100)
     monkeypatch.setattr(loaded.index, "_write_windows", fail_on_second_batch)
     changed = REPORT.read_text(encoding="utf-8").replace("28 weeks", "27 weeks")
     edited = loaded.settings.index_dir.parent / "ealing-2016.md"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, IndexUnavailable, Settings
-from assistant.integrity import HNSW_HEADER, check_index, rebuild_advice
+from assistant.retrieval.integrity import HNSW_HEADER, check_index, rebuild_advice
 from tests.conftest import REPORT, ROOT, app_over_index
 
 QUESTION = "How long did care proceedings take on average?"
@@ -146,7 +146,7 @@ def test_a_damaged_index_is_one_clear_line_and_left_as_it_was(damaged, good_bot,
 @pytest.mark.slow
 def test_a_store_already_open_in_this_process_is_not_checked_again(good_bot, embeddings, monkeypatch):
     """chromadb reads no file for it, and a child would open files this process is writing."""
-    from assistant import index as index_module
+    from assistant.retrieval import index as index_module
 
     import assistant.core as core_module
 
@@ -262,7 +262,7 @@ def test_a_new_folder_needs_no_check(tmp_path):
 
 
 def test_a_chroma_server_is_not_checked_here(monkeypatch, embeddings):
-    from assistant import index as index_module
+    from assistant.retrieval import index as index_module
 
     monkeypatch.setattr(index_module, "IndexCheck", lambda *a, **k: pytest.fail("checked a server's store"))
     with pytest.raises(IndexUnavailable, match="check that the Chroma server is running"):
@@ -271,7 +271,7 @@ def test_a_chroma_server_is_not_checked_here(monkeypatch, embeddings):
 
 def test_a_crash_of_the_check_is_named_by_its_signal(tmp_path, monkeypatch):
     """Damage the file checks miss but chromadb's native code trips on: the child dies, this process says so."""
-    import assistant.integrity as integrity
+    import assistant.retrieval.integrity as integrity
 
     (tmp_path / "chroma.sqlite3").write_bytes(b"")
     popen = subprocess.Popen

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from assistant import Settings
-from assistant.embeddings import idle_cores, load_embeddings
+from assistant.retrieval.embeddings import idle_cores, load_embeddings
 
 TEXTS = [
     "Care proceedings were completed in an average of 28 weeks.",
@@ -84,7 +84,7 @@ def test_batches_on_two_workers_give_the_vectors_of_one(embeddings):
 
 
 def test_this_process_s_own_running_child_is_its_own_work():
-    from assistant.embeddings import _running_here
+    from assistant.retrieval.embeddings import _running_here
 
     busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
     try:

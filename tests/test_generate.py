@@ -14,12 +14,12 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 
 from assistant import Assistant, Settings
-from assistant.citation_check import UNSUPPORTED, check_answer, split_answer
-from assistant.cite import CITATION, REFUSAL
+from assistant.answering.citation_check import UNSUPPORTED, check_answer, split_answer
+from assistant.answering.cite import CITATION, REFUSAL
 from assistant.errors import AssistantError, ModelUnavailable
-from assistant.generate import SYSTEM_PROMPT, GenerativeAnswerer, answer_prompt, rewrite_question
-from assistant.llm import build_chat_model
-from assistant.question import standalone
+from assistant.answering.generate import SYSTEM_PROMPT, GenerativeAnswerer, answer_prompt, rewrite_question
+from assistant.answering.llm import build_chat_model
+from assistant.reading.question import standalone
 from assistant.types import Answer, Source
 
 P38 = (

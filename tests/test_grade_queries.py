@@ -1,15 +1,15 @@
 """Questions over many reports' grades, read into a GradeQuery; the areas and grades of the one
-table (assistant.judgements) across frameworks."""
+table (assistant.reading.judgements) across frameworks."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.grade_queries import ANY_AREA, Condition, area_summarised, read_grade_query
-from assistant.grades import grade_question
-from assistant.judgements import area_keys, grade_key, report_rows, to_csv
-from assistant.question import NOT_TOPIC
-from assistant.reports import ReportInfo
+from assistant.reading.grade_queries import ANY_AREA, Condition, area_summarised, read_grade_query
+from assistant.reading.grades import grade_question
+from assistant.reading.judgements import area_keys, grade_key, report_rows, to_csv
+from assistant.reading.question import NOT_TOPIC
+from assistant.reading.reports import ReportInfo
 
 
 def read(topic: str, authorities: int = 0, reports: int = 20):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grades import grade_line, grade_question, select
+from assistant.reading.grades import grade_line, grade_question, select
 
 SIF = [
     ("Children's services overall", "Requires improvement"),
@@ -97,7 +97,7 @@ def test_every_grade_quoted_from_a_real_report_stands_in_the_passage_cited():
     import os
     from pathlib import Path
 
-    from assistant.grades import grade_evidence
+    from assistant.reading.grades import grade_evidence
     from eval.metrics import holds
     from assistant.errors import ReportFormatError
     from ingest import parse_path
@@ -147,7 +147,7 @@ def test_a_report_without_an_overall_row_answers_with_the_grades_it_gives():
 
 @pytest.mark.parametrize("judgements, area", [(SIF, "Children's services overall"), (ILACS, "Overall effectiveness")])
 def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_row(judgements, area):
-    from assistant.report_grades import ReportGradeAnswerer
+    from assistant.answering.report_grades import ReportGradeAnswerer
 
     answerer = ReportGradeAnswerer(None, lambda _: judgements, lambda _: [], None, set(), 6)
     grade = dict(judgements)[area]
@@ -156,10 +156,10 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
 
 def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
     """``ask(question)`` over made-up reports (id → judgement table), as ``Assistant.ask`` routes it."""
-    from assistant.grade_answers import GradeTableAnswerer
-    from assistant.grade_quotes import GradeQuoter
-    from assistant.grade_scope import grade_table_query
-    from assistant.reports import Catalogue, Scope
+    from assistant.answering.grade_answers import GradeTableAnswerer
+    from assistant.answering.grade_quotes import GradeQuoter
+    from assistant.answering.grade_scope import grade_table_query
+    from assistant.reading.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
 
     manifest = {r: {"authority": r.split("-")[0].title(), "judgements": [list(j) for j in t], "published_on": r[-10:],
@@ -275,9 +275,9 @@ def test_ever_shows_the_reports_that_do_not_grade_the_area_too():
 
 
 def test_an_area_the_report_says_it_did_not_judge_is_quoted_from_where_it_says_so():
-    from assistant.grade_quotes import Evidence, GradeQuoter
-    from assistant.grades import area_asked
-    from assistant.reports import Catalogue
+    from assistant.answering.grade_quotes import Evidence, GradeQuoter
+    from assistant.reading.grades import area_asked
+    from assistant.reading.reports import Catalogue
     from ingest.records import build_paragraphs
 
     section = "The experiences and progress of children looked after and achieving permanence"

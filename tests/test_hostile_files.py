@@ -40,14 +40,14 @@ def _sha(data: bytes) -> str:
 def test_a_file_rewritten_after_it_is_read_gives_the_digest_of_the_text_parsed(name, tmp_path, monkeypatch):
     """The file is replaced by another version right after parse_path reads it (as an editor or a sync tool
     would): the report and its digest are both of the version read. The old way, hashing the file again
-    (`assistant.ingesting.file_digest`), gives the new version's digest for the old text."""
+    (`assistant.retrieval.ingesting.file_digest`), gives the new version's digest for the old text."""
     source = REPORT if name.endswith(".md") else CORPUS / name
     other = REPORT.read_bytes().replace(b"28 weeks", b"29 weeks") if name.endswith(".md") else (
         (CORPUS / "ealing" / "2019-12-19.pdf").read_bytes() if source.is_file() else b"")
     if not source.is_file():
         pytest.skip(f"no {source}")
     import ingest.files
-    from assistant.ingesting import file_digest
+    from assistant.retrieval.ingesting import file_digest
 
     first = source.read_bytes()
     path, unchanged = tmp_path / "live" / "ealing" / source.name, tmp_path / "copy" / "ealing" / source.name

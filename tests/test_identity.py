@@ -13,7 +13,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from assistant import Assistant, ReportFormatError, Settings
-from assistant.identity import place, text_digest
+from assistant.retrieval.identity import place, text_digest
 from ingest import Paragraph, ParsedReport, parse_path
 from tests.conftest import ROOT
 
@@ -156,7 +156,7 @@ def test_the_cli_refuses_a_clash_and_replaces_when_told(tmp_path):
 @needs_corpus
 def test_a_file_rewritten_while_it_is_ingested_is_read_again_next_time(tmp_path, embeddings, monkeypatch):
     """The digest stored is of the bytes parsed, so the newer contents are not taken as indexed."""
-    import assistant.ingesting as ingesting
+    import assistant.retrieval.ingesting as ingesting
 
     path = _copy(CAMBS_2019, tmp_path / "reports" / "latest.pdf")
     start = ingesting.start_parsing

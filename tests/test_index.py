@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from assistant.passage_windows import windows_of
+from assistant.retrieval.passage_windows import windows_of
 from ingest import parse_report
 from tests.conftest import REPORT
 
@@ -72,7 +72,7 @@ def test_index_is_built_on_first_use(tmp_path, embeddings):
 
 
 def test_passages_are_read_in_pages(fresh_bot, monkeypatch):
-    monkeypatch.setattr("assistant.index.READ_PAGE", 40)
+    monkeypatch.setattr("assistant.retrieval.index.READ_PAGE", 40)
     fresh_bot.ingest(REPORT)
     labels = [p.label for p in fresh_bot.index.paragraphs()]
     assert len(labels) == len(set(labels)) == 152
@@ -131,7 +131,7 @@ def test_a_sentence_window_keeps_no_text_and_is_read_back_from_its_passage(fresh
 
 def test_a_search_within_reports_compares_their_windows_exactly(bot):
     """Read by id and compared one by one, a report's windows rank as the HNSW index ranks them."""
-    from assistant.retrieve import PassageRetriever
+    from assistant.retrieval.retrieve import PassageRetriever
 
     report = bot.paragraphs()[0].report
     retriever = bot.retriever
@@ -150,7 +150,7 @@ def test_a_search_within_reports_compares_their_windows_exactly(bot):
 def test_bm25_scores_are_rank_bm25s_okapi():
     from rank_bm25 import BM25Okapi
 
-    from assistant.keyword import OkapiScores
+    from assistant.retrieval.keyword import OkapiScores
 
     docs = [["care", "leaver", "housing", "housing"], ["care", "plan"], ["adoption", "care", "panel"], ["care"],
             ["housing", "officer", "care", "leaver", "leaver"]]

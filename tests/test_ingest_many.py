@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant import ingesting
+from assistant.retrieval import ingesting
 from tests.conftest import REPORT
 
 

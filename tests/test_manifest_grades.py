@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.errors import ReportFormatError
-from assistant.judgements import GRADES, area_keys, grade_key
+from assistant.reading.judgements import GRADES, area_keys, grade_key
 from ingest import parse_path
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "ofsted"

@@ -46,7 +46,7 @@ def test_ingest_ask_and_app_start_need_no_network(offline, tmp_path, monkeypatch
     from streamlit.testing.v1 import AppTest
 
     from assistant import Assistant, Settings
-    from assistant.embeddings import load_embeddings
+    from assistant.retrieval.embeddings import load_embeddings
 
     settings = Settings(index_dir=tmp_path / "index", reports=[REPORT])
     bot = Assistant(settings, embeddings=load_embeddings(settings))  # the model loaded and the report ingested here

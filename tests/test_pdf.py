@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from ingest import parse_report
 from ingest.errors import ReportFormatError
 from ingest.files import iter_report_files, parse_path
-from ingest.pdf import OVERALL_SIF, _grade, _join_wrapped, classify, inspection_span, parse_pdf
+from ingest.pdf import parse_pdf
+from ingest.pdf_front import OVERALL_SIF, classify, grade_of, inspection_span, join_wrapped
 from ingest.pdf_blocks import Layout, assemble
 from ingest.pdf_layout import Line, strip_page_furniture
 
@@ -184,9 +185,9 @@ def test_other_kinds_parse_whole_with_their_metadata(name, kind, authority, numb
     ],
 )
 def test_the_overall_judgement_is_read_when_its_sentence_wraps(rows, sentence):
-    joined = _join_wrapped(rows)
+    joined = join_wrapped(rows)
     assert joined[0] == sentence and joined[1:] == rows[-1:]
-    assert _grade(OVERALL_SIF.match(sentence).group(1)).startswith(("Requires improvement", "Good"))
+    assert grade_of(OVERALL_SIF.match(sentence).group(1)).startswith(("Requires improvement", "Good"))
 
 
 @needs_corpus
@@ -522,7 +523,7 @@ def test_a_number_without_its_full_stop_starts_a_paragraph_only_where_that_numbe
 
 
 def test_authority_names_lose_their_framing_but_the_city_of_london_keeps_its_name():
-    from ingest.pdf import authority_name
+    from ingest.pdf_front import authority_name
 
     assert authority_name(["London Borough of Ealing"]) == "Ealing"
     assert authority_name(["Inspection of Dorset local authority children's services"]) == "Dorset"

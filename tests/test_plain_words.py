@@ -1,8 +1,8 @@
-"""Everyday words → the reports' terms (assistant/plain_words.py), and what they do to an answer."""
+"""Everyday words → the reports' terms (assistant/reading/plain_words.py), and what they do to an answer."""
 
 import pytest
 
-from assistant.plain_words import CONCEPTS, report_terms, with_plain_words_explained
+from assistant.reading.plain_words import CONCEPTS, report_terms, with_plain_words_explained
 from assistant.text import STOP_WORDS, stem, words
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.authorities import other_authorities
-from assistant.keyword import KeywordIndex
-from assistant.question import (
+from assistant.reading.authorities import other_authorities
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.reading.question import (
     asks_when_inspected,
     malformed_paragraph_number,
     requested_paragraphs,
@@ -16,7 +16,7 @@ from assistant.question import (
     without_instructions,
 )
 from assistant.text import terms
-from assistant.vocabulary import ReportWords
+from assistant.retrieval.vocabulary import ReportWords
 from ingest import Paragraph
 
 
@@ -100,7 +100,7 @@ def test_an_acronym_the_reports_also_use_is_spelled_out_only_where_they_define_i
 
 
 def test_a_follow_up_carries_an_acronym_with_its_capitals():
-    from assistant.question import standalone
+    from assistant.reading.question import standalone
 
     assert standalone("How many police referrals were there?", ["Tell me about the FGM work."]) == (
         "How many police referrals were there? (FGM work)"
@@ -129,14 +129,14 @@ def test_a_word_is_known_only_to_the_reports_that_use_it():
 
 
 def test_a_plural_acronym_the_reports_use_in_the_singular_is_not_unknown():
-    from assistant.question import unknown_names
+    from assistant.reading.question import unknown_names
 
     assert unknown_names("Which LAs did well?", {"la", "did", "well"}) == []
     assert unknown_names("Which XYZs did well?", {"la", "did", "well"}) == ["XYZs"]
 
 
 def test_an_adverb_that_opens_a_sentence_is_not_a_name():
-    from assistant.question import unknown_names
+    from assistant.reading.question import unknown_names
 
     known = {"visits", "children"}
     assert unknown_names("Approximately how many visits? Typically, are children seen alone?", known) == []
@@ -212,6 +212,6 @@ def test_a_question_asking_only_when_the_inspection_took_place(question, when):
     ("What did the report recommend about private fostering?", False),  # one topic of the list
 ])
 def test_a_question_asking_for_the_whole_list_of_what_needs_to_improve(question, whole):
-    from assistant.question import wants_whole_recommendations
+    from assistant.reading.question import wants_whole_recommendations
 
     assert wants_whole_recommendations(question, set()) is whole

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.report_info import citation_line
-from assistant.reports import Catalogue, Scope
+from assistant.reading.report_info import citation_line
+from assistant.reading.reports import Catalogue, Scope
 
 MANIFEST = {
     "ealing-2016-08-26": {"authority": "Ealing", "kind": "sif", "inspection_start": "2016-06-13",

@@ -156,7 +156,7 @@ def cited_passage(label: str, ans: Any, bot: Any) -> tuple[str | None, Any]:
 def render_passage_card(label: str, ans: Any, bot: Any, key: str) -> None:
     """The cited paragraph: which report, number, section, full text with the sentences the answer used
     highlighted, a citation to paste, the PDF page it is on, and its neighbours in that report."""
-    from assistant.report_info import citation_line
+    from assistant.reading.report_info import citation_line
     from ui.resources import get_report_view
 
     report, para = cited_passage(label, ans, bot)

@@ -14,7 +14,7 @@ from typing import Any
 
 import streamlit as st
 
-from assistant.cite import CITATION
+from assistant.answering.cite import CITATION
 from ui.chat import render_passage_card
 from ui.text import escape_markdown, report_title
 

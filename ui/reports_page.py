@@ -1,6 +1,6 @@
 """The "Reports" tab: every loaded report's grades in one table, with filters, two charts and a CSV.
 
-All of it comes from ``Assistant.reports()`` and ``assistant.judgements``: this module only arranges
+All of it comes from ``Assistant.reports()`` and ``assistant.reading.judgements``: this module only arranges
 those rows for the screen. It never changes which report the chat answers from.
 """
 
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from assistant.judgements import AREA_BY_KEY, AREAS, GRADE_RANK, GRADES, GradeRow, grade_table, to_csv
-from assistant.reports import ReportInfo
+from assistant.reading.judgements import AREA_BY_KEY, AREAS, GRADE_RANK, GRADES, GradeRow, grade_table, to_csv
+from assistant.reading.reports import ReportInfo
 from ui.chat import open_in_reader
 
 if TYPE_CHECKING:  # pandas and Altair load when the tab first opens: the chat's cold start stays as it was

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.plain_words import report_terms
+from assistant.reading.plain_words import report_terms
 from assistant.text import terms
 
 QUANTITY = re.compile(

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from assistant.grade_queries import GradeQuery, asks_change, read_grade_query, without_dates
-from assistant.reports import Catalogue, Scope, ScopeReading
+from assistant.reading.grade_queries import GradeQuery, asks_change, read_grade_query, without_dates
+from assistant.reading.reports import Catalogue, Scope, ScopeReading
 
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:(?:its|their|the)\s+)?(?:19|20)\d\d\b", re.I)  # a year said as a start

@@ -28,10 +28,10 @@ from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
 from assistant.errors import IndexUnavailable
-from assistant.integrity import READ_ONLY_WORDS, IndexCheck, private_copy, rebuild_advice, writable
-from assistant.passage_windows import paragraph_from, window_prefix, windows_of
+from assistant.retrieval.integrity import READ_ONLY_WORDS, IndexCheck, private_copy, rebuild_advice, writable
+from assistant.retrieval.passage_windows import paragraph_from, window_prefix, windows_of
 from assistant.text import embeddable, words
-from assistant.word_vectors import WordVectors
+from assistant.retrieval.word_vectors import WordVectors
 from ingest import ParsedReport, Paragraph, split_sentences
 
 log = logging.getLogger(__name__)

@@ -8,16 +8,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from assistant.answer import ExtractiveAnswerer, abstention, no_such_report
-from assistant.cite import REFUSAL, cite, cited_answer
-from assistant.generate import GenerativeAnswerer
-from assistant.grade_answers import GradeTableAnswerer
-from assistant.grade_scope import GradeQuery
-from assistant.grades import GradeQuestion
-from assistant.query import Query
-from assistant.report_grades import ReportGradeAnswerer
-from assistant.reports import Catalogue
-from assistant.retrieve import source_of
+from assistant.answering.answer import ExtractiveAnswerer, abstention, no_such_report
+from assistant.answering.cite import REFUSAL, cite, cited_answer
+from assistant.answering.generate import GenerativeAnswerer
+from assistant.answering.grade_answers import GradeTableAnswerer
+from assistant.answering.grade_scope import GradeQuery
+from assistant.reading.grades import GradeQuestion
+from assistant.reading.query import Query
+from assistant.answering.report_grades import ReportGradeAnswerer
+from assistant.reading.reports import Catalogue
+from assistant.retrieval.retrieve import source_of
 from assistant.types import Answer, Source
 from ingest import Paragraph
 

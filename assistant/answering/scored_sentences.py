@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from assistant.answer_kinds import has_figure
-from assistant.cite import cite
+from assistant.reading.answer_kinds import has_figure
+from assistant.answering.cite import cite
 from assistant.text import terms
 from assistant.types import Source
 

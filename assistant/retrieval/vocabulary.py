@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from assistant.index import ReportIndex
-from assistant.keyword import KeywordIndex
+from assistant.retrieval.index import ReportIndex
+from assistant.retrieval.keyword import KeywordIndex
 from assistant.settings import AnswerSettings
 from assistant.text import terms
 

@@ -9,10 +9,10 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.index import ReportIndex
-from assistant.keyword import KeywordIndex
-from assistant.reports import Catalogue
-from assistant.question import requested_paragraphs, wants_whole_recommendations
+from assistant.retrieval.index import ReportIndex
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.reading.reports import Catalogue
+from assistant.reading.question import requested_paragraphs, wants_whole_recommendations
 from assistant.settings import AnswerSettings
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source

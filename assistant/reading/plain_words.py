@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from assistant.report_names import MONTHS
+from assistant.reading.report_names import MONTHS
 from assistant.text import stem, words
 
 _DATE_WORD = re.compile(rf"(?:19|20)\d\d(?:[-–/]\d\d)?|{'|'.join(MONTHS)}", re.I)  # a year, a period or a month

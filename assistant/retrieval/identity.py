@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 from ingest import ParsedReport
-from ingest.pdf import slugify
+from ingest.pdf_front import slugify
 
 
 def content_key(authority: str, inspection_start: str, inspection_end: str, published_on: str = "") -> str:

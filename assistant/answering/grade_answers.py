@@ -8,10 +8,10 @@ reports searched go in the notes.
 
 from __future__ import annotations
 
-from assistant.grade_queries import ANY_AREA, Condition, GradeQuery
-from assistant.grade_quotes import Evidence, GradeQuoter
-from assistant.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
-from assistant.reports import Catalogue, ReportInfo
+from assistant.reading.grade_queries import ANY_AREA, Condition, GradeQuery
+from assistant.answering.grade_quotes import Evidence, GradeQuoter
+from assistant.reading.judgements import AREA_BY_KEY, GRADE_RANK, GRADES, GradeRow, report_rows
+from assistant.reading.reports import Catalogue, ReportInfo
 from assistant.types import Answer
 
 

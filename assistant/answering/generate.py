@@ -1,7 +1,7 @@
 """The optional generative path: a chat model writes the answer, code checks every citation against the sources.
 
 The model is never trusted with the citation format or with what counts as a source: the sources go into
-the prompt as delimited quotations, and whatever comes back is checked (``assistant/citation_check.py``). A
+the prompt as delimited quotations, and whatever comes back is checked (``assistant/answering/citation_check.py``). A
 citation to a passage that was not retrieved is removed, a sentence that no cited passage supports is flagged,
 and an answer that fails (empty, looping, citing nothing that was retrieved) is replaced by the extractive
 answer with the reason.
@@ -17,8 +17,8 @@ from collections.abc import Generator, Iterable, Iterator
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answer import ExtractiveAnswerer, abstention
-from assistant.citation_check import (
+from assistant.answering.answer import ExtractiveAnswerer, abstention
+from assistant.answering.citation_check import (
     MAX_ANSWER_CHARS,
     REFUSING,
     CheckResult,
@@ -28,9 +28,9 @@ from assistant.citation_check import (
     split_answer,
     visible_text,
 )
-from assistant.cite import CITATION, REFUSAL, cite, cited_answer
-from assistant.llm import describe
-from assistant.question import is_follow_up
+from assistant.answering.cite import CITATION, REFUSAL, cite, cited_answer
+from assistant.answering.llm import describe
+from assistant.reading.question import is_follow_up
 from assistant.text import terms
 from assistant.types import Answer, Source
 

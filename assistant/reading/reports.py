@@ -10,9 +10,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from assistant.authorities import short_names
-from assistant.report_info import ReportInfo, citation_name, month_year
-from assistant.report_names import (
+from assistant.reading.authorities import short_names
+from assistant.reading.report_info import ReportInfo, citation_name, month_year
+from assistant.reading.report_names import (
     ABOUT_MANY,
     AUTHORITY_FILLER,
     COMPARING,

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answer import corrected_premise
-from assistant.cite import REFUSAL, cite, cited_answer
-from assistant.grade_quotes import Evidence, GradeQuoter
-from assistant.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select
-from assistant.judgements import AREA_BY_KEY
-from assistant.question import asked_grade
-from assistant.reports import Catalogue
-from assistant.retrieve import source_of
+from assistant.answering.answer import corrected_premise
+from assistant.answering.cite import REFUSAL, cite, cited_answer
+from assistant.answering.grade_quotes import Evidence, GradeQuoter
+from assistant.reading.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select
+from assistant.reading.judgements import AREA_BY_KEY
+from assistant.reading.question import asked_grade
+from assistant.reading.reports import Catalogue
+from assistant.retrieval.retrieve import source_of
 from assistant.text import terms
 from assistant.types import Answer
 from ingest import Paragraph

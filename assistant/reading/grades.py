@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.judgements import AREA_BY_KEY, GRADING, area_keys
-from assistant.question import GRADES
+from assistant.reading.judgements import AREA_BY_KEY, GRADING, area_keys
+from assistant.reading.question import GRADES
 from assistant.text import terms
 from ingest import Paragraph
 

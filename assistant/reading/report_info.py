@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from assistant.report_names import CITATION_KINDS, KIND_LABELS, MONTHS
+from assistant.reading.report_names import CITATION_KINDS, KIND_LABELS, MONTHS
 
 
 @dataclass(frozen=True)

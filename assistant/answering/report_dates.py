@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from assistant.grade_quotes import SENTENCE, Evidence, GradeQuoter
-from assistant.reports import Catalogue
-from assistant.retrieve import source_of
+from assistant.answering.grade_quotes import SENTENCE, Evidence, GradeQuoter
+from assistant.reading.reports import Catalogue
+from assistant.retrieval.retrieve import source_of
 from assistant.types import Answer
 from ingest import Paragraph
 

@@ -5,7 +5,7 @@
 reports graded every area good?", "which councils were good or better at both inspections?", "how has
 Solihull's overall judgement changed?", "was Devon's leadership graded better than Sefton's?",
 "which report gives no overall grade?", "which council was inspected in 2022?". The areas and grades
-are those of ``assistant.judgements``; which reports are in scope (years, kinds, "latest", the
+are those of ``assistant.reading.judgements``; which reports are in scope (years, kinds, "latest", the
 authorities named) is the catalogue's reading, not this module's.
 """
 
@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.judgements import AREAS, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
-from assistant.report_names import ABOUT_MANY
+from assistant.reading.judgements import AREAS, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.reading.report_names import ABOUT_MANY
 from assistant.text import words
 
 ANY_AREA = "any"

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 
-from assistant.reports import ReportInfo
+from assistant.reading.reports import ReportInfo
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,9 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-from assistant.answer_kinds import is_number_word
+from assistant.reading.answer_kinds import is_number_word
 from assistant.errors import InvalidQuestion
-from assistant.report_names import without_report_names
+from assistant.reading.report_names import without_report_names
 from assistant.text import STOP_WORDS, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,

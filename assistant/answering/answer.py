@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from assistant.answer_kinds import (
+from assistant.reading.answer_kinds import (
     ACRONYM,
     ASKS_AHEAD,
     BROAD,
@@ -40,12 +40,12 @@ from assistant.answer_kinds import (
     has_figure,
     related_terms,
 )
-from assistant.cite import REFUSAL, cite, cited_answer
-from assistant.grades import ASKS_GRADE
-from assistant.index import ReportIndex
-from assistant.keyword import KeywordIndex
-from assistant.retrieve import is_recommendation, is_summary
-from assistant.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
+from assistant.answering.cite import REFUSAL, cite, cited_answer
+from assistant.reading.grades import ASKS_GRADE
+from assistant.retrieval.index import ReportIndex
+from assistant.retrieval.keyword import KeywordIndex
+from assistant.retrieval.retrieve import is_recommendation, is_summary
+from assistant.answering.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
 from assistant.settings import AnswerSettings
 from assistant.text import terms
 from assistant.types import Answer, Source

@@ -7,11 +7,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from assistant.cite import cite, cited_answer
-from assistant.grades import grade_evidence
-from assistant.judgements import AREA_BY_KEY
-from assistant.reports import Catalogue
-from assistant.retrieve import source_of
+from assistant.answering.cite import cite, cited_answer
+from assistant.reading.grades import grade_evidence
+from assistant.reading.judgements import AREA_BY_KEY
+from assistant.reading.reports import Catalogue
+from assistant.retrieval.retrieve import source_of
 from assistant.types import Answer, Source
 from ingest import Paragraph
 

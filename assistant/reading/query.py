@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from assistant.grades import GradeQuestion
-from assistant.reports import Scope, ScopeReading
+from assistant.reading.grades import GradeQuestion
+from assistant.reading.reports import Scope, ScopeReading
 
 
 @dataclass(frozen=True)

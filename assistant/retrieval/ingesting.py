@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Protocol
 
 from assistant.errors import ReportFormatError
-from assistant.identity import place, renamed, replacement_record, text_digest
-from assistant.index import ReportIndex
+from assistant.retrieval.identity import place, renamed, replacement_record, text_digest
+from assistant.retrieval.index import ReportIndex
 from assistant.settings import Settings
 from ingest import iter_report_files
 from ingest.files import digest

@@ -1,6 +1,6 @@
 """The citation check of a model's answer: every citation to a passage that was not retrieved is
 removed, a sentence that no cited passage supports is marked, and an answer that is empty, loops or
-cites nothing that was retrieved fails (``assistant/generate.py`` then shows the extractive answer)."""
+cites nothing that was retrieved fails (``assistant/answering/generate.py`` then shows the extractive answer)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from assistant.cite import CITATION, REFUSAL, cite
+from assistant.answering.cite import CITATION, REFUSAL, cite
 from assistant.text import terms, words
 from assistant.types import Source
 from ingest.sentences import split_sentences

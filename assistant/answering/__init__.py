@@ -1,0 +1,1 @@
+"""Passages → answers: the routes, the extractive composer, the generative answerer and its checks."""

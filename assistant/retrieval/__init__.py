@@ -1,0 +1,1 @@
+"""Paragraphs → index → passages: the Chroma index, the embeddings, the keyword index and the retriever."""
