@@ -12,34 +12,24 @@ from pathlib import Path
 from chromadb.errors import InternalError as ChromaInternalError
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
-from langchain_core.runnables import RunnableLambda
 
 import assistant.retrieval.ingesting as ingesting
-from assistant.answering.answer import ExtractiveAnswerer
 from assistant.conversation import Conversation
 from assistant.retrieval.embeddings import load_embeddings
 from assistant.errors import IndexUnavailable, InvalidQuestion, ReportFormatError
 from assistant.answering.generate import AnswerStream, GenerativeAnswerer
-from assistant.answering.grade_answers import GradeTableAnswerer
-from assistant.answering.grade_quotes import GradeQuoter
 from assistant.reading.judgements import GradeRow, grade_table
-from assistant.answering.report_dates import InspectionDates
-from assistant.answering.report_grades import ReportGradeAnswerer
 from assistant.retrieval.index import ReportIndex, open_here
 from assistant.retrieval.ingesting import IngestResult, IngestSummary, file_digest
 from assistant.retrieval.integrity import IndexCheck, rebuild_advice
-from assistant.retrieval.keyword import KeywordIndex
 from assistant.answering.llm import build_chat_model, describe
-from assistant.pipeline import MAX_COMPARED_REPORTS, Router
+from assistant.pipeline import Router
 from assistant.reading.query import Ask
 from assistant.reading.question import clean_question, without_instructions
-from assistant.reading.reports import Catalogue, ReportInfo, Scope, ScopeReading
-from assistant.retrieval.retrieve import PassageRetriever
+from assistant.reading.reports import ReportInfo, Scope, ScopeReading
 from assistant.answering.routes import Extract
-from assistant.text import embeddable
 from assistant.settings import Settings
 from assistant.types import Answer, Source
-from assistant.retrieval.vocabulary import ReportWords
 from ingest import Paragraph
 
 log = logging.getLogger(__name__)
@@ -140,8 +130,7 @@ class Assistant:
         loaded = copy.copy(self)
         loaded.index = index or self.index
         loaded._load()
-        router = loaded.router
-        loaded.chain = RunnableLambda(router.read) | RunnableLambda(router.decide) | RunnableLambda(router.run)
+        loaded.chain = loaded.router.chain()
         self.__dict__.update(loaded.__dict__)
 
     def _load(self) -> None:
@@ -153,47 +142,16 @@ class Assistant:
                 f"the index at {self.index.location} is damaged: {', '.join(empty[:5])} listed but without passages; "
                 "run `python -m assistant ingest --force PATH` for those reports, or " + rebuild_advice(self.index.path)
             )
-        self._by_report: dict[str, list[Paragraph]] = {}
-        for p in self._paragraphs:
-            self._by_report.setdefault(p.report, []).append(p)
-        self.catalogue = Catalogue(self._reports)
-        self.grade_quoter = GradeQuoter(self.paragraphs, self.catalogue)
-        self.grade_table = GradeTableAnswerer(self.grade_quoter, self.catalogue)
-        self.inspection_dates = InspectionDates(self.grade_quoter, self.catalogue, self.paragraphs)
-        self.scope_names = self.catalogue.authority_words()
-        self.report_grades = ReportGradeAnswerer(self.catalogue, self.judgements, self.paragraphs, self.grade_quoter,
-                                                 self.scope_names, MAX_COMPARED_REPORTS)
-        self.keyword = KeywordIndex(self._paragraphs)
-        # Ingest stores each report's words; an index built before words were kept gets them now, once.
-        self.index.words.add(embeddable(self.keyword.vocabulary_words))
-        self.report_words = ReportWords(self.index, self.keyword, self.settings.answer)
-        self.retriever = PassageRetriever(
-            index=self.index,
-            keyword=self.keyword,
-            mode=self.settings.retrieval,
-            k=self.settings.k,
-            dense_candidates=self.settings.dense_candidates,
-            exact_search_windows=self.settings.exact_search_windows,
-            catalogue=self.catalogue,
-            tuning=self.settings.answer,
-        )
-        self.extractive = ExtractiveAnswerer(
-            self.index, self.keyword, self.settings.abstain_below, self.settings.max_answer_sentences, self.settings.answer
-        )
-        # With a chat model, the extractive answerer still decides abstentions and is the fallback.
-        self.answerer: ExtractiveAnswerer | GenerativeAnswerer = (
-            GenerativeAnswerer(self.chat_model, self.extractive, [p.label for p in self._paragraphs])
-            if self.chat_model is not None
-            else self.extractive
-        )
         # The routing reads this version only: a reload builds a new Router, and answers under way keep theirs.
-        self.router = Router(
-            settings=self.settings, embeddings=self.embeddings, catalogue=self.catalogue, keyword=self.keyword,
-            report_words=self.report_words, retriever=self.retriever, extractive=self.extractive,
-            answerer=self.answerer, grade_quoter=self.grade_quoter, grade_table=self.grade_table,
-            report_grades=self.report_grades, inspection_dates=self.inspection_dates, scope_names=self.scope_names,
-            paragraphs=self._paragraphs, reports=self._reports, judgements=self.judgements,
-        )
+        self.router = Router.build(self.settings, self.embeddings, self.index, self.chat_model, self._reports,
+                                   self._paragraphs)
+
+    # The parts of the loaded version that callers read (the app's citations, tests of the parts).
+    catalogue = property(lambda self: self.router.catalogue)
+    retriever = property(lambda self: self.router.retriever)
+    extractive = property(lambda self: self.router.extractive)
+    report_words = property(lambda self: self.router.report_words)
+    scope_names = property(lambda self: self.router.scope_names)
 
     # --- asking ------------------------------------------------------------------------
     def clean_question(self, question: str) -> str:
@@ -299,7 +257,7 @@ class Assistant:
     # --- reading -----------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:
         """Every passage in document order."""
-        return list(self._paragraphs) if report is None else list(self._by_report.get(report, []))
+        return self.router.passages_of(report)
 
     def passage(self, label: str, report: str | None = None) -> Paragraph:
         """One passage by its label ("¶38", a section name, or "Ealing 2016 ¶38"); KeyError when there is none."""
@@ -329,8 +287,7 @@ class Assistant:
 
     def judgements(self, report: str | None = None) -> list[tuple[str, str]]:
         """The grades the report gives, as read from the report itself."""
-        report = report or next(iter(self._reports), None)
-        return [tuple(j) for j in self._reports.get(report, {}).get("judgements", [])]
+        return self.router.judgements(report)
 
     def info(self) -> dict:
         """What is loaded: reports, index, models and modes."""

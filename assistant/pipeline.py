@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from itertools import zip_longest
 
 from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answering.answer import ExtractiveAnswerer
 from assistant.reading.answer_kinds import BROAD, FIGURE_KINDS, expected_kind
@@ -21,6 +23,7 @@ from assistant.answering.grade_quotes import Evidence, GradeQuoter
 from assistant.reading.grade_queries import area_summarised, grade_words
 from assistant.answering.grade_scope import grade_table_query
 from assistant.reading.grades import GradeQuestion, grade_question
+from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.reading.plain_words import with_plain_words_explained
 from assistant.reading.question import (
@@ -45,6 +48,7 @@ from assistant.answering.routes import (
     LookUpRoute, Plan, Premise, PremiseRoute, Ready, ReadyRoute, ReportByReport, ReportByReportRoute, Routes,
 )
 from assistant.settings import Settings
+from assistant.text import embeddable
 from assistant.types import Answer, Source
 from assistant.retrieval.vocabulary import ReportWords
 from ingest import Paragraph
@@ -80,6 +84,7 @@ class Router:
     paragraphs: list[Paragraph]
     reports: dict[str, dict]
     judgements: Callable[[str | None], list[tuple[str, str]]]
+    passages_of: Callable[[str | None], list[Paragraph]]  # every passage, or one report's, in document order
     routes: Routes = field(init=False)
 
     def __post_init__(self):
@@ -90,6 +95,51 @@ class Router:
             Premise: PremiseRoute(self.report_grades), Extract: extract,
             ReportByReport: ReportByReportRoute(self.extractive, self.catalogue),
         }))
+
+    @classmethod
+    def build(cls, settings: Settings, embeddings: Embeddings, index: ReportIndex, chat_model: BaseChatModel | None,
+              reports: dict[str, dict], paragraphs: list[Paragraph]) -> Router:
+        """Every part that answers, built over one loaded version of the index (``reports``: its manifest)."""
+        by_report: dict[str, list[Paragraph]] = {}
+        for p in paragraphs:
+            by_report.setdefault(p.report, []).append(p)
+
+        def passages_of(report: str | None = None) -> list[Paragraph]:
+            return list(paragraphs) if report is None else list(by_report.get(report, []))
+
+        def judgements(report: str | None = None) -> list[tuple[str, str]]:
+            report = report or next(iter(reports), None)
+            return [tuple(j) for j in reports.get(report, {}).get("judgements", [])]
+
+        catalogue = Catalogue(reports)
+        quoter = GradeQuoter(passages_of, catalogue)
+        scope_names = catalogue.authority_words()
+        keyword = KeywordIndex(paragraphs)
+        index.words.add(embeddable(keyword.vocabulary_words))  # an index built before words were kept
+        tune = settings.answer
+        extractive = ExtractiveAnswerer(index, keyword, settings.abstain_below, settings.max_answer_sentences, tune)
+        return cls(
+            settings=settings, embeddings=embeddings, catalogue=catalogue, keyword=keyword,
+            report_words=ReportWords(index, keyword, tune),
+            retriever=PassageRetriever(
+                index=index, keyword=keyword, mode=settings.retrieval, k=settings.k,
+                dense_candidates=settings.dense_candidates, exact_search_windows=settings.exact_search_windows,
+                catalogue=catalogue, tuning=tune,
+            ),
+            extractive=extractive,
+            # With a chat model, the extractive answerer still decides abstentions and is the fallback.
+            answerer=(GenerativeAnswerer(chat_model, extractive, [p.label for p in paragraphs])
+                      if chat_model is not None else extractive),
+            grade_quoter=quoter, grade_table=GradeTableAnswerer(quoter, catalogue),
+            report_grades=ReportGradeAnswerer(catalogue, judgements, passages_of, quoter, scope_names,
+                                              MAX_COMPARED_REPORTS),
+            inspection_dates=InspectionDates(quoter, catalogue, passages_of), scope_names=scope_names,
+            paragraphs=paragraphs, reports=reports, judgements=judgements, passages_of=passages_of,
+        )
+
+    def chain(self) -> Runnable[Ask, Answer]:
+        """The question read, a plan decided, and its route taken: ``chain().invoke(ask)``."""
+        return RunnableLambda(self.read) | RunnableLambda(self.decide) | RunnableLambda(self.run)
 
     def read_scope(
         self, question: str, limit: Scope = Scope(), own: str | None = None, previous: tuple[str, ...] = ()
