@@ -31,6 +31,7 @@ from assistant.reading.question import (
     asks_for_advice,
     asks_when_inspected,
     malformed_paragraph_number,
+    own_words,
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,
@@ -191,7 +192,7 @@ class Router:
 
     def sources(self, question: str, k: int, limit: Scope) -> list[Source]:
         """The top ``k`` passages for a question within ``limit``, a grade question's judgements first."""
-        query = self.read(Ask(question, question, k, limit))
+        query = self.read(Ask(own_words(question), question, k, limit))
         ranked = self._rank(query, k)
         # A question about grades is answered from the judgements: their passages come first.
         first: list[Source] = []

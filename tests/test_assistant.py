@@ -163,6 +163,13 @@ def test_stream_yields_the_whole_answer(bot):
 def test_whole_list_of_recommendations_whatever_the_wording(bot, question, expected):
     assert [s.label for s in bot.ask(question).sources] == expected
 
+def test_retrieve_reads_a_follow_up_made_standalone_without_its_carried_topic(bot):
+    # ``Answer.standalone_question`` carries the earlier topic in brackets; given back to ``retrieve``
+    # (as the evaluation does), "what did they recommend?" still asks for the whole list.
+    top = bot.retrieve("And what did they recommend? (care leavers)", k=3)
+    assert all("Recommendations" in s.section for s in top)
+
+
 
 def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
     from assistant.reading.question import standalone

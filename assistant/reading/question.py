@@ -222,6 +222,16 @@ def is_follow_up(question: str) -> bool:
     return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
 
 
+_CARRIED = re.compile(r"\s*\(([^()]*)\)$")  # the topic ``standalone`` carries over, in brackets at the end
+
+
+def own_words(standalone_text: str) -> str:
+    """A follow-up made standalone as text ("And how many lived outside? (children looked after)"),
+    without the topic carried from before: what a caller of ``Assistant.retrieve`` passes is read so."""
+    match = _CARRIED.search(standalone_text)
+    return standalone_text[: match.start()] if match else standalone_text
+
+
 def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset()) -> str:
     """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
     a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")
