@@ -37,7 +37,7 @@ NOTES = """## What the refusals are (checked against the PDFs)
 - The corpus holds no focused visit, monitoring visit or JTAI report: every PDF is a SIF report, a SIF
   re-inspection, the one stand-alone LSCB review (Surrey 2015) or an ILACS inspection ("focused visit"
   appears only inside ILACS reports, about earlier visits). Those kinds are recognised by their titles
-  and tested on made-up PDFs (tests/test_pdf.py).
+  and tested on made-up PDFs (tests/ingest/test_pdf.py).
 - ILACS short vs standard is read from the inspection dates (a week or less on site is short; a split
   inspection counts each part), which agrees with the manifest except where the manifest is blank.
 """

@@ -5,8 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if str(Path(__file__).resolve().parents[2]) not in sys.path:  # the app's own packages (ui/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import re
 

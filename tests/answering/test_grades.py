@@ -102,7 +102,7 @@ def test_every_grade_quoted_from_a_real_report_stands_in_the_passage_cited():
     from assistant.errors import ReportFormatError
     from ingest import parse_path
 
-    pdfs = sorted((Path(__file__).resolve().parents[2] / "shared" / "ofsted" / "pdfs").glob("*/*.pdf"))[::20]
+    pdfs = sorted((Path(__file__).resolve().parents[3] / "shared" / "ofsted" / "pdfs").glob("*/*.pdf"))[::20]
     if not pdfs and not os.environ.get("CI"):
         pytest.skip("the Ofsted corpus is not beside the project")
     quoted = total = 0

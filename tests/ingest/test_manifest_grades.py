@@ -14,7 +14,7 @@ from assistant.errors import ReportFormatError
 from assistant.reading.judgements import GRADES, area_keys, grade_key
 from ingest import parse_path
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "ofsted"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "ofsted"
 pytestmark = pytest.mark.slow
 
 

@@ -19,7 +19,7 @@ from tests.conftest import REPORT, pdf_bytes
 
 pytestmark = pytest.mark.slow  # builds a real index once for the module (~10-30 s)
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "ofsted"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "ofsted"
 QUESTION = "How long did care proceedings take on average?"
 # Refused today for what the published PDFs print (bench/pdf_corpus.md): not what these checks are about.
 KNOWN_REFUSALS = {

@@ -17,7 +17,7 @@ import pytest
 from assistant import Assistant, IndexUnavailable, Settings
 from ingest import parse_path
 from tests.conftest import ROOT
-from tests.test_identity import CAMBS_2019, CAMBS_2024, STOCKTON_2019, needs_corpus
+from tests.retrieval.test_identity import CAMBS_2019, CAMBS_2024, STOCKTON_2019, needs_corpus
 
 pytestmark = [pytest.mark.slow, needs_corpus]
 REPORT = "cambridgeshire-2019-02-18"

@@ -2,7 +2,7 @@
 charts, a CSV of the rows shown, and opening a report in the reader.
 
 The table and filter logic is checked on a made-up catalogue (fast); the tab itself through
-streamlit.testing.v1.AppTest against app.py, as in tests/test_app.py: over the default index (Ealing 2016
+streamlit.testing.v1.AppTest against app.py, as in tests/ui/test_app.py: over the default index (Ealing 2016
 alone), and over an index of three reports built from the Ofsted corpus (slow).
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if str(Path(__file__).resolve().parents[2]) not in sys.path:  # the app's own packages (ui/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import csv
 import io
@@ -37,7 +37,7 @@ from ui.reports_page import (
     selected_report,
 )
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 180
 PDFS = ROOT.parent / "shared" / "ofsted" / "pdfs"
 THREE_REPORTS = [ROOT / "data" / "ealing-2016.md", PDFS / "harrow" / "2017-03-31.pdf", PDFS / "harrow" / "2020-03-16.pdf"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-if str(Path(__file__).resolve().parents[1]) not in sys.path:  # the app's own packages (ui/)
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+if str(Path(__file__).resolve().parents[2]) not in sys.path:  # the app's own packages (ui/)
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import json
 import re
@@ -23,7 +23,7 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import assert_app_ok, open_app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "How long did care proceedings take on average?"
 TIMEOUT = 180
 

@@ -19,7 +19,7 @@ import ui.access
 from conftest import assert_app_ok
 from ui.access import is_loopback, missing_auth, refusal
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 # Placeholders in the shape Entra ID's are; nothing here is ever sent anywhere.
 AUTH = {
     "redirect_uri": "https://chat.example.org/oauth2callback",

@@ -26,7 +26,7 @@ from ingest.pdf_front import OVERALL_SIF, classify, grade_of, inspection_span, j
 from ingest.pdf_blocks import Layout, assemble
 from ingest.pdf_layout import Line, strip_page_furniture
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "ofsted"
 MARKDOWN = ROOT / "data" / "ealing-2016.md"
 

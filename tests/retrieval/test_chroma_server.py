@@ -61,7 +61,7 @@ def test_ingest_and_ask_against_a_chroma_server(chroma_server, embeddings, tmp_p
 
 
 def test_a_reader_of_the_server_picks_up_another_client_s_report(chroma_server, embeddings, tmp_path):
-    from tests.test_identity import STOCKTON_2019
+    from tests.retrieval.test_identity import STOCKTON_2019
 
     if not STOCKTON_2019.is_file():
         pytest.skip("the Ofsted corpus is not beside the project")

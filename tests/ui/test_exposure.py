@@ -13,7 +13,7 @@ from streamlit.commands.page_config import _get_favicon_string
 from assistant.conversation import Conversation
 from assistant.types import Answer, Citation, Source
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HOSTILE = (
     'What did they say <img src=x onerror="alert(1)"> about [adoption](javascript:alert(1)) '
     "![tracker](https://evil.example/pixel.png) and <javascript:alert(2)>?"
