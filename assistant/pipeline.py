@@ -186,9 +186,17 @@ class Router:
             paragraphs=tuple(requested_paragraphs(ask.question)),
             malformed_paragraph=malformed_paragraph_number(ask.question),
             asks_advice=asks_for_advice(ask.question),
-            when=asks_when_inspected(own_topic) or (own_topic != topic and asks_when_inspected(topic)) or "",
+            when=self._asks_when(ask, reading, topic, own_topic),
             grades=grade_question(topic), expects=expected_kind(ask.standalone), broad=bool(BROAD.search(ask.standalone)),
         )
+
+    @staticmethod
+    def _asks_when(ask: Ask, reading: ScopeReading, topic: str, own_topic: str) -> str:
+        """Whether it asks only when "this" inspection or the one "before" took place. With its report
+        missing ("the previous inspection" of the only one loaded) the words that named it count too."""
+        if reading.missing:
+            return asks_when_inspected(ask.standalone)
+        return asks_when_inspected(own_topic) or (own_topic != topic and asks_when_inspected(topic)) or ""
 
     def sources(self, question: str, k: int, limit: Scope) -> list[Source]:
         """The top ``k`` passages for a question within ``limit``, a grade question's judgements first."""
