@@ -100,7 +100,8 @@ _SECOND_IN_ROLE = re.compile(rf"\b(?:{_SECOND})\b", re.I)
 _SECOND_OF = re.compile(rf"\b(?:{_SECOND})[\s-]+(?:[a-z]+\s+){{0,2}}?({_ROLES})\b", re.I)
 _BODY_WORDS = frozenset(
     "Board Council Borough Service Services Centre Center Team Teams Partnership Group Panel Agency Trust School "
-    "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted".split()
+    "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted "
+    "Act Acts Regulations Framework Inspection Inspections".split()  # a law or a framework is no one's name
 )
 _NOT_NAMES = frozenset(
     f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()

@@ -74,6 +74,8 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         # A post is held by a person: the name of a body does not answer who holds it.
         ("What is the name of the director?", "The director meets the Ealing Safeguarding Children Board chair.", False),
         ("Who is the chair of the board?", "The chair reports to the Harrow Borough Council.", False),
+        # nor does a law or a framework
+        ("Who was the board's chair?", "Ofsted reports under the Education and Inspections Act 2006.", False),
         ("What is the name of the workforce strategy?", "The 'Grow Your Own' strategy began in 2015.", True),
         # One capitalised word before the body it names: "the Opal team"; an acronym or the word asked is no name.
         ("What is the name of the charity that provides advocacy?", "Advocacy is provided by Action for Children.", True),
