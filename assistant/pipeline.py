@@ -6,7 +6,7 @@ so an answer under way keeps the version it started with."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import zip_longest
 
 from langchain_core.embeddings import Embeddings
@@ -86,16 +86,7 @@ class Router:
     reports: dict[str, dict]
     judgements: Callable[[str | None], list[tuple[str, str]]]
     passages_of: Callable[[str | None], list[Paragraph]]  # every passage, or one report's, in document order
-    routes: Routes = field(init=False)
-
-    def __post_init__(self):
-        extract = ExtractRoute(self.extractive, self.answerer)
-        object.__setattr__(self, "routes", Routes({
-            Decline: DeclineRoute(), Ready: ReadyRoute(), LookUp: LookUpRoute(self.paragraphs, self.catalogue),
-            GradeTable: GradeTableRoute(self.grade_table), Grades: GradesRoute(self.report_grades),
-            Premise: PremiseRoute(self.report_grades), Extract: extract,
-            ReportByReport: ReportByReportRoute(self.extractive, self.catalogue),
-        }))
+    routes: Routes  # each plan type's route
 
     @classmethod
     def build(cls, settings: Settings, embeddings: Embeddings, index: ReportIndex, chat_model: BaseChatModel | None,
@@ -119,6 +110,17 @@ class Router:
         index.words.add(embeddable(keyword.vocabulary_words))  # an index built before words were kept
         tune = settings.answer
         extractive = ExtractiveAnswerer(index, keyword, settings.abstain_below, settings.max_answer_sentences, tune)
+        # With a chat model, the extractive answerer still decides abstentions and is the fallback.
+        answerer = (GenerativeAnswerer(chat_model, extractive, [p.label for p in paragraphs])
+                    if chat_model is not None else extractive)
+        grade_table, report_grades = GradeTableAnswerer(quoter, catalogue), ReportGradeAnswerer(
+            catalogue, judgements, passages_of, quoter, scope_names, MAX_COMPARED_REPORTS)
+        routes = Routes({
+            Decline: DeclineRoute(), Ready: ReadyRoute(), LookUp: LookUpRoute(paragraphs, catalogue),
+            GradeTable: GradeTableRoute(grade_table), Grades: GradesRoute(report_grades),
+            Premise: PremiseRoute(report_grades), Extract: ExtractRoute(extractive, answerer),
+            ReportByReport: ReportByReportRoute(extractive, catalogue),
+        })
         return cls(
             settings=settings, embeddings=embeddings, catalogue=catalogue, keyword=keyword,
             report_words=ReportWords(index, keyword, tune),
@@ -127,15 +129,10 @@ class Router:
                 dense_candidates=settings.dense_candidates, exact_search_windows=settings.exact_search_windows,
                 catalogue=catalogue, tuning=tune,
             ),
-            extractive=extractive,
-            # With a chat model, the extractive answerer still decides abstentions and is the fallback.
-            answerer=(GenerativeAnswerer(chat_model, extractive, [p.label for p in paragraphs])
-                      if chat_model is not None else extractive),
-            grade_quoter=quoter, grade_table=GradeTableAnswerer(quoter, catalogue),
-            report_grades=ReportGradeAnswerer(catalogue, judgements, passages_of, quoter, scope_names,
-                                              MAX_COMPARED_REPORTS),
-            inspection_dates=InspectionDates(quoter, catalogue, passages_of), scope_names=scope_names,
-            paragraphs=paragraphs, reports=reports, judgements=judgements, passages_of=passages_of,
+            extractive=extractive, answerer=answerer, grade_quoter=quoter, grade_table=grade_table,
+            report_grades=report_grades, inspection_dates=InspectionDates(quoter, catalogue, passages_of),
+            scope_names=scope_names, paragraphs=paragraphs, reports=reports, judgements=judgements,
+            passages_of=passages_of, routes=routes,
         )
 
     def chain(self) -> Runnable[Ask, Answer]:

@@ -75,7 +75,7 @@ _OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|ye
 COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # The kind of answer a question wants, first match first: a figure of some kind when it asks a
 # quantity (how many, how much, how long, when), else a person's name, else a description.
-_HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon|often)\b", re.I)
+_HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon)\b", re.I)
 _WHEN_ASKED = re.compile(r"\b(?:when|what year|what date)\b", re.I)
 FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
@@ -223,17 +223,15 @@ def gives_figure(query: str, text: str) -> bool:
     return has_figure(text)
 
 
-_ANSWER_KINDS = (
-    ("money", lambda q: QUANTITY.search(q) and _MONEY_QUESTION.search(q)),
-    ("share", lambda q: QUANTITY.search(q) and _SHARE_QUESTION.search(q)),
-    ("duration", lambda q: _HOW_LONG.search(q)),
-    ("date", lambda q: _WHEN_ASKED.search(q)),
-    ("count", lambda q: QUANTITY.search(q)),
-    ("person", lambda q: WHO.search(q) or (NAME_QUESTION.search(q) and PERSON_ROLE.search(q))),
-)
+# Checked in order when a question asks a quantity; none of them: a count.
+_FIGURE_KINDS = (("money", _MONEY_QUESTION), ("share", _SHARE_QUESTION), ("duration", _HOW_LONG), ("date", _WHEN_ASKED))
 
 
 def expected_kind(question: str) -> str:
-    """The kind of answer ``question`` wants, read from one table: one of ``FIGURE_KINDS``, "person",
-    or "description"."""
-    return next((kind for kind, asks in _ANSWER_KINDS if asks(question)), "description")
+    """The kind of answer ``question`` wants: one of ``FIGURE_KINDS`` when it asks a quantity, else
+    "person" (who holds a post, or a name of one), else "description"."""
+    if QUANTITY.search(question):
+        return next((kind for kind, asks in _FIGURE_KINDS if asks.search(question)), "count")
+    if WHO.search(question) or (NAME_QUESTION.search(question) and PERSON_ROLE.search(question)):
+        return "person"
+    return "description"
