@@ -113,7 +113,7 @@ class Router:
         # With a chat model, the extractive answerer still decides abstentions and is the fallback.
         answerer = (GenerativeAnswerer(chat_model, extractive, [p.label for p in paragraphs])
                     if chat_model is not None else extractive)
-        grade_table, report_grades = GradeTableAnswerer(quoter, catalogue), ReportGradeAnswerer(
+        grade_table, report_grades = GradeTableAnswerer(quoter, catalogue, settings.grade_rest_shown), ReportGradeAnswerer(
             catalogue, judgements, passages_of, quoter, scope_names, MAX_COMPARED_REPORTS)
         routes = Routes({
             Decline: DeclineRoute(), Ready: ReadyRoute(), LookUp: LookUpRoute(paragraphs, catalogue),
@@ -251,7 +251,7 @@ class Router:
             return Decline(f"the report does not mention {', '.join(unknown)}")
         if not limit.authority and (others := other_authorities(query.standalone, self.catalogue.authorities())):
             return Decline(f"no report on {' or '.join(others)} is loaded")
-        if table := grade_table_query(self.catalogue, query.standalone, reading, limit):
+        if table := grade_table_query(self.catalogue, query.standalone, reading, limit, share=query.expects == "share"):
             return GradeTable(*table)
         if query.grades and (picks := self.report_grades.picks(query.grades, scope)):
             return Grades(query.grades, picks)

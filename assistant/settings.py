@@ -160,6 +160,12 @@ class Settings(BaseSettings):
     abstain_below: float = Field(
         default=0.45, description="Best sentence score under which the answerer says the report does not say."
     )
+    grade_rest_shown: int = Field(
+        default=12, ge=0,
+        description="A grade question over named authorities, or asking a share, also lists the reports in scope "
+        "that do not meet its condition, each cited, when there are at most this many (a share of 425 reports "
+        "is not followed by 400 lines).",
+    )
     best_reports: int = Field(
         default=3, ge=1, le=6,
         description="A question that names no authority, over several authorities' reports: how many of the "

@@ -11,7 +11,9 @@ Conventions (a metric that does not apply to a question is ``None`` and left out
 - abstention_recall: per question 1/0 "abstained", unanswerable questions only;
 - false_abstention_rate: per question 1/0 "abstained", answerable questions only;
 - wrongly_named: questions with ``must_not_name``; 1/0 "the answer names an authority that does not meet
-  the condition" (whole words, case-insensitive);
+  the condition" (whole words, case-insensitive), unless each line naming it gives it a grade the
+  reference answer gives it ("of A, B and C, whose…?": "Bolton: requires improvement" shows Bolton as
+  not meeting it, as the writers' own references do);
 - error_rate: 1/0 "asking or retrieving raised"; latency_ms: the final ask only.
 """
 
@@ -141,10 +143,32 @@ def holds(passage: str, quote: str) -> bool:
                for i, ch in enumerate(quoted) if ch == ":")
 
 
-def wrongly_named(answer_text: str, must_not_name: Sequence[str]) -> list[str]:
-    """The authorities of ``must_not_name`` the answer names."""
-    text = normalise_text(answer_text)
-    return [a for a in must_not_name if re.search(rf"\b{re.escape(normalise_text(a))}\b", text)]
+_GRADE_SAID = {
+    "outstanding": re.compile(r"\boutstanding\b"), "good": re.compile(r"\bgood\b"),
+    "requires improvement": re.compile(r"\brequir\w*\s+improvement\b"), "inadequate": re.compile(r"\binadequate\b"),
+    "no grade": re.compile(r"\b(?:no\s+(?:\w+\s+){0,3}grade|not\s+(?:judged|graded))\b"),
+}
+_TO_BE_GOOD = re.compile(r"\bto\s+be\s+good\b")  # "requires improvement to be good" is not "good"
+
+
+def grades_said(text: str) -> set[str]:
+    """The grades a normalised text gives: {"requires improvement"} for "required improvement to be good"."""
+    text = _TO_BE_GOOD.sub("", text)
+    return {grade for grade, said in _GRADE_SAID.items() if said.search(text)}
+
+
+def wrongly_named(answer_text: str, must_not_name: Sequence[str], reference: str = "") -> list[str]:
+    """The authorities of ``must_not_name`` the answer names, other than in lines that give them a
+    grade the reference gives them (there, they are shown as not meeting the condition)."""
+    lines = [normalise_text(line) for line in answer_text.splitlines() if line.strip()]
+    said = [normalise_text(s) for s in re.split(r"(?<=[.;])\s+", reference)]
+    wrong = []
+    for authority in must_not_name:
+        name = re.compile(rf"\b{re.escape(normalise_text(authority))}\b")
+        given = set().union(*(grades_said(s) for s in said if name.search(s)))
+        if any(name.search(line) and not grades_said(line) & given for line in lines):
+            wrong.append(authority)
+    return wrong
 
 
 def citation_resolution(answer: Answer, passages: dict[tuple[str, str], str]) -> float:
@@ -240,7 +264,7 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
     m["key_fact_containment"] = key_fact_containment(answer.answer, item.key_facts)
     m["abstention_recall"] = None if item.answerable else float(answer.abstained)
     m["false_abstention_rate"] = float(answer.abstained) if item.answerable else None
-    m["wrongly_named"] = float(bool(wrongly_named(answer.answer, item.must_not_name))) if item.must_not_name else None
+    m["wrongly_named"] = float(bool(wrongly_named(answer.answer, item.must_not_name, item.reference))) if item.must_not_name else None
     m["error_rate"] = float(error is not None)
     m["latency_ms"] = latency_ms
     result = QuestionResult(
@@ -269,7 +293,7 @@ def failure_reasons(item: GoldItem, r: QuestionResult, known: Iterable[str]) -> 
         reasons.append("failed to abstain")
     if not r.abstained:
         reasons += [f"missing key fact {fact!r}" for fact in missing_key_facts(r.answer, item.key_facts)]
-    reasons += [f"names {a}, which does not meet the condition" for a in wrongly_named(r.answer, item.must_not_name)]
+    reasons += [f"names {a}, which does not meet the condition" for a in wrongly_named(r.answer, item.must_not_name, item.reference)]
     return reasons
 
 

@@ -125,6 +125,21 @@ def test_citation_markers_do_not_break_key_facts():
     assert M.key_fact_containment("306 [¶23] children", [["306 children"]]) == 1.0
 
 
+def test_an_authority_not_meeting_the_condition_may_be_named_only_with_the_grade_the_reference_gives_it():
+    reference = ("Only Wessex was good [w]. Barsetshire required improvement to be good [b]; "
+                 "Mercia gives no overall grade [m].")
+    excluded = ["Barsetshire", "Mercia", "Anglia"]
+    shown_as_not_meeting = ("1 of 3 judged overall effectiveness as good:\nWessex: Good. [w]\nThe others did not:\n"
+                            "Barsetshire 2015: Requires improvement to be good. [b]\nMercia 2024 gives no grade for it. [m]")
+    assert M.wrongly_named(shown_as_not_meeting, excluded, reference) == []
+    listed_as_meeting = "2 of 3 judged it good:\nWessex: Good. [w]\nBarsetshire 2015: Good. [b]"
+    assert M.wrongly_named(listed_as_meeting, excluded, reference) == ["Barsetshire"]
+    # One the reference never names may not be named at all, whatever grade is given.
+    assert M.wrongly_named("Anglia 2019: Requires improvement. [a]", excluded, reference) == ["Anglia"]
+    assert M.wrongly_named("Barsetshire and Wessex were good.", excluded, "") == ["Barsetshire"]
+    assert M.grades_said("requires improvement to be good") == {"requires improvement"}
+
+
 def test_no_key_facts_not_counted():
     assert M.key_fact_containment("anything", []) is None
 

@@ -2,8 +2,8 @@
 to the passage that states its grade: which reports have a grade, how many, one authority's grades
 over time, comparisons, the reports that do not grade an area, and which reports were inspected when.
 
-An empty result says so plainly, never naming a report that does not meet the condition; the
-reports searched go in the notes.
+An empty result says so plainly; the reports searched go in the notes. Reports that do not meet the
+condition follow those that do, with their grades, only when asked for: named, or a share's whole.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from assistant.types import Answer
 class GradeTableAnswerer:
     """Answers a ``GradeQuery`` over the reports in scope from their judgement tables."""
 
-    def __init__(self, quoter: GradeQuoter, catalogue: Catalogue):
+    def __init__(self, quoter: GradeQuoter, catalogue: Catalogue, rest_shown: int = 12):
         self.quoter = quoter
         self.catalogue = catalogue
+        self.rest_shown = rest_shown  # at most this many reports not meeting the condition are listed
         self._rows = {i.id: report_rows(i) for i in catalogue.infos()}  # read once per load, not per question
 
     def rows(self, info: ReportInfo) -> list[GradeRow]:
@@ -61,10 +62,12 @@ class GradeTableAnswerer:
         of = f", {authorities} authorities" if authorities != len(matches) else ""
         lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
         shown = [i.id for i, _ in matches]
+        others = [i for i in infos if i.id not in shown]
         # "Was X ever rated inadequate?": yes, and what its other reports gave, for the whole history.
-        # (Other authorities are never named: an answer names only those that meet the condition.)
-        if asked.ever and (others := [i for i in infos if i.id not in shown]):
-            lines += ["Its other reports:", *self._others(others, asked, evidence)]
+        # Other authorities are named only when the question asks for them: by name, or as a share's whole.
+        if others and (asked.ever or (asked.whole and len(others) <= self.rest_shown)):
+            lines += ["Its other reports:" if asked.ever else f"{_the_other(len(others), 'loaded report', 'loaded reports')} did not:",
+                      *self._others(others, asked, evidence)]
             shown += [i.id for i in others]
         return _answer([lead, *lines], evidence, shown)
 
@@ -126,15 +129,16 @@ class GradeTableAnswerer:
         conditions, if any, hold for the latest ("improved to good")."""
         area = asked.shown_areas[0] if asked.shown_areas else "overall"
         by_authority = _by_authority(sorted(infos, key=lambda i: i.published_on))
-        moved, compared = [], 0
+        moved, unmoved, compared = [], [], 0
         for mine in by_authority.values():
             graded = [(i, r) for i in mine for r in self.rows(i) if r.area == area]
             if len(graded) < 2:
                 continue
             compared += 1
-            for (first, a), (last, b) in _pairs(graded, asked.pairs):
-                if self._moved(asked, a, b, last):
-                    moved.append(((first, a), (last, b)))
+            mine_moved = [pair for pair in _pairs(graded, asked.pairs) if self._moved(asked, pair[0][1], pair[1][1], pair[1][0])]
+            moved += mine_moved
+            if not mine_moved:
+                unmoved.append((graded[0], graded[-1]))
         label = AREA_BY_KEY[area].label
         verb = {"better": "improved", "worse": "declined", "same": "stayed the same"}[asked.direction]
         if asked.transition:
@@ -142,15 +146,21 @@ class GradeTableAnswerer:
             verb = f"went from {start} to {end}" if end else f"went from {start} to a lower grade"
         if not moved:
             return _none(f"None of the {compared} authorities with two or more graded reports in scope {verb} in {label}.")
-        evidence = Evidence()
-        lines = [f"{first.authority}: {a.grade} ({first.name}) to {b.grade} ({last.name}). "
-                 f"{self._quote(first, [a], evidence)} {self._quote(last, [b], evidence)}"
-                 for (first, a), (last, b) in moved]
         between = {"first-latest": "from their first to their latest loaded report",
                    "consecutive": "from one inspection to the next", "last-two": "at their latest inspection against the one before"}
         lead = (f"{len(moved)} of the {compared} authorities with two or more graded reports in scope {verb} in "
                 f"{label}, {between[asked.pairs]}:")
-        return _answer([lead, *lines], evidence, [i.id for pair in moved for i, _ in pair])
+        evidence = Evidence()
+        lines = [lead, *(self._step(pair, evidence) for pair in moved)]
+        if asked.whole and unmoved and len(unmoved) <= self.rest_shown:  # "A v B: which improved?": the other too
+            lines += [f"{_the_other(len(unmoved), 'authority', 'authorities')} did not:", *(self._step(pair, evidence) for pair in unmoved)]
+            moved += unmoved
+        return _answer(lines, evidence, [i.id for pair in moved for i, _ in pair])
+
+    def _step(self, pair, evidence: Evidence) -> str:  # "Newcastle: requires improvement (Newcastle 2017) to good (…)"
+        (first, a), (last, b) = pair
+        return f"{first.authority}: {a.grade} ({first.name}) to {b.grade} ({last.name}). " + \
+            f"{self._quote(first, [a], evidence)} {self._quote(last, [b], evidence)}"
 
     def _moved(self, asked: GradeQuery, a: GradeRow, b: GradeRow, last: ReportInfo) -> bool:
         """Did the grade move as asked from ``a`` to ``b`` (``last``'s)?"""
@@ -303,7 +313,7 @@ def _searched(infos: list[ReportInfo], when: str) -> str:
     return f"{_reports(len(infos))} {'published ' + _in(when) if when else 'in scope'}"
 
 
-def _verb(asked: GradeQuery) -> str:
+def _verb(asked: GradeQuery) -> str:  # the dates of a question: "inspected" or "published"
     return "inspected" if asked.inspected else "published"
 
 
@@ -371,6 +381,10 @@ def _in(when: str) -> str:
 def _share(part: int, whole: int) -> str:
     """" (29%)": the share a count is of the reports searched."""
     return f" ({round(100 * part / whole)}%)" if whole > 1 else ""
+
+
+def _the_other(n: int, one: str, many: str) -> str:
+    return f"The other {one}" if n == 1 else f"The other {n} {many}"  # "The other authority", "… 5 authorities"
 
 
 def _reports(n: int) -> str:

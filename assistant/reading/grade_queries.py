@@ -147,6 +147,7 @@ class GradeQuery:
     now: bool = False  # "which councils are now rated good?": each authority's latest report
     inspected: bool = False  # dates are of the inspection, not of publication
     when: str = ""  # the dates the reports were filtered to, as said: "since 2023", "in March 2017"
+    whole: bool = False  # the answer accounts for every report in scope: the authorities named, or a share's whole
 
     @property
     def shown_areas(self) -> tuple[str, ...]:

@@ -154,11 +154,12 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
     assert answerer.mismatch("Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
 
 
-def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False):
+def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False, rest_shown: int = 12):
     """``ask(question)`` over made-up reports (id → judgement table), as ``Assistant.ask`` routes it."""
     from assistant.answering.grade_answers import GradeTableAnswerer
     from assistant.answering.grade_quotes import GradeQuoter
     from assistant.answering.grade_scope import grade_table_query
+    from assistant.reading.answer_kinds import expected_kind
     from assistant.reading.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
 
@@ -168,10 +169,11 @@ def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = Fals
     passages = {r: build_paragraphs(r, [(None, "Judgements", "Judgements", "\n".join(f"{a}: {g}." for a, g in t))],
                                     lambda _: "general") for r, t in tables.items()}
     catalogue = Catalogue(manifest)
-    answerer = GradeTableAnswerer(GradeQuoter(lambda r: passages[r], catalogue), catalogue)
+    answerer = GradeTableAnswerer(GradeQuoter(lambda r: passages[r], catalogue), catalogue, rest_shown)
 
     def ask(question):
-        table = grade_table_query(catalogue, question, catalogue.read(question), Scope())
+        share = expected_kind(question) == "share"
+        table = grade_table_query(catalogue, question, catalogue.read(question), Scope(), share=share)
         assert table is not None, question
         return answerer.run(question, question, *table)
 
@@ -232,6 +234,31 @@ def test_which_authorities_improved_or_declined_and_shares():
     assert share.answer.startswith("2 of the 4 loaded reports in scope (50%) judged leadership as good")
     latest = ask("Which councils are currently judged good overall?")
     assert latest.answer.startswith("1 of the 2 loaded reports") and "Barsetshire 2024" in latest.answer
+
+
+def test_named_authorities_and_shares_also_show_the_reports_that_do_not_meet_the_condition():
+    tables = {"barsetshire-2015-03-01": SIF, "wessex-2024-05-01": ILACS, "mercia-2023-02-01": SIF}
+    ask = _table_answerer(tables)
+    named = ask("Of Barsetshire and Wessex, whose help and protection was judged outstanding?")
+    meeting, rest = named.answer.split("The other loaded report did not:")
+    assert "Wessex 2024" in meeting and "Barsetshire" not in meeting and "Mercia" not in named.answer
+    assert "Barsetshire 2015" in rest and "Inadequate" in rest
+    assert {c.report for c in named.citations} == {"barsetshire-2015-03-01", "wessex-2024-05-01"}
+    unnamed = ask("Which councils had help and protection judged outstanding?")
+    assert "Barsetshire" not in unnamed.answer and "did not" not in unnamed.answer
+    share = ask("What percentage of reports rated help and protection outstanding?")
+    assert share.answer.startswith("1 of the 3 loaded reports in scope (33%)")
+    assert "The other 2 loaded reports did not:" in share.answer and len({c.report for c in share.citations}) == 3
+    # Above the limit the others are counted, not listed.
+    few = _table_answerer(tables, rest_shown=1)("What percentage of reports rated help and protection outstanding?")
+    assert "did not" not in few.answer and "Barsetshire" not in few.answer
+
+    ask = _table_answerer({"barsetshire-2015-03-01": SIF, "barsetshire-2024-05-01": ILACS,
+                           "wessex-2016-03-01": ILACS, "wessex-2024-06-01": SIF})
+    which = ask("Barsetshire v Wessex: which has improved its help and protection grade?")
+    improved, other = which.answer.split("The other authority did not:")
+    assert "Barsetshire: inadequate (Barsetshire 2015) to outstanding (Barsetshire 2024)" in improved
+    assert "Wessex: outstanding (Wessex 2016) to inadequate (Wessex 2024)" in other
 
 
 def test_transitions_distributions_ever_and_plain_words_for_grades():
