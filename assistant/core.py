@@ -252,7 +252,7 @@ class Assistant:
         planned = self._after_reload_if_stale(lambda: self.router.decide(self.router.read(ask)))
         if not isinstance(plan := planned.plan, Extract):
             return AnswerStream.whole(self.router.run(planned))
-        return answerer.stream(question, planned.query.scoped_text, plan.vector, plan.sources, standalone=query)
+        return answerer.stream(question, planned.query.needs, plan.vector, plan.sources, standalone=query)
 
     # --- reading -----------------------------------------------------------------------
     def paragraphs(self, report: str | None = None) -> list[Paragraph]:

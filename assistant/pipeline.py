@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answering.answer import ExtractiveAnswerer
-from assistant.reading.answer_kinds import BROAD, FIGURE_KINDS, expected_kind
+from assistant.reading.answer_kinds import BROAD, FIGURE_KINDS, expected_kind, read_needs
 from assistant.reading.authorities import other_authorities
 from assistant.answering.cite import citations_in
 from assistant.answering.generate import GenerativeAnswerer
@@ -185,6 +185,7 @@ class Router:
             asks_advice=asks_for_advice(ask.question),
             when=self._asks_when(ask, reading, topic, own_topic),
             grades=grade_question(topic), expects=expected_kind(ask.standalone), broad=bool(BROAD.search(ask.standalone)),
+            needs=read_needs(scoped),
         )
 
     @staticmethod
@@ -201,7 +202,7 @@ class Router:
         ranked = self._rank(query, k)
         # A question about grades is answered from the judgements: their passages come first.
         first: list[Source] = []
-        if table := grade_table_query(self.catalogue, question, query.reading, limit):
+        if table := grade_table_query(self.catalogue, question, query.reading, limit, share=query.expects == "share"):
             first = self.grade_table.run(question, question, *table).sources
         elif query.grades and (picks := self.report_grades.picks(query.grades, query.scope)):
             first = self.grade_quoter.sources(picks)

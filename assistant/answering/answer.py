@@ -10,38 +10,20 @@ import numpy as np
 
 from assistant.reading.answer_kinds import (
     ACRONYM,
-    ASKS_AHEAD,
-    BROAD,
     COMPARATOR,
-    COMPARISON,
     FAULT,
-    FIGURE_QUESTION,
     FRAME_TERMS,
     GRADE,
-    HOW_MANY,
     LOOKS_AHEAD,
-    NAME_QUESTION,
     NUMBER,
-    PERSON_ROLE,
-    PRESUMED_FAULT,
-    QUANTITY,
     REPORT_TERMS,
-    SOURCE_SAID,
     TITLE_LINE,
-    WHO,
-    compares_with_others,
-    counted_term,
+    Needs,
     counts,
-    gives_figure,
-    gives_name,
-    gives_share_of_group,
-    names_another_post,
-    roles_asked_plainly,
     has_figure,
-    related_terms,
+    names_another_post,
 )
 from assistant.answering.cite import REFUSAL, cite, cited_answer
-from assistant.reading.grades import ASKS_GRADE
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.retrieve import is_recommendation, is_summary
@@ -63,29 +45,31 @@ class ExtractiveAnswerer:
         self.max_sentences = max_sentences
         self.tuning = tuning
 
-    def answer(self, question: str, query: str, vector: list[float], sources: list[Source]) -> Answer:
-        """An answer to ``query`` from ``sources``, or an abstention when none of them answers it."""
-        candidates = self.score(query, np.asarray(vector), sources)
+    def answer(self, question: str, needs: Needs, vector: list[float], sources: list[Source]) -> Answer:
+        """An answer to the question (``needs``, read from its scoped text) from ``sources``, or an
+        abstention when none of them answers it."""
+        query = needs.text
+        candidates = self.score(needs, np.asarray(vector), sources)
         if not candidates or candidates[0].score < self.abstain_below:
             best = f" (best match {candidates[0].score:.2f})" if candidates else ""
             return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
-        wants_number = bool(QUANTITY.search(query) or COMPARISON.search(query))
-        chosen = self.select(candidates, query, wants_number=wants_number, broad=bool(BROAD.search(query)))
+        wants_number = needs.quantity or needs.comparison
+        chosen = self.select(candidates, needs, wants_number=wants_number, broad=needs.broad)
         # The answer leads with the sentence holding what was asked for: the figure, the name, else the best.
         lead = next((c for c in chosen if (wants_number and has_figure(c.text))
-                     or (NAME_QUESTION.search(query) and gives_name(query, c.text))), chosen[0])
+                     or (needs.name and needs.gives_name(c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
         # A name must come from the chosen sentences, not the rest of the lead paragraph (it names others).
         if missing := (
-            self.missing_figure(query, quoted, candidates, question) or missing_name(query, chosen)
-            or missing_future(query, quoted)
+            self.missing_figure(needs, quoted, candidates, question) or missing_name(needs, chosen)
+            or missing_future(needs, quoted)
         ):
             return abstention(question, query, sources, missing)
         # A recommendation is a fault found: it says what must improve.
-        if PRESUMED_FAULT.search(query) and not any(
+        if needs.presumed_fault and not any(
             FAULT.search(c.text) or is_recommendation(c.source.section) for c in quoted
         ):
-            return premise_not_found(question, query, sources, quoted[0], PRESUMED_FAULT.search(query).group(1))
+            return premise_not_found(question, query, sources, quoted[0], needs.presumed_fault)
         chosen = quoted
         text = compose(chosen, candidates, lead)
         lead_text = text.split("\n\n", 1)[0] if "\n\n" in text else ""
@@ -93,14 +77,14 @@ class ExtractiveAnswerer:
                             highlights=_highlights(chosen))
 
     def missing_figure(
-        self, query: str, chosen: list[ScoredSentence], candidates: list[ScoredSentence] = (), asked: str = ""
+        self, needs: Needs, chosen: list[ScoredSentence], candidates: list[ScoredSentence] = (), asked: str = ""
     ) -> str | None:
         """Why a question that asks for a figure gets none: no chosen sentence gives a figure about
         what it is about (its most telling words, read with the opening of the sentence's paragraph).
         ``asked`` is what the user typed: words a follow-up carries only say what "them" are."""
-        if not FIGURE_QUESTION.search(query):
+        if not needs.figure:
             return None
-        known = [t for t in set(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", query)))) if t in self.keyword.idf]
+        known = [t for t in needs.figure_terms if t in self.keyword.idf]
         # Years and periods ("in 2012–13") say when, not what is counted: they count towards the
         # coverage, not as what a figure must be about.
         focus = sorted((t for t in known if t not in FRAME_TERMS and not any(c.isdigit() for c in t)),
@@ -110,16 +94,16 @@ class ExtractiveAnswerer:
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
         by_position = {(c.source.label, c.index): c for c in candidates}
         # "How many children…" is answered by a number of something the question names, not of months.
-        counted = set(known) - FRAME_TERMS if HOW_MANY.search(query) else set()
-        related = related_terms(query, set(known))
+        counted = set(known) - FRAME_TERMS if needs.how_many else set()
+        related = needs.plain_terms - set(known) - REPORT_TERMS
         for sentence in chosen:
             here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)
             if leans_back(sentence.text) and (before := by_position.get((sentence.source.label, sentence.index - 1))):
                 here |= before.terms  # "This is currently at 179 days": what "this" is, the sentence before says
-            if not gives_figure(query, sentence.text) or (focus and not (set(focus) | related) & here):
+            if not needs.gives_figure(sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
             if counted and not any(counts(sentence.text, t, before=True) for t in counted) and not (
-                gives_share_of_group(query, sentence.text)
+                needs.gives_share_of_group(sentence.text)
             ):
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
@@ -135,7 +119,7 @@ class ExtractiveAnswerer:
         spelled = (self.keyword.spelled_out(a) for a in dict.fromkeys(ACRONYM.findall(text)))
         return frozenset(t for words in spelled if words for t in terms(words))
 
-    def score(self, query: str, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
+    def score(self, needs: Needs, vector: np.ndarray, sources: list[Source]) -> list[ScoredSentence]:
         """Every sentence of the top passages, scored against the question, best first."""
         pool = sources[: max(1, min(len(sources), self.tuning.sentence_pool))]
         rank_of = {s.label: i for i, s in enumerate(pool)}
@@ -155,30 +139,24 @@ class ExtractiveAnswerer:
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, read))
         if not sentences:
             return []
-        query_terms = set(terms(query)) - REPORT_TERMS
+        query_terms, related, counted = needs.terms, needs.related, needs.counted
         total_weight = sum(self.keyword.weight(t) for t in query_terms) or 1.0
-        related = related_terms(query, query_terms)
-        wants_number = bool(QUANTITY.search(query))
-        wants_comparison = compares_with_others(query)
-        wants_grade = bool(ASKS_GRADE.search(query))
-        counted = counted_term(query)
-        roles = roles_asked_plainly(query)
         similarities = np.stack([s.vector for s in sentences]) @ vector
         tune = self.tuning
         for sentence, similarity in zip(sentences, similarities):
             shared = query_terms & sentence.terms
             shared_related = related & sentence.terms
             overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
-            bonus = tune.number_bonus if wants_number and NUMBER.search(sentence.text) else 0.0
+            bonus = tune.number_bonus if needs.quantity and NUMBER.search(sentence.text) else 0.0
             bonus += tune.count_bonus if counted and counts(sentence.text, counted) else 0.0
-            bonus += tune.comparison_bonus if wants_comparison and COMPARATOR.search(sentence.text) else 0.0
-            bonus += tune.grade_bonus if wants_grade and GRADE.search(sentence.text) else 0.0
-            bonus -= tune.second_post_penalty if names_another_post(roles, sentence.text) else 0.0
+            bonus += tune.comparison_bonus if needs.with_others and COMPARATOR.search(sentence.text) else 0.0
+            bonus += tune.grade_bonus if needs.grade and GRADE.search(sentence.text) else 0.0
+            bonus -= tune.second_post_penalty if names_another_post(needs.roles, sentence.text) else 0.0
             sentence.score = float(similarity) + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
     def select(
-        self, candidates: list[ScoredSentence], query: str = "", wants_number: bool = False, broad: bool = False
+        self, candidates: list[ScoredSentence], needs: Needs, wants_number: bool = False, broad: bool = False
     ) -> list[ScoredSentence]:
         """The lead sentence (the best of the passage that answers best), the next best ones that
         score close to it and say something new, and, when the question asks for a figure or a name
@@ -186,15 +164,14 @@ class ExtractiveAnswerer:
         ("what did inspectors say about…") takes more, from more passages."""
         limit = self.max_sentences + 2 if broad else self.max_sentences
         margin = self.tuning.broad_margin if broad else self.tuning.margin
-        wants_name = bool(NAME_QUESTION.search(query))
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
         chosen = [best]
-        for wanted, gives in ((wants_number, has_figure), (wants_name, lambda text: gives_name(query, text))):
+        for wanted, gives in ((wants_number, has_figure), (needs.name, needs.gives_name)):
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
                 if giving and giving[0].score >= self.abstain_below:
                     chosen.append(giving[0])
-        asked = set(terms(query)) - REPORT_TERMS
+        asked = needs.terms
         said = _terms_of(candidates, {c.source.label for c in chosen})
         top = _best_finding(candidates, best, self.abstain_below) if broad else best.score
         for candidate in candidates[1:]:
@@ -299,19 +276,18 @@ def _terms_of(candidates: list[ScoredSentence], passages: set[str]) -> set[str]:
     return {t for c in candidates if c.source.label in passages for t in c.terms}
 
 
-def missing_name(query: str, chosen: list[ScoredSentence]) -> str | None:
+def missing_name(needs: Needs, chosen: list[ScoredSentence]) -> str | None:
     """Why a question that asks for a name ("what is the name of…", "who is the…") gets none:
     no chosen sentence names anyone or anything the question does not already name."""
-    asks_who_holds_a_post = WHO.search(query) and PERSON_ROLE.search(query)
-    if not (NAME_QUESTION.search(query) or asks_who_holds_a_post) or any(gives_name(query, s.text) for s in chosen):
+    if not (needs.name or needs.who_holds_post) or any(needs.gives_name(s.text) for s in chosen):
         return None
     return "the retrieved passages name no one and nothing that answers it"
 
 
-def missing_future(query: str, chosen: list[ScoredSentence]) -> str | None:
+def missing_future(needs: Needs, chosen: list[ScoredSentence]) -> str | None:
     """Why a question about what comes next ("when is the next inspection due?") gets no answer:
     a report says what inspectors found then, and none of the chosen sentences looks ahead."""
-    if not ASKS_AHEAD.search(query) or any(LOOKS_AHEAD.search(s.text) for s in chosen):
+    if not needs.ahead or any(LOOKS_AHEAD.search(s.text) for s in chosen):
         return None
     return "the retrieved passages say nothing about what comes next"
 

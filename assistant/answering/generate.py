@@ -18,6 +18,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from assistant.answering.answer import ExtractiveAnswerer, abstention
+from assistant.reading.answer_kinds import Needs
 from assistant.answering.citation_check import (
     MAX_ANSWER_CHARS,
     REFUSING,
@@ -162,31 +163,32 @@ class GenerativeAnswerer:
         self.name = describe(model)
 
     def answer(
-        self, question: str, query: str, vector: list[float], sources: list[Source], *, standalone: str | None = None
+        self, question: str, needs: Needs, vector: list[float], sources: list[Source], *, standalone: str | None = None
     ) -> Answer:
-        """The checked answer to ``question`` from ``sources`` (``query`` is what the fallback scores against)."""
-        stream = self.stream(question, query, vector, sources, standalone=standalone)
+        """The checked answer to ``question`` from ``sources`` (``needs`` is what the fallback scores against)."""
+        stream = self.stream(question, needs, vector, sources, standalone=standalone)
         for _ in stream:
             pass
         assert stream.answer is not None
         return stream.answer
 
     def stream(
-        self, question: str, query: str, vector: list[float], sources: list[Source], *, standalone: str | None = None
+        self, question: str, needs: Needs, vector: list[float], sources: list[Source], *, standalone: str | None = None
     ) -> AnswerStream:
         """Tokens as checked sentences complete; the stream's ``answer`` is the checked Answer."""
 
         def chunks() -> Generator[str, None, Answer]:
-            answer = yield from self._write(question, query, vector, sources, standalone)
-            answer.standalone_question = standalone or query
+            answer = yield from self._write(question, needs, vector, sources, standalone)
+            answer.standalone_question = standalone or needs.text
             return answer
 
         return AnswerStream(chunks())
 
     def _write(
-        self, question: str, query: str, vector: list[float], sources: list[Source], standalone: str | None
+        self, question: str, needs: Needs, vector: list[float], sources: list[Source], standalone: str | None
     ) -> Generator[str, None, Answer]:
-        extractive = self.fallback.answer(question, query, vector, sources)
+        query = needs.text
+        extractive = self.fallback.answer(question, needs, vector, sources)
         # When retrieval found nothing that answers, the model is not asked: it could only make something up.
         if not sources or extractive.abstained:
             yield from whole_pieces(extractive.answer)

@@ -180,7 +180,7 @@ class ExtractRoute:
         # The chat model reads the follow-up in context; the extractive answerer scores against the scoped text.
         answerer = self.answerer_for(query.ask.use_chat_model)
         context = {"standalone": query.standalone} if isinstance(answerer, GenerativeAnswerer) else {}
-        answer = answerer.answer(query.question, query.scoped_text, plan.vector, plan.sources, **context)
+        answer = answerer.answer(query.question, query.needs, plan.vector, plan.sources, **context)
         answer.standalone_question = query.standalone
         return answer
 
@@ -195,7 +195,7 @@ class ReportByReportRoute:
     def run(self, query: Query, plan: ReportByReport) -> Answer:
         parts, sources, notes, highlights, used = [], [], [], {}, []
         for report, found in plan.per_report.items():
-            answer = self.extractive.answer(query.question, query.scoped_text, plan.vector, found)
+            answer = self.extractive.answer(query.question, query.needs, plan.vector, found)
             if answer.abstained and not plan.every:
                 continue
             name = self.catalogue.reports[report].name

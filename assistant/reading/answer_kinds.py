@@ -5,7 +5,9 @@ questions and sentences with (how it quotes the sentences it chooses is ``scored
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from assistant.reading.judgements import ASKS_GRADE
 from assistant.reading.plain_words import report_terms
 from assistant.text import terms
 
@@ -132,12 +134,6 @@ LOOKS_AHEAD = re.compile(
 TITLE_LINE = re.compile(r"^(?!.*:)(?!.*\b(?:is|are|was|were|requires?|has|have)\b).*$", re.I | re.S)
 
 
-def related_terms(query: str, own: set[str]) -> set[str]:
-    """The reports' terms for the question's everyday words (``plain_words``): a sentence that uses
-    them speaks to the question, but they do not dilute the weight of the question's own terms."""
-    return {t for concept in report_terms(query) for t in terms(concept)} - own - REPORT_TERMS
-
-
 def counted_term(query: str) -> str | None:
     """What a "how many…" question counts, as a term: "how many children were…" → "children"."""
     match = HOW_MANY.search(query)
@@ -186,41 +182,92 @@ def is_number_word(word: str) -> bool:
     return word.isdigit() or bool(re.fullmatch(_CARDINALS, word, re.I))
 
 
-def gives_name(query: str, text: str) -> bool:
-    """Does ``text`` name someone or something that ``query`` does not already name (a person, not
-    a body, when the question asks who holds a post)?"""
-    asked = {w.lower() for w in re.findall(r"[A-Za-z]+", query)}
-    wants_person = bool(PERSON_ROLE.search(query))
-    for run in _PROPER_RUN.findall(text):
-        if wants_person and (_BODY_WORDS & set(run.split()) or PERSON_ROLE.search(run)):
-            continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
-        if len([w for w in run.split() if w.lower() not in asked and w not in _NOT_NAMES]) >= 2:
-            return True
-    if wants_person:
-        return False
-    return bool(_QUOTED_NAME.search(text)) or any(w.lower() not in asked for w in _NAMED_BODY.findall(text))
-
-
 def has_figure(text: str) -> bool:
     return bool(re.search(r"\d", text) or NUMBER.search(text))
 
 
-def gives_share_of_group(query: str, text: str) -> bool:
-    """Does ``text`` give a share for a question that asks how many of a group ("how many of them…")?"""
-    return bool(_PART_OF_GROUP.search(query) and _SHARE.search(_VAGUE_SHARE.sub(" ", text)))
+@dataclass(frozen=True)
+class Needs:
+    """What an answer to one question must hold, read once from the question's (scoped) text. The
+    answerer checks each sentence against it: the checks read the sentence, never the question again."""
 
+    text: str
+    terms: frozenset[str]  # its terms, less the words every report uses
+    plain_terms: frozenset[str]  # the reports' terms for its everyday words (``plain_words``)
+    quantity: bool  # a number is wanted ("how many", "what percentage", "how long")
+    comparison: bool  # a comparison is named ("than", "nationally"): a number is wanted too
+    with_others: bool  # compared with England, London or neighbours, not over time
+    grade: bool  # a grade is asked for
+    figure: bool  # a figure of something: the answer must give one about it
+    figure_terms: frozenset[str]  # the terms that say what the figure is of (and when)
+    counted: str | None  # what "how many…" counts, as a term
+    share: str  # "percentage" (a number), "share" (any share, "the majority" too) or ""
+    money: bool
+    how_many: bool
+    of_group: bool  # "how many of them…": a share answers it too
+    name: bool  # "what is the name of…", "who is the…"
+    person: bool  # a role is named: the name wanted is a person's, not a body's
+    who_holds_post: bool  # "who is the director of…?"
+    named_words: frozenset[str]  # its words, lower-cased: a name it already says is no answer
+    roles: frozenset[str]  # the roles asked about plainly (``roles_asked_plainly``)
+    ahead: bool  # what comes next ("when is the next inspection due?")
+    presumed_fault: str  # the fault it takes as found ("why was it judged poor?"), or ""
+    broad: bool  # what inspectors said or found about something, not one fact
 
-def gives_figure(query: str, text: str) -> bool:
-    """Does ``text`` give the kind of figure ``query`` asks for (a share, a sum of money, a number)?"""
-    if _SHARE_QUESTION.search(query):
-        if re.search(r"\bpercentage|per ?cent\b", query, re.I):  # a number, not "the majority"
+    @property
+    def related(self) -> frozenset[str]:
+        """The reports' terms for its everyday words, other than its own: a sentence that uses them
+        speaks to the question, but they do not dilute the weight of its own terms."""
+        return self.plain_terms - self.terms - REPORT_TERMS
+
+    def gives_name(self, text: str) -> bool:
+        """Does ``text`` name someone or something the question does not already name (a person, not
+        a body, when it asks who holds a post)?"""
+        for run in _PROPER_RUN.findall(text):
+            if self.person and (_BODY_WORDS & set(run.split()) or PERSON_ROLE.search(run)):
+                continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
+            if len([w for w in run.split() if w.lower() not in self.named_words and w not in _NOT_NAMES]) >= 2:
+                return True
+        if self.person:
+            return False
+        return bool(_QUOTED_NAME.search(text)) or any(w.lower() not in self.named_words for w in _NAMED_BODY.findall(text))
+
+    def gives_share_of_group(self, text: str) -> bool:
+        """Does ``text`` give a share for "how many of them…"?"""
+        return self.of_group and bool(_SHARE.search(_VAGUE_SHARE.sub(" ", text)))
+
+    def gives_figure(self, text: str) -> bool:
+        """Does ``text`` give the kind of figure asked for (a share, a sum of money, a number)?"""
+        if self.share == "percentage":  # a number, not "the majority"
             return bool(_SHARE.search(_VAGUE_SHARE.sub(" ", text)))
-        return bool(_SHARE.search(text))
-    if _MONEY_QUESTION.search(query):
-        return bool(_MONEY.search(text))
-    if HOW_MANY.search(query):  # a count, not "all" or "the majority"
-        return bool(_COUNT.search(_DATES.sub(" ", text))) or gives_share_of_group(query, text)
-    return has_figure(text)
+        if self.share:
+            return bool(_SHARE.search(text))
+        if self.money:
+            return bool(_MONEY.search(text))
+        if self.how_many:  # a count, not "all" or "the majority"
+            return bool(_COUNT.search(_DATES.sub(" ", text))) or self.gives_share_of_group(text)
+        return has_figure(text)
+
+
+def read_needs(text: str) -> Needs:
+    """What ``text`` (a question's scoped text) needs its answer to hold."""
+    own = frozenset(terms(text)) - REPORT_TERMS
+    share = ("percentage" if re.search(r"\bpercentage|per ?cent\b", text, re.I) else "share") if _SHARE_QUESTION.search(text) else ""
+    fault = PRESUMED_FAULT.search(text)
+    return Needs(
+        text=text, terms=own, plain_terms=frozenset(t for concept in report_terms(text) for t in terms(concept)),
+        quantity=bool(QUANTITY.search(text)), comparison=bool(COMPARISON.search(text)),
+        with_others=compares_with_others(text), grade=bool(ASKS_GRADE.search(text)),
+        figure=bool(FIGURE_QUESTION.search(text)),
+        figure_terms=frozenset(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", text)))),
+        counted=counted_term(text), share=share, money=bool(_MONEY_QUESTION.search(text)),
+        how_many=bool(HOW_MANY.search(text)), of_group=bool(_PART_OF_GROUP.search(text)),
+        name=bool(NAME_QUESTION.search(text)), person=bool(PERSON_ROLE.search(text)),
+        who_holds_post=bool(WHO.search(text) and PERSON_ROLE.search(text)),
+        named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text)),
+        roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
+        presumed_fault=fault.group(1) if fault else "", broad=bool(BROAD.search(text)),
+    )
 
 
 # Checked in order when a question asks a quantity; none of them: a count.

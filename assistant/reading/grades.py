@@ -10,13 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.reading.judgements import AREA_BY_KEY, GRADING, area_keys
+from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, area_keys
 from assistant.reading.question import GRADES
 from assistant.text import terms
 from ingest import Paragraph
 
 # Questions about Ofsted's grades (shared with the answerer, which favours sentences giving one).
-ASKS_GRADE = re.compile(GRADING, re.I)
 _ASKS_WHICH = re.compile(r"\b(which|what|how many|whose|who)\b", re.I)
 _ACROSS = re.compile(r"\b(which|how many|whose)\b", re.I)  # a question across reports
 _ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)

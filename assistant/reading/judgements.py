@@ -68,6 +68,7 @@ GRADE_SAID = r"outstanding|good|inadequate|requir\w* improvement(?: to be good)?
 GRADING = (r"\b(?:grades?|graded|grading|judgements?|judgments?|judged|rated|ratings?|overall effectiveness)\b"
            r"|\b(?:did|does|do|would|will)\s+(?:the\s+)?(?:ofsted|inspectors?|inspection|report|they|it|ofsted['’]?s?\s+inspectors)"
            r"\s+(?:rate|judge|grade)\b")
+ASKS_GRADE = re.compile(GRADING, re.I)  # a question asks for a grade
 _GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri|need(?:s|ed|ing)? improvement)\b", re.I)
 _PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 

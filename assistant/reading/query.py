@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from assistant.reading.answer_kinds import Needs
 from assistant.reading.grades import GradeQuestion
 from assistant.reading.reports import Scope, ScopeReading
 
@@ -40,6 +41,7 @@ class Query:
     grades: GradeQuestion | None  # the grades it asks for, when it asks for grades
     expects: str  # the kind of answer it wants (``answer_kinds.expected_kind``)
     broad: bool  # it asks what inspectors said or found about something, not for one fact
+    needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against
 
     @property
     def question(self) -> str:

@@ -7,7 +7,7 @@ import pytest
 import numpy as np
 
 from assistant.answering.answer import ExtractiveAnswerer, in_context
-from assistant.reading.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, gives_figure, gives_name
+from assistant.reading.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, read_needs
 from assistant.answering.scored_sentences import ScoredSentence
 from assistant.types import Source
 from assistant.reading.question import asks_for_advice
@@ -40,7 +40,7 @@ from assistant.reading.question import asks_for_advice
     ],
 )
 def test_a_figure_of_the_kind_asked_for(question, sentence, gives):
-    assert gives_figure(question, sentence) is gives
+    assert read_needs(question).gives_figure(sentence) is gives
 
 
 @pytest.mark.parametrize(
@@ -85,7 +85,7 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
-    assert gives_name(question, sentence) is gives
+    assert read_needs(question).gives_name(sentence) is gives
 
 
 def test_no_name_in_the_passages_means_the_report_does_not_say(bot):
@@ -191,14 +191,14 @@ def test_another_passage_is_cited_for_a_pointed_question_only_when_it_adds_to_wh
     same = _sentence("¶2", "Children looked after have their mental health needs met.", 0.88, [0, 1, 0])
     new = _sentence("¶3", "Waiting times for mental health services are six weeks.", 0.88, [0, 0, 1])
     question = "How quickly are the mental health needs of children looked after met, and what are waiting times?"
-    chosen = answerer.select([best, same, new], question)
+    chosen = answerer.select([best, same, new], read_needs(question))
     assert [c.source.label for c in chosen] == ["¶1", "¶3"]
     # The lead passage says it too, further on: its sentences are quoted, another passage adds nothing.
     later = _sentence("¶1", "Waiting times are short.", 0.5, [0.5, 0.5, 0.7], index=1)
-    chosen = answerer.select([best, same, new, later], question)
+    chosen = answerer.select([best, same, new, later], read_needs(question))
     assert [c.source.label for c in chosen] == ["¶1"]
     # A broad question ("what did inspectors say about…") takes what else the report says on it.
-    broad = answerer.select([best, same, new], "What did inspectors say about mental health needs?", broad=True)
+    broad = answerer.select([best, same, new], read_needs("What did inspectors say about mental health needs?"), broad=True)
     assert [c.source.label for c in broad] == ["¶1", "¶2", "¶3"]
 
 
@@ -230,11 +230,11 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
     # "ICPCs" is what the report calls initial child protection conferences
     icpc = _said("In 2015, 79% of ICPCs were quorate.")
     asked = "What percentage of initial child protection conferences were quorate?"
-    assert check.missing_figure(asked, [icpc]) is None
-    assert check.missing_figure(asked, [_said("In 2015, 79% of meetings were quorate.")])
+    assert check.missing_figure(read_needs(asked), [icpc]) is None
+    assert check.missing_figure(read_needs(asked), [_said("In 2015, 79% of meetings were quorate.")])
     # a year in the question says when: the figure need not be "about" 2014
     held = _said("During 2014–15, 79% of ICPCs were held within 15 days of section 47 enquiries starting.")
-    assert check.missing_figure("What percentage of ICPCs were held within 15 days in 2014–15, per the report?", [held]) is None
+    assert check.missing_figure(read_needs("What percentage of ICPCs were held within 15 days in 2014–15, per the report?"), [held]) is None
 
 
 def test_a_figure_that_leans_on_the_sentence_before_is_read_with_it(bot):
@@ -243,8 +243,8 @@ def test_a_figure_that_leans_on_the_sentence_before_is_read_with_it(bot):
     opening = _sentence("¶1", "The service is stable, experienced and well led.", 1.0, [0.0], index=0)
     before = _sentence("¶1", "Tracking has reduced the time between placement order and being matched with adopters.", 1.0, [0.0], index=1)
     figure = _sentence("¶1", "This is currently at 179 days, against a target of 230 days.", 1.0, [0.0], index=2)
-    assert check.missing_figure(asked, [figure], [opening, before, figure]) is None
-    assert check.missing_figure(asked, [figure], [opening, figure])  # without it, what "this" is goes unsaid
+    assert check.missing_figure(read_needs(asked), [figure], [opening, before, figure]) is None
+    assert check.missing_figure(read_needs(asked), [figure], [opening, figure])  # without it, what "this" is goes unsaid
 
 
 def test_how_big_asks_for_a_figure():
@@ -257,9 +257,9 @@ def test_a_follow_ups_carried_words_say_what_it_counts_not_what_the_figure_must_
     check = bot.extractive
     standalone = "And how many of them were adopted? (children looked after placed outside the borough annual review)"
     adopted = _said("Eleven children were adopted in the last year.")
-    assert check.missing_figure(standalone, [adopted])  # read as one question, it covers too little of it
-    assert check.missing_figure(standalone, [adopted], asked="And how many of them were adopted?") is None
-    assert check.missing_figure(standalone, [_said("Eleven carers were approved.")], asked="And how many of them were adopted?")
+    assert check.missing_figure(read_needs(standalone), [adopted])  # read as one question, it covers too little of it
+    assert check.missing_figure(read_needs(standalone), [adopted], asked="And how many of them were adopted?") is None
+    assert check.missing_figure(read_needs(standalone), [_said("Eleven carers were approved.")], asked="And how many of them were adopted?")
 
 
 def test_the_answer_leads_with_what_was_asked_and_cites_each_run_of_a_passage_once():
@@ -302,7 +302,7 @@ def test_an_item_of_what_must_improve_does_not_crowd_out_what_inspectors_found()
     finding = _scored("¶11", "Help and protection", "Return home interviews are sometimes delayed.", 0.58, 1)
     answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.3)
     candidates = [item, finding, other_item]
-    broad = answerer.select(candidates, "What did inspectors say about children who go missing?", broad=True)
+    broad = answerer.select(candidates, read_needs("What did inspectors say about children who go missing?"), broad=True)
     assert finding in broad
     assert other_item not in answerer._with_lead_paragraph(list(broad), candidates)
 

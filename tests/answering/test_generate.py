@@ -13,6 +13,7 @@ import pytest
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 
+from assistant.reading.answer_kinds import read_needs
 from assistant import Assistant, Settings
 from assistant.answering.citation_check import UNSUPPORTED, check_answer, split_answer
 from assistant.answering.cite import CITATION, REFUSAL
@@ -214,7 +215,7 @@ def _answerer(bot, known, model) -> GenerativeAnswerer:
 
 
 def _retrieved(bot, question: str):
-    return question, question, bot.embeddings.embed_query(question), bot.retrieve(question, k=6)
+    return question, read_needs(question), bot.embeddings.embed_query(question), bot.retrieve(question, k=6)
 
 
 @pytest.mark.slow
