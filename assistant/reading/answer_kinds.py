@@ -76,7 +76,7 @@ COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)
 _OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|years? ago|before that|since)\b", re.I)
 COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # The kind of answer a question wants, first match first: a figure of some kind when it asks a
-# quantity (how many, how much, how long, when), else a person's name, else a description.
+# quantity (how many, how much, how long, when), else a person's name, a body's, else a description.
 _HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon)\b", re.I)
 _WHEN_ASKED = re.compile(r"\b(?:when|what year|what date)\b", re.I)
 FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
@@ -84,6 +84,10 @@ FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
 NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
 WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
+# "Which regional adoption agency…?", "which charity…?": a body's name is the answer. In the plural
+# ("which agencies are in the MASH?") the answer is kinds of body (police, health), not names.
+BODY_ASKED = re.compile(r"\bwhich (?:[\w'-]+ ){0,3}?(?:agency|organi[sz]ation|charity|trust|partnership|provider|"
+                        r"company|consortium)\b(?!['’]s)", re.I)
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on)\s+(?:the\s+)?)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
 # One capitalised word naming a team or scheme: "the Opal team", "the Horizon project".
@@ -205,7 +209,8 @@ class Needs:
     money: bool
     how_many: bool
     of_group: bool  # "how many of them…": a share answers it too
-    name: bool  # "what is the name of…", "who is the…"
+    name: bool  # "what is the name of…", "who is the…", "which agency…"
+    body: bool  # "which agency…": a body's name, which may share words with the question ("Adoption Now")
     person: bool  # a role is named: the name wanted is a person's, not a body's
     who_holds_post: bool  # "who is the director of…?"
     named_words: frozenset[str]  # its words, lower-cased: a name it already says is no answer
@@ -222,11 +227,13 @@ class Needs:
 
     def gives_name(self, text: str) -> bool:
         """Does ``text`` name someone or something the question does not already name (a person, not
-        a body, when it asks who holds a post)?"""
+        a body, when it asks who holds a post)? Two new words make a name; one, for a body asked for
+        by its kind ("Adoption Now", asked "which adoption agency…?")."""
+        new_words = 1 if self.body else 2
         for run in _PROPER_RUN.findall(text):
             if self.person and (_BODY_WORDS & set(run.split()) or PERSON_ROLE.search(run)):
                 continue  # "the Ealing Safeguarding Children Board chair", "the Chief Executive": no one's name
-            if len([w for w in run.split() if w.lower() not in self.named_words and w not in _NOT_NAMES]) >= 2:
+            if len([w for w in run.split() if w.lower() not in self.named_words and w not in _NOT_NAMES]) >= new_words:
                 return True
         if self.person:
             return False
@@ -262,7 +269,8 @@ def read_needs(text: str) -> Needs:
         figure_terms=frozenset(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", text)))),
         counted=counted_term(text), share=share, money=bool(_MONEY_QUESTION.search(text)),
         how_many=bool(HOW_MANY.search(text)), of_group=bool(_PART_OF_GROUP.search(text)),
-        name=bool(NAME_QUESTION.search(text)), person=bool(PERSON_ROLE.search(text)),
+        name=bool(NAME_QUESTION.search(text) or BODY_ASKED.search(text)), body=bool(BODY_ASKED.search(text)),
+        person=bool(PERSON_ROLE.search(text)),
         who_holds_post=bool(WHO.search(text) and PERSON_ROLE.search(text)),
         named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text)),
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
@@ -276,9 +284,9 @@ _FIGURE_KINDS = (("money", _MONEY_QUESTION), ("share", _SHARE_QUESTION), ("durat
 
 def expected_kind(question: str) -> str:
     """The kind of answer ``question`` wants: one of ``FIGURE_KINDS`` when it asks a quantity, else
-    "person" (who holds a post, or a name of one), else "description"."""
+    "person" (who holds a post, or a name of one), "organisation" (which agency, charity…), else "description"."""
     if QUANTITY.search(question):
         return next((kind for kind, asks in _FIGURE_KINDS if asks.search(question)), "count")
     if WHO.search(question) or (NAME_QUESTION.search(question) and PERSON_ROLE.search(question)):
         return "person"
-    return "description"
+    return "organisation" if BODY_ASKED.search(question) else "description"

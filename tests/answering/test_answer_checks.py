@@ -82,10 +82,31 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("What is the exploitation team called?", "Young people are helped by the Opal team.", True),
         ("What is the exploitation team called?", "Young people are helped by the MASH team.", False),
         ("What is the Opal team's role?", "Young people are helped by the Opal team.", False),
+        # A body asked for by its kind: its name may share words with the question, but not be only them.
+        ("Which fostering agency runs the scheme?", "The scheme is run by Fostering Together.", True),
+        ("Which fostering agency runs the scheme?", "The Fostering Agency runs it well.", False),
+        ("Which fostering agency runs the scheme?", "The scheme is run well by a local agency.", False),
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
     assert read_needs(question).gives_name(sentence) is gives
+
+
+@pytest.mark.parametrize(
+    "question, kind",
+    [
+        ("Which fostering agency runs the scheme?", "organisation"),
+        ("Which charity provides advocacy?", "organisation"),
+        ("Which agencies attend the strategy meetings?", "description"),  # kinds of body: police, health
+        ("Which children's trust runs the service?", "organisation"),
+        ("Which trust's staff are in the team?", "description"),
+    ],
+)
+def test_a_body_asked_for_by_its_kind_wants_its_name(question, kind):
+    from assistant.reading.answer_kinds import expected_kind
+
+    assert expected_kind(question) == kind
+    assert read_needs(question).name is (kind == "organisation")
 
 
 def test_no_name_in_the_passages_means_the_report_does_not_say(bot):
