@@ -202,7 +202,7 @@ class Router:
         ranked = self._rank(query, k)
         # A question about grades is answered from the judgements: their passages come first.
         first: list[Source] = []
-        if table := grade_table_query(self.catalogue, question, query.reading, limit, share=query.expects == "share"):
+        if table := grade_table_query(self.catalogue, question, query.reading, limit):
             first = self.grade_table.run(question, question, *table).sources
         elif query.grades and (picks := self.report_grades.picks(query.grades, query.scope)):
             first = self.grade_quoter.sources(picks)
@@ -252,7 +252,7 @@ class Router:
             return Decline(f"the report does not mention {', '.join(unknown)}")
         if not limit.authority and (others := other_authorities(query.standalone, self.catalogue.authorities())):
             return Decline(f"no report on {' or '.join(others)} is loaded")
-        if table := grade_table_query(self.catalogue, query.standalone, reading, limit, share=query.expects == "share"):
+        if table := grade_table_query(self.catalogue, query.standalone, reading, limit):
             return GradeTable(*table)
         if query.grades and (picks := self.report_grades.picks(query.grades, scope)):
             return Grades(query.grades, picks)

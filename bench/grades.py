@@ -20,7 +20,6 @@ from assistant.errors import ReportFormatError
 from assistant.answering.grade_answers import GradeTableAnswerer
 from assistant.answering.grade_quotes import GradeQuoter
 from assistant.answering.grade_scope import grade_table_query
-from assistant.reading.answer_kinds import expected_kind
 from assistant.reading.reports import Catalogue, Scope
 from bench.run import median_ms, percentile_ms
 from ingest import Paragraph, parse_path
@@ -73,7 +72,7 @@ def bench_grades(repeats: int) -> dict:
         for q in QUESTIONS:
             t = time.perf_counter()
             reading = catalogue.read(q)
-            table = grade_table_query(catalogue, q, reading, Scope(), share=expected_kind(q) == "share")
+            table = grade_table_query(catalogue, q, reading, Scope())
             answer = answerer.run(q, q, *table) if table else None
             samples[q].append(time.perf_counter() - t)  # seconds, as bench.run takes them
             cited[q] = len(answer.citations) if answer else -1

@@ -63,8 +63,7 @@ class GradeTableAnswerer:
         lead = f"{len(matches)} of the {searched}{_share(len(matches), len(infos))}{of} judged {condition}:"
         shown = [i.id for i, _ in matches]
         others = [i for i in infos if i.id not in shown]
-        # "Was X ever rated inadequate?": yes, and what its other reports gave, for the whole history.
-        # Other authorities are named only when the question asks for them: by name, or as a share's whole.
+        # "Was X ever rated inadequate?": its other reports too. Other authorities only when asked for (``whole``).
         if others and (asked.ever or (asked.whole and len(others) <= self.rest_shown)):
             lines += ["Its other reports:" if asked.ever else f"{_the_other(len(others), 'loaded report', 'loaded reports')} did not:",
                       *self._others(others, asked, evidence)]
@@ -135,7 +134,7 @@ class GradeTableAnswerer:
             if len(graded) < 2:
                 continue
             compared += 1
-            mine_moved = [pair for pair in _pairs(graded, asked.pairs) if self._moved(asked, pair[0][1], pair[1][1], pair[1][0])]
+            mine_moved = [pair for pair in _pairs(graded, asked.pairs) if self._moved(asked, pair)]
             moved += mine_moved
             if not mine_moved:
                 unmoved.append((graded[0], graded[-1]))
@@ -162,8 +161,9 @@ class GradeTableAnswerer:
         return f"{first.authority}: {a.grade} ({first.name}) to {b.grade} ({last.name}). " + \
             f"{self._quote(first, [a], evidence)} {self._quote(last, [b], evidence)}"
 
-    def _moved(self, asked: GradeQuery, a: GradeRow, b: GradeRow, last: ReportInfo) -> bool:
-        """Did the grade move as asked from ``a`` to ``b`` (``last``'s)?"""
+    def _moved(self, asked: GradeQuery, pair) -> bool:
+        """Did the grade move as asked from the earlier report's row ``a`` to the later one's ``b``?"""
+        (_, a), (last, b) = pair
         if asked.transition:
             start, end = asked.transition
             return a.grade == start and (b.grade == end if end else GRADE_RANK[b.grade] < GRADE_RANK[start])

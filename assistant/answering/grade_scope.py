@@ -13,11 +13,9 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over ti
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:(?:its|their|the)\s+)?(?:19|20)\d\d\b", re.I)  # a year said as a start
 
 
-def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, limit: Scope,
-                      share: bool = False) -> tuple[GradeQuery, list[str]] | None:
+def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, limit: Scope) -> tuple[GradeQuery, list[str]] | None:
     """A question over the grades of several reports (or comparing two areas of one), and the
-    reports it is answered from; None when the judgement tables do not answer it as a whole.
-    ``share``: the question asks what share of the reports meet a condition."""
+    reports it is answered from; None when the judgement tables do not answer it as a whole."""
     scope = list(reading.reports)
     if reading.missing or not scope:
         return None
@@ -28,9 +26,6 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
                              reports=max(len(scope), len(history) if len(reading.authorities) == 1 else 0))
     if asked is None:
         return None
-    # "Of A, B and C, whose…?" and "what percentage…?" are answered for every report in scope, not
-    # only those that meet the condition: the others are part of the answer, each cited.
-    asked = replace(asked, whole=len(reading.authorities) > 1 or share)
     if asked.ever:
         scope = sorted(history, key=lambda r: catalogue.reports[r].published_on)  # every report of the one authority
     elif asked.intent == "history":

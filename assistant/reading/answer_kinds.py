@@ -261,6 +261,7 @@ def read_needs(text: str) -> Needs:
     own = frozenset(terms(text)) - REPORT_TERMS
     share = ("percentage" if re.search(r"\bpercentage|per ?cent\b", text, re.I) else "share") if _SHARE_QUESTION.search(text) else ""
     fault = PRESUMED_FAULT.search(text)
+    body, person = bool(BODY_ASKED.search(text)), bool(PERSON_ROLE.search(text))
     return Needs(
         text=text, terms=own, plain_terms=frozenset(t for concept in report_terms(text) for t in terms(concept)),
         quantity=bool(QUANTITY.search(text)), comparison=bool(COMPARISON.search(text)),
@@ -269,9 +270,8 @@ def read_needs(text: str) -> Needs:
         figure_terms=frozenset(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", text)))),
         counted=counted_term(text), share=share, money=bool(_MONEY_QUESTION.search(text)),
         how_many=bool(HOW_MANY.search(text)), of_group=bool(_PART_OF_GROUP.search(text)),
-        name=bool(NAME_QUESTION.search(text) or BODY_ASKED.search(text)), body=bool(BODY_ASKED.search(text)),
-        person=bool(PERSON_ROLE.search(text)),
-        who_holds_post=bool(WHO.search(text) and PERSON_ROLE.search(text)),
+        name=body or bool(NAME_QUESTION.search(text)), body=body, person=person,
+        who_holds_post=person and bool(WHO.search(text)),
         named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text)),
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
         presumed_fault=fault.group(1) if fault else "", broad=bool(BROAD.search(text)),

@@ -62,7 +62,8 @@ _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|no
 # Across reports, also "found to be", "assessed", "came out": "which councils came out inadequate?"
 _GRADING = re.compile(rf"{GRADING}|\b(?:found (?:to be|that)|assessed|c[ao]me out|comes out|coming out)\b", re.I)
 _GRADE_JOIN = re.compile(r"\s*(?:,|or|and|and/or|nor)?\s*(?:or\s+)?", re.I)  # "good or outstanding", "good, outstanding"
-_COUNT = re.compile(r"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|\bproportion\b|\bpercentage\b|\bshare of\b", re.I)
+_SHARE = re.compile(r"\bproportion\b|\bpercentage\b|\bper ?cent\b|\bshare of\b", re.I)  # a count as a share of all
+_COUNT = re.compile(rf"\bhow many\b|\bnumber of\b|\bno\.\s+of\b|\bcount\b|{_SHARE.pattern}", re.I)
 # "which councils improved their overall grade?": each authority's first and latest report in scope.
 _RISE = r"ris(?:e|es|en|ing)|rose|(?:go|goes|going|gone|went) up"  # a grade moving, in any tense
 _FALL = r"drop(?:s|ped|ping)?|f[ae]ll(?:s|en|ing)?|slip(?:s|ped|ping)?|(?:go|goes|going|gone|went) down"
@@ -176,7 +177,8 @@ def read_grade_query(topic: str, *, authorities: int, reports: int) -> GradeQuer
     if asked is None:
         return None
     now = bool(_NOW.search(topic)) and not _DATE.search(topic)
-    return replace(asked, now=now, inspected=bool(_INSPECTED.search(topic)))
+    whole = authorities > 1 or bool(_SHARE.search(topic))  # "of A, B and C, whose…?", "what percentage…?"
+    return replace(asked, now=now, inspected=bool(_INSPECTED.search(topic)), whole=whole)
 
 
 def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:

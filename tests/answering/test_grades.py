@@ -159,7 +159,6 @@ def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = Fals
     from assistant.answering.grade_answers import GradeTableAnswerer
     from assistant.answering.grade_quotes import GradeQuoter
     from assistant.answering.grade_scope import grade_table_query
-    from assistant.reading.answer_kinds import expected_kind
     from assistant.reading.reports import Catalogue, Scope
     from ingest.records import build_paragraphs
 
@@ -172,8 +171,7 @@ def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = Fals
     answerer = GradeTableAnswerer(GradeQuoter(lambda r: passages[r], catalogue), catalogue, rest_shown)
 
     def ask(question):
-        share = expected_kind(question) == "share"
-        table = grade_table_query(catalogue, question, catalogue.read(question), Scope(), share=share)
+        table = grade_table_query(catalogue, question, catalogue.read(question), Scope())
         assert table is not None, question
         return answerer.run(question, question, *table)
 
