@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 
 from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, area_keys
-from assistant.reading.question import GRADES
 from assistant.text import terms
 from ingest import Paragraph
 
@@ -48,6 +47,10 @@ _COMMON = frozenset(terms("children child services experiences progress the impa
 _OVERALL = frozenset(terms("overall effectiveness children's services overall"))
 
 
+# Looked for in this order: "requires improvement to be good" is the first, not good.
+_GRADES_FIRST = ("requires improvement", "outstanding", "inadequate", "good")
+
+
 @dataclass(frozen=True)
 class GradeQuestion:
     """What a grade question asks for: some areas, the overall grade, or the areas with one grade."""
@@ -60,7 +63,7 @@ class GradeQuestion:
 def grade_question(question: str) -> GradeQuestion | None:
     """The grade question ``question`` asks, or None when it asks something else (or asks why)."""
     lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "require", "requiring"
-    grade = next((g for g in GRADES if re.search(rf"\b{g}\b", lowered)), None)
+    grade = next((g for g in _GRADES_FIRST if re.search(rf"\b{g}\b", lowered)), None)
     # "Which reports found that care leavers require improvement?" asks for a grade in other words.
     across = bool(grade) and bool(_ACROSS.search(question))
     if not (ASKS_GRADE.search(question) or across) or _ASKS_WHY.search(question):

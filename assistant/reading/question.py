@@ -258,7 +258,7 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
     return f"{question} ({' '.join(acronyms.get(w, w) for w in dict.fromkeys(topic))})"
 
 
-GRADES = ("requires improvement", "outstanding", "inadequate", "good")
+_GRADE_SAID = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b")
 _JUDGING = re.compile(
     r"\b(judged?|judge|rated?|rate|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be|"
     r"say|said|drop(?:ped)? to|f[ae]ll to|slip(?:ped)? to|went to|go(?:ne)? down to)\b",
@@ -330,11 +330,13 @@ def asks_when_inspected(topic: str) -> str:
 
 
 def asked_grade(question: str) -> str | None:
-    """The Ofsted grade a question presumes ("why was X judged inadequate?"), if any."""
-    if not _JUDGING.search(question):
+    """The Ofsted grade a question presumes ("why was X judged inadequate?"), if any: the first after the
+    word that judges ("why was X rated good when the rest was inadequate?" presumes good), else the first."""
+    if not (judging := _JUDGING.search(question)):
         return None
     lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "requiring", "require"
-    return next((grade for grade in GRADES if re.search(rf"\b{grade}\b", lowered)), None)
+    said = [(m.start() < judging.start(), m.group(1)) for m in _GRADE_SAID.finditer(lowered)]
+    return min(said, key=lambda s: s[0])[1] if said else None
 
 
 def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:

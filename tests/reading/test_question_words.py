@@ -7,6 +7,7 @@ import pytest
 from assistant.reading.authorities import other_authorities
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.reading.question import (
+    asked_grade,
     asks_when_inspected,
     malformed_paragraph_number,
     requested_paragraphs,
@@ -215,3 +216,17 @@ def test_a_question_asking_for_the_whole_list_of_what_needs_to_improve(question,
     from assistant.reading.question import wants_whole_recommendations
 
     assert wants_whole_recommendations(question, set()) is whole
+
+
+@pytest.mark.parametrize(
+    "question, presumed",
+    [
+        ("Why was fostering judged good, when adoption was inadequate?", "good"),
+        ("Adoption was inadequate, so why was fostering rated outstanding?", "outstanding"),
+        ("Why did inspectors say it requires improvement to be good?", "requires improvement"),
+        ("Why were leaders requiring improvement?", None),  # no word that judges
+        ("Why was it inadequate? It had been rated good.", "good"),
+    ],
+)
+def test_the_grade_presumed_is_the_one_the_judging_word_gives(question, presumed):
+    assert asked_grade(question) == presumed
