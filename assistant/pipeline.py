@@ -28,6 +28,7 @@ from assistant.retrieval.keyword import KeywordIndex
 from assistant.reading.plain_words import with_plain_words_explained
 from assistant.reading.question import (
     NOT_TOPIC,
+    asked_grade,
     asks_for_advice,
     asks_when_inspected,
     malformed_paragraph_number,
@@ -184,7 +185,7 @@ class Router:
             malformed_paragraph=malformed_paragraph_number(ask.question),
             asks_advice=asks_for_advice(ask.question),
             when=self._asks_when(ask, reading, topic, own_topic),
-            grades=grade_question(topic), expects=expected_kind(ask.standalone), broad=bool(BROAD.search(ask.standalone)),
+            grades=grade_question(topic), presumed_grade=asked_grade(ask.standalone), expects=expected_kind(ask.standalone), broad=bool(BROAD.search(ask.standalone)),
             needs=read_needs(scoped),
         )
 
@@ -203,7 +204,7 @@ class Router:
         # A question about grades is answered from the judgements: their passages come first.
         first: list[Source] = []
         if table := grade_table_query(self.catalogue, question, query.reading, limit):
-            first = self.grade_table.run(question, question, *table).sources
+            first = self.grade_table.run(*table).sources
         elif query.grades and (picks := self.report_grades.picks(query.grades, query.scope)):
             first = self.grade_quoter.sources(picks)
         ranked = first + [s for s in ranked if s.label not in {f.label for f in first}]
@@ -262,7 +263,7 @@ class Router:
             return Grades(GradeQuestion(frozenset(), False, None), picks)
         if query.when and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best" and (dated := self._dated(query)):
             return Ready(dated)
-        if len(scope) == 1 and (mismatch := self.report_grades.mismatch(query.standalone, scope[0])):
+        if len(scope) == 1 and (mismatch := self.report_grades.mismatch(query.presumed_grade, query.standalone, scope[0])):
             return Premise(mismatch)
         return self._searched(query)
 

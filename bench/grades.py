@@ -73,7 +73,7 @@ def bench_grades(repeats: int) -> dict:
             t = time.perf_counter()
             reading = catalogue.read(q)
             table = grade_table_query(catalogue, q, reading, Scope())
-            answer = answerer.run(q, q, *table) if table else None
+            answer = answerer.run(*table) if table else None
             samples[q].append(time.perf_counter() - t)  # seconds, as bench.run takes them
             cited[q] = len(answer.citations) if answer else -1
     every = [s for per in samples.values() for s in per]

@@ -27,19 +27,20 @@ class GradeTableAnswerer:
     def rows(self, info: ReportInfo) -> list[GradeRow]:
         return self._rows.get(info.id) or report_rows(info)
 
-    def run(self, question: str, query: str, asked: GradeQuery, scope: list[str]) -> Answer:
+    def run(self, asked: GradeQuery, scope: list[str], dated: list[str]) -> Answer:
+        """The answer from the judgement tables of the reports in ``scope`` (of which ``dated``: those
+        the question's dates pick, when it asks which were inspected when)."""
         infos = [self.catalogue.reports[r] for r in scope if r in self.catalogue.reports]
         if not infos:  # a date no loaded report has ("published between 2018 and 2022")
-            answer = _none(f"No loaded report in scope was {_verb(asked)} {_in(asked.when)}.")
-            answer.question, answer.standalone_question = question, query
-            return answer
-        route = {
-            "list": self._matching, "count": self._matching, "missing": self._missing,
-            "history": self._side_by_side, "compare": self._side_by_side, "metadata": self._metadata,
-            "trend": self._trend, "distribution": self._distribution,
-        }[asked.intent]
-        answer = route(asked, infos, query)
-        answer.question, answer.standalone_question = question, query
+            return _none(f"No loaded report in scope was {_verb(asked)} {_in(asked.when)}.")
+        if asked.intent == "metadata":
+            answer = self._metadata(asked, infos, dated)
+        else:
+            answer = {
+                "list": self._matching, "count": self._matching, "missing": self._missing,
+                "history": self._side_by_side, "compare": self._side_by_side,
+                "trend": self._trend, "distribution": self._distribution,
+            }[asked.intent](asked, infos)
         if asked.yes_no and asked.intent in ("list", "count", "trend") and not answer.answer.startswith("No:"):
             answer.answer = f"{'No' if answer.abstained else 'Yes'}: {answer.answer}"
         answer.notes.append(f"Searched the judgement tables of {_reports(len(infos))}: "
@@ -47,7 +48,7 @@ class GradeTableAnswerer:
         return answer
 
     # --- which reports have a grade, how many ----------------------------------------------------
-    def _matching(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+    def _matching(self, asked: GradeQuery, infos: list[ReportInfo]) -> Answer:
         matches = [(i, rows) for i in infos if (rows := _meets(self.rows(i), asked.conditions))]
         condition, searched = _said(asked.conditions), _searched(infos, asked.when)
         if asked.every_report:
@@ -108,7 +109,7 @@ class GradeTableAnswerer:
                 f"loaded reports:")
         return _answer([lead, *lines], evidence, [i.id for mine in kept.values() for i in mine])
 
-    def _missing(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+    def _missing(self, asked: GradeQuery, infos: list[ReportInfo]) -> Answer:
         """The reports that give no grade in an area ("which report gives no overall grade?")."""
         area = asked.shown_areas[0] if asked.shown_areas else "overall"
         label = AREA_BY_KEY[area].label
@@ -122,7 +123,7 @@ class GradeTableAnswerer:
         lead = f"{len(lacking)} of the {_reports(len(infos))} in scope {verb} no grade for {label}:"
         return _answer([lead, *lines], evidence, [i.id for i in lacking])
 
-    def _trend(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+    def _trend(self, asked: GradeQuery, infos: list[ReportInfo]) -> Answer:
         """"Which councils improved their overall grade?": each authority with two or more reports in
         scope whose grade in the area rose (or fell) from its first of them to its latest; the
         conditions, if any, hold for the latest ("improved to good")."""
@@ -171,7 +172,7 @@ class GradeTableAnswerer:
         return ({"better": rose, "worse": fell, "same": a.grade == b.grade}[asked.direction]
                 and (not asked.conditions or _meets(self.rows(last), asked.conditions)))
 
-    def _distribution(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+    def _distribution(self, asked: GradeQuery, infos: list[ReportInfo]) -> Answer:
         """"What overall grades did the short inspections give?": the reports in scope by grade, each cited."""
         evidence = Evidence()
         lines = []
@@ -198,7 +199,7 @@ class GradeTableAnswerer:
         return evidence.cite(source, *([line] if verbatim else []))
 
     # --- one authority over time, or several side by side ----------------------------------------
-    def _side_by_side(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
+    def _side_by_side(self, asked: GradeQuery, infos: list[ReportInfo]) -> Answer:
         graded = {i.id: self.rows(i) for i in infos}
         areas = asked.shown_areas or _common_areas(graded)
         evidence = Evidence()
@@ -216,9 +217,8 @@ class GradeTableAnswerer:
         return _answer([verdict, *lines] if verdict else lines, evidence, [i.id for i in infos])
 
     # --- which reports were inspected or published when ------------------------------------------
-    def _metadata(self, asked: GradeQuery, infos: list[ReportInfo], query: str) -> Answer:
-        chosen_ids, when = self.catalogue.dated([i.id for i in infos], query)
-        chosen = [self.catalogue.reports[r] for r in chosen_ids]
+    def _metadata(self, asked: GradeQuery, infos: list[ReportInfo], dated: list[str]) -> Answer:
+        chosen, when = [self.catalogue.reports[r] for r in dated], asked.when
         verb = _verb(asked)
         if not chosen:
             return _none(f"None of the {_reports(len(infos))} in scope was {verb} {_in(when)}.")

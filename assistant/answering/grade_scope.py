@@ -13,9 +13,12 @@ _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over ti
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:(?:its|their|the)\s+)?(?:19|20)\d\d\b", re.I)  # a year said as a start
 
 
-def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, limit: Scope) -> tuple[GradeQuery, list[str]] | None:
-    """A question over the grades of several reports (or comparing two areas of one), and the
-    reports it is answered from; None when the judgement tables do not answer it as a whole."""
+def grade_table_query(
+    catalogue: Catalogue, query: str, reading: ScopeReading, limit: Scope
+) -> tuple[GradeQuery, list[str], list[str]] | None:
+    """A question over the grades of several reports (or comparing two areas of one), the reports it
+    is answered from, and those of them its dates pick (all, unless it asks which were inspected
+    when); None when the judgement tables do not answer it as a whole."""
     scope = list(reading.reports)
     if reading.missing or not scope:
         return None
@@ -70,10 +73,13 @@ def grade_table_query(catalogue: Catalogue, query: str, reading: ScopeReading, l
         # without the dates keep the kinds, "latest" and authorities said.
         dated, when = catalogue.dated(list(undated) or scope, query)
         if when:
-            return replace(asked, when=when), dated
+            return replace(asked, when=when), dated, dated
     single_pair = asked.intent == "compare" and asked.direction and len(asked.areas) >= 2
     if len(scope) < 2 and not (single_pair or asked.intent == "metadata"):
         return None  # one report: its own grade routes answer it
     if not any(catalogue.reports[r].judgements for r in scope):
         return None
-    return asked, scope
+    if asked.intent == "metadata":  # "which council was inspected in 2021?": the dates pick the reports
+        dated, when = catalogue.dated(scope, query)
+        return replace(asked, when=when), scope, dated
+    return asked, scope, scope

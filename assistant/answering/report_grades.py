@@ -13,7 +13,6 @@ from assistant.answering.cite import REFUSAL, cite, cited_answer
 from assistant.answering.grade_quotes import Evidence, GradeQuoter
 from assistant.reading.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select
 from assistant.reading.judgements import AREA_BY_KEY
-from assistant.reading.question import asked_grade
 from assistant.reading.reports import Catalogue
 from assistant.retrieval.retrieve import source_of
 from assistant.text import terms
@@ -34,13 +33,13 @@ class ReportGradeAnswerer:
         self.scope_names = scope_names  # authority names: which report, not what was graded
         self.most_reports = most_reports  # more reports in scope than this are not answered report by report
 
-    def mismatch(self, query: str, report: str) -> tuple[str, str, str] | None:
-        """(area, grade given, grade presumed) when the question presumes a grade the report did not give."""
-        presumed = asked_grade(query)
+    def mismatch(self, presumed: str | None, question: str, report: str) -> tuple[str, str, str] | None:
+        """(area, grade given, grade presumed) when the question presumes a grade (``Query.presumed_grade``)
+        that the report did not give; the area is the one whose words the question shares most."""
         judgements = self.judgements(report)
         if not presumed or not judgements:
             return None
-        asked_terms = set(terms(query))
+        asked_terms = set(terms(question))
         overlap = [(len(asked_terms & set(terms(area))), area, grade) for area, grade in judgements]
         best, area, grade = max(overlap, key=lambda o: o[0])
         if best == 0:

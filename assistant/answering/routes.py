@@ -55,6 +55,7 @@ class GradeTable:
 
     asked: GradeQuery
     scope: list[str]
+    dated: list[str]  # the reports of scope its dates pick (which were inspected in 2021?)
 
 
 @dataclass(frozen=True)
@@ -141,12 +142,19 @@ class LookUpRoute:
                             highlights={s.label: [p.text] for p, s in zip(found, sources)})
 
 
+def labelled(answer: Answer, query: Query) -> Answer:
+    """``answer`` under the question as asked and its standalone form: the routes that answer from
+    records (a grade table) never see the text."""
+    answer.question, answer.standalone_question = query.question, query.standalone
+    return answer
+
+
 @dataclass(frozen=True)
 class GradeTableRoute:
     answerer: GradeTableAnswerer
 
     def run(self, query: Query, plan: GradeTable) -> Answer:
-        return self.answerer.run(query.question, query.standalone, plan.asked, plan.scope)
+        return labelled(self.answerer.run(plan.asked, plan.scope, plan.dated), query)
 
 
 @dataclass(frozen=True)

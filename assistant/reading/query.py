@@ -39,6 +39,7 @@ class Query:
     asks_advice: bool  # "what should Leeds do?": an opinion, not what inspectors found
     when: str  # it asks only when "this" inspection, or the one "before" it, took place; else ""
     grades: GradeQuestion | None  # the grades it asks for, when it asks for grades
+    presumed_grade: str | None  # the grade it takes as given ("why was X judged inadequate?")
     expects: str  # the kind of answer it wants (``answer_kinds.expected_kind``)
     broad: bool  # it asks what inspectors said or found about something, not for one fact
     needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against

@@ -151,7 +151,7 @@ def test_a_presumed_overall_grade_is_checked_against_either_frameworks_overall_r
 
     answerer = ReportGradeAnswerer(None, lambda _: judgements, lambda _: [], None, set(), 6)
     grade = dict(judgements)[area]
-    assert answerer.mismatch("Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
+    assert answerer.mismatch("outstanding", "Why was Barsetshire judged outstanding?", "r") == (area, grade, "outstanding")
 
 
 def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = False, rest_shown: int = 12):
@@ -173,7 +173,7 @@ def _table_answerer(tables: dict[str, list[tuple[str, str]]], dates: bool = Fals
     def ask(question):
         table = grade_table_query(catalogue, question, catalogue.read(question), Scope())
         assert table is not None, question
-        return answerer.run(question, question, *table)
+        return answerer.run(*table)
 
     return ask
 
