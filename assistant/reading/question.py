@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-from assistant.reading.answer_kinds import is_number_word
+from assistant.reading.answer_kinds import GRADE, is_number_word
 from assistant.errors import InvalidQuestion
 from assistant.reading.report_names import without_report_names
 from assistant.text import STOP_WORDS, terms, words
@@ -258,7 +258,6 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
     return f"{question} ({' '.join(acronyms.get(w, w) for w in dict.fromkeys(topic))})"
 
 
-_GRADE_SAID = re.compile(r"\b(outstanding|good|requires improvement|inadequate)\b")
 _JUDGING = re.compile(
     r"\b(judged?|judge|rated?|rate|graded?|rating|judgement|judgment|awarded|given|get|got|receive[d]?|found to be|"
     r"say|said|drop(?:ped)? to|f[ae]ll to|slip(?:ped)? to|went to|go(?:ne)? down to)\b",
@@ -335,7 +334,7 @@ def asked_grade(question: str) -> str | None:
     if not (judging := _JUDGING.search(question)):
         return None
     lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "requiring", "require"
-    said = [(m.start() < judging.start(), m.group(1)) for m in _GRADE_SAID.finditer(lowered)]
+    said = [(m.start() < judging.start(), m.group(1)) for m in GRADE.finditer(lowered)]
     return min(said, key=lambda s: s[0])[1] if said else None
 
 
