@@ -14,7 +14,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import Runnable, RunnableLambda
 
 from assistant.answering.answer import ExtractiveAnswerer
-from assistant.reading.answer_kinds import BROAD, FIGURE_KINDS, expected_kind, read_needs
+from assistant.reading.answer_kinds import FIGURE_KINDS, expected_kind, read_needs
 from assistant.reading.authorities import other_authorities
 from assistant.answering.cite import citations_in
 from assistant.answering.generate import GenerativeAnswerer
@@ -185,7 +185,7 @@ class Router:
             malformed_paragraph=malformed_paragraph_number(ask.question),
             asks_advice=asks_for_advice(ask.question),
             when=self._asks_when(ask, reading, topic, own_topic),
-            grades=grade_question(topic), presumed_grade=asked_grade(ask.standalone), expects=expected_kind(ask.standalone), broad=bool(BROAD.search(ask.standalone)),
+            grades=grade_question(topic), presumed_grade=asked_grade(ask.standalone), expects=expected_kind(ask.standalone),
             needs=read_needs(scoped),
         )
 
@@ -322,7 +322,7 @@ class Router:
     def _with_area_grade(self, query: Query, plan: Plan, answer: Answer) -> Answer:
         """"What did inspectors say about care leavers?", "compare Leeds and Durham on adoption": a
         summary of one judgement area starts with the grade each quoted report gave it, cited."""
-        if not (query.broad or query.reading.mode == "each") or query.expects in FIGURE_KINDS:
+        if not (query.needs.broad or query.reading.mode == "each") or query.expects in FIGURE_KINDS:
             return answer  # a figure asked for ("how did the number in care compare?") is no summary
         if not (area := area_summarised(query.topic, NOT_TOPIC)):
             return answer

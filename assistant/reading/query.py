@@ -41,7 +41,6 @@ class Query:
     grades: GradeQuestion | None  # the grades it asks for, when it asks for grades
     presumed_grade: str | None  # the grade it takes as given ("why was X judged inadequate?")
     expects: str  # the kind of answer it wants (``answer_kinds.expected_kind``)
-    broad: bool  # it asks what inspectors said or found about something, not for one fact
     needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against
 
     @property
