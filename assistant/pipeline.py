@@ -53,7 +53,7 @@ from assistant.settings import Settings
 from assistant.text import embeddable
 from assistant.types import Answer, Source
 from assistant.retrieval.vocabulary import ReportWords
-from ingest import Paragraph
+from ingest import JUDGEMENTS, Paragraph
 
 MAX_COMPARED_REPORTS = 6  # reports answered each in turn, at most
 
@@ -186,7 +186,7 @@ class Router:
             asks_advice=asks_for_advice(ask.question),
             when=self._asks_when(ask, reading, topic, own_topic),
             grades=grade_question(topic), presumed_grade=asked_grade(ask.standalone), expects=expected_kind(ask.standalone),
-            needs=read_needs(scoped),
+            needs=read_needs(scoped), area=area_summarised(topic, NOT_TOPIC),
         )
 
     @staticmethod
@@ -211,7 +211,7 @@ class Router:
         return ranked[:k]
 
     def _rank(self, query: Query, k: int) -> list[Source]:
-        named = {"paragraphs": query.paragraphs, "sections": self._sections(query)}
+        named = {"paragraphs": query.paragraphs, "sections": self._sections(query), "skipped": _skipped(query)}
         if query.reading.mode != "each":
             return self.retriever.rank(query.search_text, k, reports=self._in_scope(query.reading), **named)
         # Reports answered each in turn are searched each in turn, as their answer is.
@@ -286,7 +286,7 @@ class Router:
             return LookUp(sections=tuple(sections))
         # Searched with the reports' terms for its everyday words; the answerer reads the question as asked.
         vector = self.embeddings.embed_query(query.search_text)
-        named = {"paragraphs": query.paragraphs, "sections": sections}
+        named = {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query)}
         if query.reading.mode == "each":
             per_report = {r: self.retriever.rank(query.search_text, k, vector, [r], **named) for r in scope[:MAX_COMPARED_REPORTS]}
             return ReportByReport(vector, per_report, every=True, searched=len(scope))
@@ -324,7 +324,7 @@ class Router:
         summary of one judgement area starts with the grade each quoted report gave it, cited."""
         if not (query.needs.broad or query.reading.mode == "each") or query.expects in FIGURE_KINDS:
             return answer  # a figure asked for ("how did the number in care compare?") is no summary
-        if not (area := area_summarised(query.topic, NOT_TOPIC)):
+        if not (area := query.area):
             return answer
         # every passage already cited keeps its quoted lines; the table is added once, if new
         evidence = Evidence(list(answer.sources), {s.label: list(answer.highlights.get(s.label, [])) for s in answer.sources})
@@ -348,3 +348,10 @@ class Router:
         many = len({i.authority_key for i in self.catalogue.infos()}) > 1
         return (many and not reading.authorities and len(set(answer.reports)) == 1 and not answer.abstained
                 and not answer.answer.startswith(self.catalogue.reports[answer.reports[0]].name))
+
+
+def _skipped(query: Query) -> tuple[str, ...]:
+    """The passages a search leaves out: the judgement table, for a question it cannot answer (it
+    states grades, the inspection's dates and its lead inspector, nothing else; a summary of one
+    judgement area starts with that area's grade)."""
+    return () if query.needs.states_judgements or query.area else (JUDGEMENTS,)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ReportFormatError
-from ingest.records import Paragraph, build_paragraphs
+from ingest.records import JUDGEMENTS, Paragraph, build_paragraphs
 
 GRADES = r"Outstanding|Good|Requires improvement(?: to be good)?|Inadequate"
 
@@ -103,9 +103,9 @@ class _Builder:
         self.area_heading = ""
         self.mode = "named"  # "named" | "numbered" | "skip"
         self.section = ""
-        self.named: dict[str, list[str]] = {"Judgements": []}
-        self.position: dict[str, int] = {"Judgements": 0}  # label -> line where it starts
-        self.current_named = "Judgements"
+        self.named: dict[str, list[str]] = {JUDGEMENTS: []}
+        self.position: dict[str, int] = {JUDGEMENTS: 0}  # label -> line where it starts
+        self.current_named = JUDGEMENTS
         self.numbered: list[tuple[int, str, list[str]]] = []  # (number, section, lines)
         self.open_paragraph = False
         self.judgements: list[tuple[str, str]] = []
@@ -202,8 +202,8 @@ class _Builder:
             else:
                 self.start_numbered(self.area_heading or self.part)
             return
-        if self.mode == "named" and self.current_named == "Judgements":
-            self.named["Judgements"].append(text + ".")
+        if self.mode == "named" and self.current_named == JUDGEMENTS:
+            self.named[JUDGEMENTS].append(text + ".")
             return
         if self.mode == "named":
             # A sub-heading inside a named section ("Local leadership") stays part of its text.
@@ -229,7 +229,7 @@ class _Builder:
             for block in clean(summary.group(1).replace("</p>", "\n")).split("\n"):
                 self.add_text(block.strip())
             return
-        in_table = self.mode == "named" and self.current_named == "Judgements"
+        in_table = self.mode == "named" and self.current_named == JUDGEMENTS
         if (row := TABLE_ROW.match(raw)) and in_table:
             name = re.sub(r"^\d+(?:\.\d+)?\.?\s+", "", clean(row.group(1)))
             self.add_judgement(name, row.group(2))
@@ -249,7 +249,7 @@ class _Builder:
         if heading := MD_HEADING.match(raw):
             if not self.title and raw.startswith("# "):
                 self.title = clean(heading.group(1))
-                self.named["Judgements"].append(self.title + ".")
+                self.named[JUDGEMENTS].append(self.title + ".")
                 return
             self.heading(heading.group(1))
             return
@@ -257,7 +257,7 @@ class _Builder:
             self.heading(raw)
             return
         text = clean(raw)
-        if self.current_named == "Judgements" and self.mode == "named":
+        if self.current_named == JUDGEMENTS and self.mode == "named":
             if overall := OVERALL.match(text):
                 grade = overall.group(1)
                 self.add_judgement("Children's services overall", grade[0].upper() + grade[1:])

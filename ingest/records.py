@@ -12,6 +12,7 @@ from ingest.tokens import count_tokens
 # case or overleaf, and "children’s service requires"; 5: "City of London" keeps its name): an index
 # built by an older parser re-reads its reports on the next ingest.
 PARSER_VERSION = "5"
+JUDGEMENTS = "Judgements"  # the label of the passage that holds a report's judgement table
 
 
 @dataclass(frozen=True)

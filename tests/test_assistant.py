@@ -249,3 +249,18 @@ def test_every_answer_weight_is_a_setting_that_reaches_the_answer(monkeypatch, e
     monkeypatch.setenv("ASSISTANT_ANSWER__RANK_BONUSS", "0.1")  # a misspelt weight is refused, not ignored
     with pytest.raises(ValidationError):
         Settings()
+
+
+@pytest.mark.parametrize("question", ["What support do care leavers get into work?", "Why was adoption judged to need improvement?",
+                                      "Which partners work with the police on missing children?"])
+def test_the_judgement_table_is_no_answer_to_a_question_it_cannot_state(bot, question):
+    # It states grades, the inspection's dates and its lead inspector: not searched, not quoted for anything else.
+    answer = bot.ask(question)
+    assert "Judgements" not in [s.label for s in bot.retrieve(question, k=10)]
+    assert "[Judgements]" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["How was adoption graded?", "Who led the inspection?", "What were the inspection dates?",
+                                      "How did care leavers compare with children in care?"])
+def test_the_judgement_table_is_searched_when_it_can_answer(bot, question):
+    assert "Judgements" in [s.label for s in bot.retrieve(question, k=10)]

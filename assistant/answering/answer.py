@@ -31,6 +31,7 @@ from assistant.answering.scored_sentences import ScoredSentence, as_sentence, co
 from assistant.settings import AnswerSettings
 from assistant.text import terms
 from assistant.types import Answer, Source
+from ingest import JUDGEMENTS
 
 class ExtractiveAnswerer:
     """Picks the report sentences that best answer the question and cites each one."""
@@ -132,8 +133,8 @@ class ExtractiveAnswerer:
             at_most = {label: self.keyword.tokens.get(f"{report}:{label}", 1000) // 2 + 2 for label in own}
             found, openings = self.index.read_passages(report, list(own), at_most)
             for passage, text, i, sentence_vector in found:
-                if passage == "Judgements" and TITLE_LINE.match(text):
-                    continue  # the report's title block states nothing
+                if passage == JUDGEMENTS and (TITLE_LINE.match(text) or not needs.states_judgements):
+                    continue  # the title block states nothing; the table, only grades, dates and the lead inspector
                 label = own[passage]
                 read = in_context(np.asarray(sentence_vector), openings.get(passage), self.tuning.passage_context)
                 sentences.append(ScoredSentence(by_label[label], rank_of[label], i, text, read))

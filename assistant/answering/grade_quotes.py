@@ -13,7 +13,7 @@ from assistant.reading.judgements import AREA_BY_KEY
 from assistant.reading.reports import Catalogue
 from assistant.retrieval.retrieve import source_of
 from assistant.types import Answer, Source
-from ingest import Paragraph
+from ingest import JUDGEMENTS, Paragraph
 
 _NOT_JUDGED = re.compile(r"\bnot (?:been )?(?:judged|graded)\b(?! (?:to be|as)\b)|\bno (?:judgement|grade) (?:was|has been) (?:made|given)\b", re.I)
 SENTENCE = re.compile(r"(?<=[.!?])\s+|\n")  # where a passage's sentences part
@@ -66,7 +66,7 @@ class GradeQuoter:
     def table(self, report: str) -> Source:
         """The passage holding the report's front page: its title, dates and judgement table."""
         passages = self._paragraphs(report)
-        return source_of(next((p for p in passages if p.label == "Judgements"), passages[0]), 1.0, self._catalogue)
+        return source_of(next((p for p in passages if p.label == JUDGEMENTS), passages[0]), 1.0, self._catalogue)
 
     def ungraded(self, report: str, area: str, evidence: Evidence) -> str:
         """The report's own sentence saying an area was not judged ("This area has not been judged"),

@@ -7,13 +7,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.reading.judgements import ASKS_GRADE
+from assistant.reading.judgements import ASKS_GRADE, ASKS_WHY
 from assistant.reading.plain_words import report_terms
 from assistant.text import terms
 
 QUANTITY = re.compile(
     r"\b(how (many|much|long|often|quickly|soon)|what (percentage|proportion|number|share|rate)|number of|"
-    r"when|what year|what date|average|per cent|percent)\b",
+    r"when|what year|what date|dates|average|per cent|percent)\b",
     re.I,
 )
 # Number words, and month names (dates, not counts; capitalised, not names).
@@ -78,12 +78,13 @@ COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistic
 # The kind of answer a question wants, first match first: a figure of some kind when it asks a
 # quantity (how many, how much, how long, when), else a person's name, a body's, else a description.
 _HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon)\b", re.I)
-_WHEN_ASKED = re.compile(r"\b(?:when|what year|what date)\b", re.I)
+_WHEN_ASKED = re.compile(r"\b(?:when|what year|what date|dates)\b", re.I)
 FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
 NAME_QUESTION = re.compile(r"\b(what(?:'s| is| was| are| were) the names? of|who (?:is|was) the)\b", re.I)
 WHO = re.compile(r"^\s*who (?:is|was|are|were)\b", re.I)  # "Who was Devon's director of children's services?"
+ASKS_WHO = re.compile(r"^\s*who\b", re.I)  # "who led the inspection?": someone, if not always by name
 # "Which regional adoption agency…?", "which charity…?": a body's name is the answer. In the plural
 # ("which agencies are in the MASH?") the answer is kinds of body (police, health), not names.
 BODY_ASKED = re.compile(r"\bwhich (?:[\w'-]+ ){0,3}?(?:agency|organi[sz]ation|charity|trust|partnership|provider|"
@@ -201,7 +202,7 @@ class Needs:
     quantity: bool  # a number is wanted ("how many", "what percentage", "how long")
     comparison: bool  # a comparison is named ("than", "nationally"): a number is wanted too
     with_others: bool  # compared with England, London or neighbours, not over time
-    grade: bool  # a grade is asked for
+    grade: bool  # a grade is asked for (not "why was it judged…?", which asks the reasons)
     figure: bool  # a figure of something: the answer must give one about it
     figure_terms: frozenset[str]  # the terms that say what the figure is of (and when)
     counted: str | None  # what "how many…" counts, as a term
@@ -213,11 +214,19 @@ class Needs:
     body: bool  # "which agency…": a body's name, which may share words with the question ("Adoption Now")
     person: bool  # a role is named: the name wanted is a person's, not a body's
     who_holds_post: bool  # "who is the director of…?"
+    who: bool  # it asks who ("who led the inspection?")
     named_words: frozenset[str]  # its words, lower-cased: a name it already says is no answer
     roles: frozenset[str]  # the roles asked about plainly (``roles_asked_plainly``)
     ahead: bool  # what comes next ("when is the next inspection due?")
     presumed_fault: str  # the fault it takes as found ("why was it judged poor?"), or ""
     broad: bool  # what inspectors said or found about something, not one fact
+
+    @property
+    def states_judgements(self) -> bool:
+        """Can the judgement table answer it (a grade, or a comparison, which may be of grades; the
+        inspection's dates; its lead inspector)? It says nothing else: a summary or a list is never
+        answered from it."""
+        return self.grade or self.comparison or self.quantity or self.name or self.who or self.person or bool(self.roles)
 
     @property
     def related(self) -> frozenset[str]:
@@ -265,13 +274,13 @@ def read_needs(text: str) -> Needs:
     return Needs(
         text=text, terms=own, plain_terms=frozenset(t for concept in report_terms(text) for t in terms(concept)),
         quantity=bool(QUANTITY.search(text)), comparison=bool(COMPARISON.search(text)),
-        with_others=compares_with_others(text), grade=bool(ASKS_GRADE.search(text)),
+        with_others=compares_with_others(text), grade=bool(ASKS_GRADE.search(text)) and not ASKS_WHY.search(text),
         figure=bool(FIGURE_QUESTION.search(text)),
         figure_terms=frozenset(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", text)))),
         counted=counted_term(text), share=share, money=bool(_MONEY_QUESTION.search(text)),
         how_many=bool(HOW_MANY.search(text)), of_group=bool(_PART_OF_GROUP.search(text)),
         name=body or bool(NAME_QUESTION.search(text)), body=body, person=person,
-        who_holds_post=person and bool(WHO.search(text)),
+        who_holds_post=person and bool(WHO.search(text)), who=bool(ASKS_WHO.search(text)),
         named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text)),
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
         presumed_fault=fault.group(1) if fault else "", broad=bool(BROAD.search(text)),

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, area_keys
+from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, ASKS_WHY, area_keys
 from assistant.text import terms
-from ingest import Paragraph
+from ingest import JUDGEMENTS, Paragraph
 
 # Questions about Ofsted's grades (shared with the answerer, which favours sentences giving one).
 _ASKS_WHICH = re.compile(r"\b(which|what|how many|whose|who)\b", re.I)
 _ACROSS = re.compile(r"\b(which|how many|whose)\b", re.I)  # a question across reports
-_ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
 # Words that frame a grade question rather than name what was graded.
 _FRAME = frozenset(
     terms(
@@ -66,7 +65,7 @@ def grade_question(question: str) -> GradeQuestion | None:
     grade = next((g for g in _GRADES_FIRST if re.search(rf"\b{g}\b", lowered)), None)
     # "Which reports found that care leavers require improvement?" asks for a grade in other words.
     across = bool(grade) and bool(_ACROSS.search(question))
-    if not (ASKS_GRADE.search(question) or across) or _ASKS_WHY.search(question):
+    if not (ASKS_GRADE.search(question) or across) or ASKS_WHY.search(question):
         return None
     asked_terms = _expanded(terms(re.sub(r"\b(?:19|20)\d\d\b", " ", question)))
     overall = bool(asked_terms & {"overall", "effectiveness"})
@@ -165,7 +164,7 @@ def grade_evidence(passages: list[Paragraph], area: str, grade: str) -> tuple[Pa
     else a line that states it elsewhere. Where no line of the text states it (the grade is printed
     only as a heading or a graphic) the line is None, and the passage is the first of the section on
     that area, else the table: cited, but nothing is quoted from it."""
-    table = next((p for p in passages if p.label == "Judgements"), passages[0])
+    table = next((p for p in passages if p.label == JUDGEMENTS), passages[0])
     line = grade_line(area, grade, table.text.splitlines())
     if line and line in table.text:
         return table, line

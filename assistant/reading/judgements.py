@@ -69,6 +69,8 @@ GRADING = (r"\b(?:grades?|graded|grading|judgements?|judgments?|judged|rated|rat
            r"|\b(?:did|does|do|would|will)\s+(?:the\s+)?(?:ofsted|inspectors?|inspection|report|they|it|ofsted['’]?s?\s+inspectors)"
            r"\s+(?:rate|judge|grade)\b")
 ASKS_GRADE = re.compile(GRADING, re.I)  # a question asks for a grade
+# ...unless it asks why: "why was adoption judged inadequate?" takes the grade as given and asks the reasons.
+ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
 _GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri|need(?:s|ed|ing)? improvement)\b", re.I)
 _PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 

@@ -42,6 +42,7 @@ class Query:
     presumed_grade: str | None  # the grade it takes as given ("why was X judged inadequate?")
     expects: str  # the kind of answer it wants (``answer_kinds.expected_kind``)
     needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against
+    area: str | None  # the one judgement area it asks about and nothing else ("what did inspectors say about care leavers?")
 
     @property
     def question(self) -> str:

@@ -67,11 +67,12 @@ class PassageRetriever(BaseRetriever):
 
     def rank(
         self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
-        paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None,
+        paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None, skipped: tuple[str, ...] = (),
     ) -> list[Source]:
         """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given.
         The ``paragraphs`` and recommendation ``sections`` the question names come first (the router
-        passes those it read; read from ``query`` when not given)."""
+        passes those it read; read from ``query`` when not given). Passages labelled one of ``skipped``
+        are left out (the judgement table, for a question it cannot answer)."""
         by_key = self._by_key
         dense = self.dense(query, vector, reports) if self.mode != "bm25" else []
         keyword = (
@@ -93,7 +94,9 @@ class PassageRetriever(BaseRetriever):
         named += [key for section in sections for key in self._recommendations[section]]
         if reports:
             named = [key for key in named if by_key[key].report in reports]
-        ranked = [(key, 1.0) for key in named] + [(key, s) for key, s in ranked if key not in named]
+        ranked = [(key, 1.0) for key in named] + [
+            (key, s) for key, s in ranked if key not in named and by_key[key].label not in skipped
+        ]
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
     def recommendation_sections(self, query: str, own: str | None = None) -> list[str]:

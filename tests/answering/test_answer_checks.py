@@ -346,3 +346,20 @@ def test_the_deputy_of_another_role_is_not_penalised():
 
     assert not names_another_post(roles_asked_plainly("What did the inspector say about adoption?"),
                                   "The deputy head of the virtual school leads on adoption.")
+
+
+@pytest.mark.parametrize(
+    "question, states",
+    [
+        ("How was the front door rated?", True),
+        ("Why was the front door rated inadequate?", False),  # the reasons, not the grade
+        ("On what dates were inspectors on site?", True),
+        ("Who led it?", True),
+        ("Who is the director of children's services?", True),
+        ("How do care leavers compare with the national average?", True),
+        ("What help do young carers get?", False),
+        ("Which services support children who go missing?", False),
+    ],
+)
+def test_what_the_judgement_table_can_answer(question, states):
+    assert read_needs(question).states_judgements is states
