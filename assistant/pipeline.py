@@ -221,7 +221,7 @@ class Router:
 
     def _sections(self, query: Query) -> list[str]:
         """The recommendation sections the question asks to list."""
-        return self.retriever.recommendation_sections(query.scoped_text, own=query.own_topic)
+        return self.retriever.recommendation_sections(query.scoped_text, own=query.own_topic, reports=query.scope)
 
     def answerer_for(self, use_chat_model: bool | None) -> ExtractiveAnswerer | GenerativeAnswerer:
         """The configured answerer, or the extractive one when the caller asks for it."""

@@ -278,8 +278,10 @@ _LIST_WORDS = frozenset(
     """recommend recommendation recommendations recommended list made make give gave all main key need needs
     needed improve improvement improvements area areas required must inspection inspections report reports
     development say said tell told ask asked set out identify identified ofsted inspector inspectors council
-    authority local should want wanted things points action actions priorities latest last most recent""".split()
+    authority local should want wanted things points action actions priorities latest last most recent still""".split()
 )
+# The service every report is about, named as the council's ("its inspection of children's services"): no topic.
+_THE_SERVICE = re.compile(r"\bchildren['’]s (?:social care|services)\b", re.I)
 
 
 def without_scope(question: str, scope_names: set[str]) -> str:
@@ -338,10 +340,15 @@ def asked_grade(question: str) -> str | None:
     return min(said, key=lambda s: s[0])[1] if said else None
 
 
+def without_the_service(question: str) -> str:
+    """The question without the name of the service every report is about ("children's services")."""
+    return _THE_SERVICE.sub(" ", question)
+
+
 def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
     if not _RECOMMEND.search(question) or _PROGRESS.search(question):
         return False
-    topical = [w for w in words(question) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)
+    topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)
                and not is_number_word(w)]  # "the three areas for improvement": how many, not which
     return all(w in _LIST_WORDS or w in section_words for w in topical)

@@ -12,7 +12,7 @@ from pydantic import ConfigDict
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.reading.reports import Catalogue
-from assistant.reading.question import requested_paragraphs, wants_whole_recommendations
+from assistant.reading.question import requested_paragraphs, wants_whole_recommendations, without_the_service
 from assistant.settings import AnswerSettings
 from assistant.text import STOP_WORDS, words
 from assistant.types import Source
@@ -89,7 +89,7 @@ class PassageRetriever(BaseRetriever):
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
-        sections = self.recommendation_sections(query) if sections is None else sections
+        sections = self.recommendation_sections(query, reports=reports) if sections is None else sections
         named = [key for n in paragraphs for key in self._by_number.get(n, [])]
         named += [key for section in sections for key in self._recommendations[section]]
         if reports:
@@ -99,16 +99,18 @@ class PassageRetriever(BaseRetriever):
         ]
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
-    def recommendation_sections(self, query: str, own: str | None = None) -> list[str]:
-        """The recommendation sections a question asks to list, those of the part it names first.
+    def recommendation_sections(self, query: str, own: str | None = None, reports: list[str] | None = None) -> list[str]:
+        """The recommendation sections a question asks to list, those of the part it names first; of
+        the ``reports`` in scope, when given (a section only other reports have lists nothing).
 
         A follow-up ("what did they recommend?") carries its topic from before: whether a whole list
         is wanted is read from its ``own`` words, which part from the topic too."""
-        sections = list(self._recommendations)
+        sections = [s for s, keys in self._recommendations.items()
+                    if not reports or any(self._by_key[key].report in reports for key in keys)]
         section_words = {w for s in sections for w in words(s)}
         if not sections or not wants_whole_recommendations(query if own is None else own, section_words):
             return []
-        asked = {w for w in words(query) if w not in STOP_WORDS}
+        asked = {w for w in words(without_the_service(query)) if w not in STOP_WORDS}
         generic = set(words(f"recommendations the {IMPROVEMENTS_SECTION}"))
         shared = {s: len(asked & (set(words(s)) - generic)) for s in sections}
         # "for the local authority" shares two words with its own section, one with the Local

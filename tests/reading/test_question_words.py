@@ -211,6 +211,10 @@ def test_a_question_asking_only_when_the_inspection_took_place(question, when):
     ("What are the three areas for improvement in the report?", True),  # how many, not which
     ("List the 4 things the council must improve.", True),
     ("What did the report recommend about private fostering?", False),  # one topic of the list
+    # the service every report is about is no topic of the list; a group of children is
+    ("What recommendations did Ofsted give the council's children's social care?", True),
+    ("Which improvements did Ofsted ask of children's services at the council?", True),
+    ("What should improve for children's services' care leavers?", False),
 ])
 def test_a_question_asking_for_the_whole_list_of_what_needs_to_improve(question, whole):
     from assistant.reading.question import wants_whole_recommendations
@@ -230,3 +234,19 @@ def test_a_question_asking_for_the_whole_list_of_what_needs_to_improve(question,
 )
 def test_the_grade_presumed_is_the_one_the_judging_word_gives(question, presumed):
     assert asked_grade(question) == presumed
+
+
+def test_the_sections_of_what_needs_to_improve_are_those_of_the_reports_in_scope():
+    from assistant.retrieval.retrieve import PassageRetriever
+
+    def passage(report, number, section):
+        return Paragraph(report=report, number=number, label=f"¶{number}", section=section, area="", text="Improve plans.",
+                         tokens=3, order=number)
+
+    sif = "The local authority > Recommendations"  # a 2014-18 report's; shares "local authority" with the question
+    retriever = PassageRetriever.model_construct(keyword=KeywordIndex(
+        [passage("sif", 1, sif), passage("ilacs", 1, "What needs to improve")]))
+    retriever.model_post_init(None)
+    question = "What must the local authority improve?"
+    assert retriever.recommendation_sections(question) == [sif]
+    assert retriever.recommendation_sections(question, reports=["ilacs"]) == ["What needs to improve"]
