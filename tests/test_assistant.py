@@ -188,6 +188,7 @@ def test_summaries_are_weighted_below_the_paragraphs_they_summarise():
 
     by_key = {"r:Executive summary": passage("Executive summary"), "r:¶12": passage("¶12")}
     assert is_summary("Summary for children") and is_summary("Summary: adoption") and not is_summary("¶12")
+    assert is_summary("Overall effectiveness")  # an ILACS report's summary of its findings
     ranked = demote_summaries([("r:Executive summary", 0.0330), ("r:¶12", 0.0320)], by_key, 0.95)
     assert [key for key, _ in ranked] == ["r:¶12", "r:Executive summary"]
     assert ranked[1][1] == 0.0330 * 0.95

@@ -158,8 +158,9 @@ def is_recommendation(section: str) -> bool:
 
 
 def is_summary(label: str) -> bool:
-    """"Executive summary", "LSCB executive summary", "Summary for children", "Summary: <judgement area>"."""
-    return label.lower().endswith("executive summary") or label.startswith("Summary")
+    """"Executive summary", "LSCB executive summary", "Summary for children", "Summary: <judgement area>",
+    and an ILACS report's "Overall effectiveness", which summarises what its numbered paragraphs find."""
+    return label.lower().endswith("executive summary") or label.startswith("Summary") or label == "Overall effectiveness"
 
 
 def demote_summaries(
