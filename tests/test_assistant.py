@@ -265,3 +265,4 @@ def test_the_judgement_table_is_no_answer_to_a_question_it_cannot_state(bot, que
                                       "How did care leavers compare with children in care?"])
 def test_the_judgement_table_is_searched_when_it_can_answer(bot, question):
     assert "Judgements" in [s.label for s in bot.retrieve(question, k=10)]
+

@@ -58,7 +58,7 @@ class ExtractiveAnswerer:
         chosen = self.select(candidates, needs, wants_number=wants_number, broad=needs.broad)
         # The answer leads with the sentence holding what was asked for: the figure, the name, else the best.
         lead = next((c for c in chosen if (wants_number and has_figure(c.text))
-                     or (needs.name and needs.gives_name(c.text))), chosen[0])
+                     or ((needs.name or needs.who) and needs.gives_name(c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
         # A name must come from the chosen sentences, not the rest of the lead paragraph (it names others).
         if missing := (
@@ -167,7 +167,7 @@ class ExtractiveAnswerer:
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
         chosen = [best]
-        for wanted, gives in ((wants_number, has_figure), (needs.name, needs.gives_name)):
+        for wanted, gives in ((wants_number, has_figure), (needs.name or needs.who, needs.gives_name)):
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
                 if giving and giving[0].score >= self.abstain_below:

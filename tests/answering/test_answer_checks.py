@@ -363,3 +363,12 @@ def test_the_deputy_of_another_role_is_not_penalised():
 )
 def test_what_the_judgement_table_can_answer(question, states):
     assert read_needs(question).states_judgements is states
+
+
+def test_who_did_something_brings_in_the_sentence_of_the_passage_that_names_someone():
+    answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.45)
+    best = _sentence("¶1", "The review of the serious case was led well and learning was shared.", 0.90, [1, 0, 0])
+    named = _sentence("¶1", "It was chaired by Dr Ann Example of the clinical commissioning group.", 0.50, [0, 1, 0], index=1)
+    chosen = answerer.select([best, named], read_needs("Who led the serious case review?"))
+    assert [c.text for c in chosen] == [best.text, named.text]
+    assert [c.text for c in answerer.select([best, named], read_needs("How was the serious case review led?"))] == [best.text]
