@@ -66,7 +66,10 @@ _DATES = re.compile(
     rf"\b(?:\d{{1,2}} )?(?:{_MONTHS.replace(' ', '|')})"
     r"(?: \d{4})?\b|\b(?:19|20)\d\d(?:[-–/](?:\d\d){1,2})?\b|"
     r"\b(?:quarter|stage|phase|tier|level|step|part|wave|round|section|paragraph|page|year|key stage) "
-    r"(?:one|two|three|four|five|six|\d{1,2})\b",
+    r"(?:one|two|three|four|five|six|\d{1,2})\b|"
+    # and ages: "children aged 16 and 17" are some children, not 16 of them
+    r"\baged (?:under |over )?\d{1,2}(?:(?: and | to | or |[-–])\d{1,2})?(?: years?(?: old)?)?\b|"
+    r"\b\d{1,2}(?:(?: and | to |[-–])\d{1,2})?[- ]years?[- ]olds?\b",
     re.I,
 )
 _VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
@@ -149,7 +152,7 @@ def counted_term(query: str) -> str | None:
 def counts(text: str, counted: str, before: bool = False) -> bool:
     """Does the sentence give a number of the thing counted ("five children", "24 looked after
     children"; with ``before``, also "referrals have increased to 15")?"""
-    tokens = text.replace(",", " ").split()
+    tokens = _DATES.sub(" ", text).replace(",", " ").split()
     for i, token in enumerate(tokens):
         # "there are no children who…": none is a count too, of the word it qualifies (or the one after)
         if token.lower() in _NONE and counted in {t for w in tokens[i + 1 : i + 3] for t in terms(w)}:

@@ -307,6 +307,17 @@ def test_none_is_a_count_of_the_word_it_qualifies(sentence, counted, gives):
     assert counts(sentence, counted) is gives
 
 
+@pytest.mark.parametrize("sentence, gives", [
+    ("Some young people aged 16 and 17 live in supported accommodation.", False),  # an age, not a count
+    ("A few 16-year-olds live in supported accommodation.", False),
+    ("23 young people aged 16-17 live in supported accommodation.", True),
+    ("Twelve young people live in supported accommodation.", True),
+])
+def test_an_age_is_no_count(sentence, gives):
+    needs = read_needs("How many young people live in supported accommodation?")
+    assert (needs.gives_figure(sentence) and counts(sentence, needs.counted, before=True)) is gives
+
+
 def _scored(label: str, section: str, text: str, score: float, rank: int, index: int = 0) -> ScoredSentence:
     source = Source(report="r", paragraph=None if label == "What needs to improve" else int(label.strip("¶")),
                     label=label, section=section, text=text, score=1.0)
