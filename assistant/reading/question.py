@@ -336,8 +336,8 @@ def asked_grade(question: str) -> str | None:
     if not (judging := _JUDGING.search(question)):
         return None
     lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "requiring", "require"
-    said = [(m.start() < judging.start(), m.group(1)) for m in GRADE.finditer(lowered)]
-    return min(said, key=lambda s: s[0])[1] if said else None
+    said = [(m.start(), m.group(1)) for m in GRADE.finditer(lowered)]
+    return next((grade for at, grade in said if at > judging.start()), said[0][1] if said else None)
 
 
 def without_the_service(question: str) -> str:

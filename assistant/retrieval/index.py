@@ -337,7 +337,7 @@ class ReportIndex:
                 if meta and self._is_current(meta)]
 
     def window_ids(self, paragraph: Paragraph) -> list[str]:
-        """The ids of a passage's current windows (its opening, each sentence, its heading), as ``windows_of`` names them."""
+        """The ids of a passage's current windows (its opening, then each sentence), as ``windows_of`` names them."""
         prefix = window_prefix(paragraph.key, self._generation(paragraph.report))
         return [f"{prefix}:p", *(f"{prefix}:s{i}" for i in range(len(split_sentences(paragraph.text))))]
 
@@ -383,6 +383,6 @@ class ReportIndex:
             label = meta["label"]
             if meta["kind"] == "paragraph":
                 openings[label] = vector
-            elif meta["kind"] == "sentence" and int(meta["i"]) < len(split.get(label, ())):  # its passage was read with it
+            elif int(meta["i"]) < len(split.get(label, ())):  # its passage was read with it
                 sentences.append((label, split[label][int(meta["i"])], int(meta["i"]), vector))
         return sentences, openings

@@ -61,9 +61,11 @@ class PassageRetriever(BaseRetriever):
             if p.number is not None:
                 self._by_number.setdefault(p.number, []).append(p.key)
         self._recommendations = {}
+        self._recommended_in: dict[str, set[str]] = {}  # section → the reports that have it
         for p in self.keyword.paragraphs:
             if is_recommendation(p.section):
                 self._recommendations.setdefault(p.section, []).append(p.key)
+                self._recommended_in.setdefault(p.section, set()).add(p.report)
 
     def rank(
         self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
@@ -105,8 +107,7 @@ class PassageRetriever(BaseRetriever):
 
         A follow-up ("what did they recommend?") carries its topic from before: whether a whole list
         is wanted is read from its ``own`` words, which part from the topic too."""
-        sections = [s for s, keys in self._recommendations.items()
-                    if not reports or any(self._by_key[key].report in reports for key in keys)]
+        sections = [s for s in self._recommendations if not reports or not self._recommended_in[s].isdisjoint(reports)]
         section_words = {w for s in sections for w in words(s)}
         if not sections or not wants_whole_recommendations(query if own is None else own, section_words):
             return []
