@@ -42,6 +42,21 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
 
 
+def squashed(text: str) -> str:
+    """``text`` with each run of spaces, tabs and newlines made one space, and trimmed."""
+    return " ".join(text.split())
+
+
+def any_of(phrases: Iterable[str]) -> str:
+    """A pattern that matches any of ``phrases`` as written, the longest first ("north yorkshire" before "york")."""
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+
+
+def says_phrase(phrase: str, text: str) -> bool:
+    """Does ``text`` hold ``phrase`` as whole words ("hull" in "kingston upon hull", not in "hullo")?"""
+    return re.search(rf"\b{re.escape(phrase)}\b", text) is not None
+
+
 _PLAIN = re.compile(r"[a-z][a-z'’-]*[a-z]")
 
 

@@ -33,6 +33,7 @@ _ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|etc|Mr|Mrs|Ms|Dr|No|St|vs)$", re.I)
 _UNCLOSED_BRACKET = re.compile(r"\[[^\]]*$")
 _LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d{1,2}[.)])\s+")
 _THINKING = re.compile(r"<think>.*?(?:</think>|$)", re.S | re.I)
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,;:!?])")  # left where a citation was taken out
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 REFUSING = re.compile(
     rf"^\W*(?:{re.escape(REFUSAL)}|"
@@ -150,8 +151,7 @@ class Labels:
 
         piece = _LIST_MARK.sub("", _PAREN_CITATION.sub(lambda m: f"[{m.group(1)}]", piece))
         text = CITATION.sub(replace, piece)
-        text = re.sub(r"[ \t]+", " ", text)
-        text = re.sub(r"\s+([.,;:!?])", r"\1", text).strip()
+        text = _without_space_before_stops(re.sub(r"[ \t]+", " ", text))
         return (text if _has_words(text) else ""), kept, removed
 
     def check(self, piece: str) -> _Sentence:
@@ -222,7 +222,7 @@ def check_answer(text: str, sources: list[Source], known_labels: Iterable[str] =
         kept_pieces.append(sentence.text)
         if sentence.unsupported:
             claim = CITATION.sub("", sentence.text.removesuffix(UNSUPPORTED)).strip()
-            result.unsupported.append((re.sub(r"\s+([.,;:!?])", r"\1", claim), sentence.unsupported))
+            result.unsupported.append((_without_space_before_stops(claim), sentence.unsupported))
         for label in sentence.kept:
             if best := _best_sentence(sentence.text, labels.sources[label]):
                 result.highlights.setdefault(label, [])
@@ -252,3 +252,7 @@ def check_answer(text: str, sources: list[Source], known_labels: Iterable[str] =
     if result.cited and claims and len(result.unsupported) * 2 > len(claims):
         result.problems.append(f"{len(result.unsupported)} of its {len(claims)} sentences have no supporting source")
     return result
+
+
+def _without_space_before_stops(text: str) -> str:
+    return _SPACE_BEFORE_STOP.sub(r"\1", text).strip()

@@ -7,9 +7,9 @@ import re
 from dataclasses import replace
 
 from assistant.reading.grade_queries import GradeQuery, asks_change, read_grade_query, without_dates
+from assistant.reading.report_names import YEAR
 from assistant.reading.reports import Catalogue, Scope, ScopeReading
 
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")  # the first year of a change over time
 _SINCE = re.compile(r"\b(?:since|from|after)\s+(?:(?:its|their|the)\s+)?(?:19|20)\d\d\b", re.I)  # a year said as a start
 
 
@@ -44,7 +44,7 @@ def grade_table_query(
         if len(before) > 1:
             scope = before
         elif len(scope) < 2:
-            since = min(_YEAR.findall(query), default="")
+            since = min(YEAR.findall(query), default="")  # the first year of a change over time
             scope = [r for r in history if max({catalogue.reports[r].year,
                                                  *catalogue.reports[r].inspection_years}) >= since] or scope
         scope = sorted(scope, key=lambda r: catalogue.reports[r].published_on)

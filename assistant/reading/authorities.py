@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import any_of, says_phrase
+
 ENGLISH_AUTHORITIES = frozenset(
     name.strip()
     for name in """
@@ -33,7 +35,7 @@ ENGLISH_AUTHORITIES = frozenset(
 )
 # "Ealing's children's services", "in Brent", "Hounslow council": the question is about that council.
 # One pattern for every name, longest first, so "Bournemouth Christchurch and Poole" is not read as "Poole".
-_NAMES = "|".join(re.escape(n.lower()) for n in sorted(ENGLISH_AUTHORITIES, key=len, reverse=True))
+_NAMES = any_of(n.lower() for n in ENGLISH_AUTHORITIES)
 _ABOUT = re.compile(
     rf"\b(?:in|for|by|at|of)\s+({_NAMES})\b|\b({_NAMES})(?:['’]s|\s+(?:council|borough|children's services)\b)"
 )
@@ -47,7 +49,7 @@ def other_authorities(question: str, loaded: set[str]) -> list[str]:
     names a loaded authority: "Ealing's work with Hammersmith and Fulham" is about Ealing.
     """
     lowered = question.lower().replace("&", "and").replace(",", "")
-    if any(re.search(rf"\b{re.escape(a)}\b", lowered) for a in loaded):
+    if any(says_phrase(a, lowered) for a in loaded):
         return []
     named = (match.group(1) or match.group(2) for match in _ABOUT.finditer(lowered))
     return list(dict.fromkeys(_BY_LOWER[name] for name in named if name not in loaded))
@@ -82,19 +84,18 @@ def short_names(name: str) -> list[str]:
     found = []
     for known in sorted(ENGLISH_AUTHORITIES):
         k = known.lower().replace("-", " ")
-        if k != lowered and re.search(rf"\b{re.escape(k)}\b", lowered) and not any(
-            re.search(rf"\b{re.escape(k)}\b", o) for o in others if o != k
-        ) and not _COMPASS_PART.fullmatch(lowered.removesuffix(k)):
+        inside = k != lowered and says_phrase(k, lowered) and not _COMPASS_PART.fullmatch(lowered.removesuffix(k))
+        if inside and not any(says_phrase(k, o) for o in others if o != k):
             found.append(known)
     # "Stoke" for Stoke-on-Trent, "Newcastle" for Newcastle upon Tyne: the town before "on"/"upon"
     if (town := re.match(r"(\w+)[\s-]+(?:upon|on)[\s-]", name, re.I)) and not any(
-        re.search(rf"\b{town.group(1).lower()}\b", o) for o in others
+        says_phrase(town.group(1).lower(), o) for o in others
     ):
         found.append(town.group(1))
     # "Bracknell" for Bracknell Forest, "Kensington" for Kensington and Chelsea: a word of the name no other name has
     if len(words) > 1:
         found += [w for w in words if len(w) > 3 and w.lower() not in _GENERIC | _JOINING and w not in found
-                  and not any(re.search(rf"\b{re.escape(w.lower())}\b", o) for o in others)]
+                  and not any(says_phrase(w.lower(), o) for o in others)]
     for county, short in COUNTY_ABBREVIATIONS.items():  # "North Lincs", "Notts"
         if county in words:
             found.append(" ".join(short if w == county else w for w in words))

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from assistant.reading.judgements import AREAS, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
-from assistant.reading.report_names import ABOUT_MANY
+from assistant.reading.judgements import AREAS, ASKS_WHY, GRADING, GRADE_RANK, GRADE_SAID, GRADE_WORDS, GRADES, grade_key
+from assistant.reading.report_names import ABOUT_MANY, VISITED  # VISITED: not "published"
 from assistant.text import words
 
 ANY_AREA = "any"
@@ -57,7 +57,6 @@ _LAST_PAIR = re.compile(
     r"(?:one|inspection|report|visit)\b|\blast two (?:inspections|reports|visits)\b", re.I)
 _NOW = re.compile(r"\b(?:now|at present|these days|today|nowadays|(?<!but )(?<!yet )still(?! only\b))\b", re.I)  # each authority's latest
 _STILL = re.compile(r"\bstill\b(?! only\b)|\bno longer\b|\bany (?:more|longer)\b|\banymore\b", re.I)  # now, against before
-_INSPECTED = re.compile(r"\binspected\b|\bcarried out\b|\bon site\b|\bvisited\b", re.I)  # not "published"
 _MONTH_OR_YEAR = re.compile(r"\b(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+)?(?:19|20)\d\d\b", re.I)
 # Across reports, also "found to be", "assessed", "came out": "which councils came out inadequate?"
 _GRADING = re.compile(rf"{GRADING}|\b(?:found (?:to be|that)|assessed|c[ao]me out|comes out|coming out)\b", re.I)
@@ -74,7 +73,6 @@ _TREND_DOWN = re.compile(rf"\b(declin\w*|deteriorat\w*|got worse|{_FALL}|moved d
 _QUESTION_START = re.compile(
     r"^\W*(?:what|how|why|when|who|whose|which|where|is|are|was|were|did|do|does|has|have|had|can|could|should|"
     r"would|will|tell|show|give|list|describe|explain|summari[sz]e|compare)\b", re.I)
-_WHY = re.compile(r"^\s*(?:why|what (?:led|caused|made))\b", re.I)
 _ACROSS = re.compile(
     r"\b(which|whose|where|who|who['’]s|anyone|anybody|how many|list|number of|name the|what (?:councils?|authorit\w+|reports?)|"
     r"what (?:proportion|percentage|share|fraction)|"
@@ -178,11 +176,11 @@ def read_grade_query(topic: str, *, authorities: int, reports: int) -> GradeQuer
         return None
     now = bool(_NOW.search(topic)) and not _DATE.search(topic)
     whole = authorities > 1 or bool(_SHARE.search(topic))  # "of A, B and C, whose…?", "what percentage…?"
-    return replace(asked, now=now, inspected=bool(_INSPECTED.search(topic)), whole=whole)
+    return replace(asked, now=now, inspected=bool(VISITED.search(topic)), whole=whole)
 
 
 def _read(topic: str, authorities: int, reports: int) -> GradeQuery | None:
-    if _WHY.search(topic):
+    if ASKS_WHY.search(topic):
         return None
     # "across the board" says every area, not the safeguarding board (blanked, so offsets hold)
     named = re.sub(r"across the board", lambda m: " " * len(m.group(0)), topic, flags=re.I)

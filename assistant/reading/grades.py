@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, ASKS_WHY, area_keys
-from assistant.text import terms
+from assistant.reading.judgements import AREA_BY_KEY, ASKS_GRADE, ASKS_WHY, area_keys, grades_said_plainly
+from assistant.reading.report_names import YEAR
+from assistant.text import any_of, says_phrase, squashed, terms
 from ingest import JUDGEMENTS, Paragraph
 
 # Questions about Ofsted's grades (shared with the answerer, which favours sentences giving one).
@@ -61,13 +62,13 @@ class GradeQuestion:
 
 def grade_question(question: str) -> GradeQuestion | None:
     """The grade question ``question`` asks, or None when it asks something else (or asks why)."""
-    lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "require", "requiring"
-    grade = next((g for g in _GRADES_FIRST if re.search(rf"\b{g}\b", lowered)), None)
+    lowered = grades_said_plainly(question)
+    grade = next((g for g in _GRADES_FIRST if says_phrase(g, lowered)), None)
     # "Which reports found that care leavers require improvement?" asks for a grade in other words.
     across = bool(grade) and bool(_ACROSS.search(question))
     if not (ASKS_GRADE.search(question) or across) or ASKS_WHY.search(question):
         return None
-    asked_terms = _expanded(terms(re.sub(r"\b(?:19|20)\d\d\b", " ", question)))
+    asked_terms = _expanded(terms(YEAR.sub(" ", question)))
     overall = bool(asked_terms & {"overall", "effectiveness"})
     topic = asked_terms - _FRAME
     if grade and not _ASKS_WHICH.search(question):
@@ -151,12 +152,12 @@ def _states_grade(area: str, grade: str) -> re.Pattern:
     Safeguarding Children Board"), then the grade ("The effectiveness of the LSCB requires improvement")."""
     names = [area.lower(), *(name for key in area_keys(area) for name in AREA_BY_KEY[key].printed)]
     said = re.escape(grade.lower()).replace("requires", "requires?")
-    joined = "|".join(re.escape(n) for n in sorted(set(names), key=len, reverse=True))
+    joined = any_of(names)
     return re.compile(rf"(?:{joined})(?:\s*\([a-z]+\))?\s+(?:(?:is|are|was|were)\s+)?(?:judged\s+(?:to\s+be\s+)?)?{said}\b", re.I)
 
 
 def _normal(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'")).strip().lower()
+    return squashed(text.replace("’", "'")).lower()
 
 
 def grade_evidence(passages: list[Paragraph], area: str, grade: str) -> tuple[Paragraph, str | None]:

@@ -71,6 +71,14 @@ GRADING = (r"\b(?:grades?|graded|grading|judgements?|judgments?|judged|rated|rat
 ASKS_GRADE = re.compile(GRADING, re.I)  # a question asks for a grade
 # ...unless it asks why: "why was adoption judged inadequate?" takes the grade as given and asks the reasons.
 ASKS_WHY = re.compile(r"^\s*(why|what (?:led|caused|made))\b", re.I)
+_REQUIRING = re.compile(r"\brequir\w* improvement", re.I)  # "require", "requiring"
+
+
+def grades_said_plainly(text: str) -> str:
+    """``text`` in lower case with "requiring improvement" and "require improvement" said as the grade is."""
+    return _REQUIRING.sub("requires improvement", text.lower())
+
+
 _GRADE_SAID = re.compile(rf"\b({GRADE_SAID}|ri|need(?:s|ed|ing)? improvement)\b", re.I)
 _PRINTED_GRADE = re.compile(rf"\b({GRADE_SAID})\b", re.I)
 

@@ -7,9 +7,10 @@ import unicodedata
 from collections.abc import Callable, Collection
 
 from assistant.reading.answer_kinds import GRADE, is_number_word
+from assistant.reading.judgements import grades_said_plainly
 from assistant.errors import InvalidQuestion
-from assistant.reading.report_names import without_report_names
-from assistant.text import STOP_WORDS, terms, words
+from assistant.reading.report_names import YEAR, without_report_names
+from assistant.text import STOP_WORDS, any_of, squashed, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,
 # decimals and exponent too, so "12.5", "1e9" and "-1" are refused as such rather than read as 12, 1 and 1.
@@ -23,7 +24,6 @@ _RANGE = re.compile(r"(?<=\d)\s*(?:to|-|–)\s*")  # after a digit: "-1" is a si
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\W*$")  # what comes before a word that opens a sentence
 _ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
-_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _QUESTION_OPENERS = frozenset(
     """what how who when where why which whose whom did does do is are was were can could should would will tell
     show give list summarise summarize describe explain compare please and but so i in on at for of the a an
@@ -45,7 +45,7 @@ def clean_question(question: str, max_chars: int) -> str:
     if not isinstance(question, str):
         raise InvalidQuestion("the question must be text")
     text = "".join(ch for ch in question if unicodedata.category(ch)[0] != "C" or ch in "\n\t")
-    text = re.sub(r"\s+", " ", text).strip()
+    text = squashed(text)
     if not text:
         raise InvalidQuestion("the question is empty: type what you want to know about the report")
     if len(text) > max_chars:
@@ -162,7 +162,7 @@ def unknown_names(
             if spelled_out(word):
                 continue
         unknown.append(word)
-    unknown += [year for year in _YEAR.findall(question) if year not in vocabulary]
+    unknown += [year for year in YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))
 
 
@@ -243,13 +243,13 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
         w for w in words(without_report_names(question))
         if w not in STOP_WORDS and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS and w not in scope_words
     ]
-    names_a_year = bool(_YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
+    names_a_year = bool(YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
     # A follow-up that names its own report leaves behind the words that named the earlier one.
     topic = [
         w
         for w in words(without_report_names(earlier[-1]) if rescopes else earlier[-1])
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
-        and (rescopes or w not in _FRAME_WORDS) and not (names_a_year and _YEAR.fullmatch(w))
+        and (rescopes or w not in _FRAME_WORDS) and not (names_a_year and YEAR.fullmatch(w))
     ]
     if not topic:
         return question
@@ -288,8 +288,8 @@ def without_scope(question: str, scope_names: set[str]) -> str:
     """The question without the name of the authority the reports are about: a scope, not a topic."""
     if not scope_names:
         return question
-    pattern = r"\b(?:" + "|".join(re.escape(n) for n in sorted(scope_names)) + r")(?:['’]s)?\b"
-    stripped = re.sub(r"\s+", " ", re.sub(pattern, " ", question, flags=re.I)).strip()
+    pattern = rf"\b(?:{any_of(scope_names)})(?:['’]s)?\b"
+    stripped = squashed(re.sub(pattern, " ", question, flags=re.I))
     return stripped if len(words(stripped)) >= 2 else question
 
 
@@ -313,7 +313,7 @@ _BEFORE_THIS = re.compile(rf"\b(?:{'|'.join(_BEFORE_WORDS)})\b", re.I)  # "inspe
 
 def without_before(question: str) -> str:
     """"When was the previous inspection?" as "When was the inspection?": the report it is asked of."""
-    return re.sub(r"\s+", " ", _BEFORE_THIS.sub(" ", question)).strip()
+    return squashed(_BEFORE_THIS.sub(" ", question))
 
 
 def asks_when_inspected(topic: str) -> str:
@@ -325,7 +325,7 @@ def asks_when_inspected(topic: str) -> str:
     if _RELATIVE.search(_BEFORE_THIS.sub(" ", topic) if before else topic):
         return ""
     framing = _INSPECTION_FRAME | {*_BEFORE_WORDS, "its", "this", "one"}
-    if [w for w in words(topic) if w not in NOT_TOPIC and w not in framing and not _YEAR.fullmatch(w)]:
+    if [w for w in words(topic) if w not in NOT_TOPIC and w not in framing and not YEAR.fullmatch(w)]:
         return ""
     return "before" if before else "this"
 
@@ -335,7 +335,7 @@ def asked_grade(question: str) -> str | None:
     word that judges ("why was X rated good when the rest was inadequate?" presumes good), else the first."""
     if not (judging := _JUDGING.search(question)):
         return None
-    lowered = re.sub(r"\brequir\w* improvement", "requires improvement", question.lower())  # "requiring", "require"
+    lowered = grades_said_plainly(question)
     said = [(m.start(), m.group(1)) for m in GRADE.finditer(lowered)]
     return next((grade for at, grade in said if at > judging.start()), said[0][1] if said else None)
 
@@ -349,6 +349,6 @@ def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
     if not _RECOMMEND.search(question) or _PROGRESS.search(question):
         return False
-    topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not _YEAR.fullmatch(w)
+    topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not YEAR.fullmatch(w)
                and not is_number_word(w)]  # "the three areas for improvement": how many, not which
     return all(w in _LIST_WORDS or w in section_words for w in topical)

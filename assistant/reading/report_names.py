@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text import squashed
+
 # --- how people name reports: every pattern and word list of this module ------------------------
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
@@ -103,7 +105,7 @@ def without_report_names(text: str) -> str:
     """The text without the words that name a report: years, months, kinds, "latest", "before that"."""
     for pattern in (MONTH_SPAN, YEAR, KIND, PREVIOUS, FIRST, LATEST):
         text = pattern.sub(" ", text)
-    return re.sub(r"\s+", " ", text).strip()
+    return squashed(text)
 
 
 def span_said(span: tuple[str, str]) -> str:

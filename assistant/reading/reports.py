@@ -38,7 +38,7 @@ from assistant.reading.report_names import (
     span_said,
     years_named,
 )
-from assistant.text import words
+from assistant.text import any_of, squashed, words
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Catalogue:
             for short in short_names(display[key]):
                 aliases.setdefault(_alias(short), key)
         self._aliases = aliases
-        names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+        names = any_of(aliases)
         self._authority_pattern = re.compile(rf"\b({names})(?:['’]s?)?(?![\w-])", re.I) if names else None
         # The same names in running text, where commas may stand between their words ("Bournemouth, Christchurch").
         loose = "|".join(r"[\s,.]+".join(map(re.escape, a.split())) for a in sorted(aliases, key=len, reverse=True))
@@ -132,7 +132,7 @@ class Catalogue:
         → "leadership"): what it asks, not whom about."""
         if not self._authority_in_text:
             return text
-        return re.sub(r"\s+", " ", self._authority_in_text.sub(" ", text.replace("&", "and"))).strip()
+        return squashed(self._authority_in_text.sub(" ", text.replace("&", "and")))
 
     def named_authorities(self, text: str) -> list[str]:
         """The authority keys a text names, in the order it names them."""
@@ -346,7 +346,7 @@ def _in_month(info: ReportInfo, month: int, year: str, inspected_only: bool = Fa
 
 def _alias(spelling: str) -> str:
     """A name as matched: lower case, "&" written "and", no commas or full stops."""
-    return re.sub(r"\s+", " ", re.sub(r"[,.]", " ", spelling.lower().replace("&", "and"))).strip()
+    return squashed(spelling.lower().replace("&", "and").replace(",", " ").replace(".", " "))
 
 
 def _tidy_authority(name: str) -> str:
