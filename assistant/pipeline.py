@@ -20,7 +20,7 @@ from assistant.answering.cite import citations_in
 from assistant.answering.generate import GenerativeAnswerer
 from assistant.answering.grade_answers import GradeTableAnswerer
 from assistant.answering.grade_quotes import Evidence, GradeQuoter
-from assistant.reading.grade_queries import area_summarised, grade_words
+from assistant.reading.grade_queries import area_summarised, areas_named, grade_words
 from assistant.answering.grade_scope import grade_table_query
 from assistant.reading.grades import GradeQuestion, grade_question
 from assistant.retrieval.index import ReportIndex
@@ -178,6 +178,7 @@ class Router:
         # A follow-up ("when were the inspectors on site?") asks it in its own words, the topic carried aside.
         own_topic = topic if ask.question == ask.standalone else self.topic(ask.question, reading)
         scoped = self.search_query(ask.standalone, reading) if reading.reports else topic
+        needs = read_needs(scoped)
         return Query(
             ask=ask, reading=reading, topic=topic, own_topic=own_topic, scoped_text=scoped,
             search_text=with_plain_words_explained(scoped),
@@ -186,7 +187,9 @@ class Router:
             asks_advice=asks_for_advice(ask.question),
             when=self._asks_when(ask, reading, topic, own_topic),
             grades=grade_question(topic), presumed_grade=asked_grade(ask.standalone), expects=expected_kind(ask.standalone),
-            needs=read_needs(scoped), area=area_summarised(topic, NOT_TOPIC),
+            needs=needs, area=area_summarised(topic, NOT_TOPIC),
+            # A figure is in the facts about the area, a grade in the judgement table: not in the area's section.
+            areas=frozenset() if needs.states_judgements else areas_named(topic),
         )
 
     @staticmethod
@@ -211,7 +214,7 @@ class Router:
         return ranked[:k]
 
     def _rank(self, query: Query, k: int) -> list[Source]:
-        named = {"paragraphs": query.paragraphs, "sections": self._sections(query), "skipped": _skipped(query)}
+        named = _limits(query, self._sections(query))
         if query.reading.mode != "each":
             return self.retriever.rank(query.search_text, k, reports=self._in_scope(query.reading), **named)
         # Reports answered each in turn are searched each in turn, as their answer is.
@@ -286,7 +289,7 @@ class Router:
             return LookUp(sections=tuple(sections))
         # Searched with the reports' terms for its everyday words; the answerer reads the question as asked.
         vector = self.embeddings.embed_query(query.search_text)
-        named = {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query)}
+        named = _limits(query, sections)
         if query.reading.mode == "each":
             per_report = {r: self.retriever.rank(query.search_text, k, vector, [r], **named) for r in scope[:MAX_COMPARED_REPORTS]}
             return ReportByReport(vector, per_report, every=True, searched=len(scope))
@@ -348,6 +351,12 @@ class Router:
         many = len({i.authority_key for i in self.catalogue.infos()}) > 1
         return (many and not reading.authorities and len(set(answer.reports)) == 1 and not answer.abstained
                 and not answer.answer.startswith(self.catalogue.reports[answer.reports[0]].name))
+
+
+def _limits(query: Query, sections: list[str]) -> dict:
+    """What a search of the passages is told besides the question: the paragraphs and recommendation
+    sections it names, what it leaves out, and the judgement areas it weights up."""
+    return {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query), "areas": query.areas}
 
 
 def _skipped(query: Query) -> tuple[str, ...]:

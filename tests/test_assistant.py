@@ -8,6 +8,8 @@ import pytest
 
 from assistant import Answer, Assistant, InvalidQuestion, Settings
 from assistant.answering.cite import CITATION, REFUSAL
+from assistant.reading.judgements import area_keys
+from assistant.reading.query import Ask
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
 
@@ -266,3 +268,31 @@ def test_the_judgement_table_is_no_answer_to_a_question_it_cannot_state(bot, que
 def test_the_judgement_table_is_searched_when_it_can_answer(bot, question):
     assert "Judgements" in [s.label for s in bot.retrieve(question, k=10)]
 
+
+
+def _in_areas(source, areas) -> bool:
+    return bool(areas & set(area_keys(source.section)))
+
+
+@pytest.mark.parametrize("question", ["What support do care leavers get into work?",
+                                      "What did inspectors find about the safeguarding board's audits?"])
+def test_a_description_of_one_area_is_searched_in_that_area_first(bot, question):
+    query = bot.router.read(Ask(question, question, 10))
+    assert query.areas, "the question names a judgement area"
+    plain = bot.retriever.rank(query.search_text, 10_000)  # every candidate, so the two hold the same passages
+    weighted = bot.retriever.rank(query.search_text, 10_000, areas=query.areas)
+    assert {s.label for s in plain} == {s.label for s in weighted}
+    # The area's passages come earlier, and each group keeps its order among itself.
+    for inside in (True, False):
+        assert [s.label for s in plain if _in_areas(s, query.areas) == inside] == [
+            s.label for s in weighted if _in_areas(s, query.areas) == inside]
+    position = {s.label: i for i, s in enumerate(weighted)}
+    moved = [position[s.label] - i for i, s in enumerate(plain) if _in_areas(s, query.areas)]
+    assert min(moved) < 0 and max(moved) <= 0
+
+
+@pytest.mark.parametrize("question", ["How many children are looked after?", "How was adoption graded?",
+                                      "What is the name of the care leavers' forum?"])
+def test_a_figure_a_grade_or_a_name_is_not_searched_by_area(bot, question):
+    # A figure is in the facts about the area, a grade in the judgement table, a name anywhere.
+    assert bot.router.read(Ask(question, question, 10)).areas == frozenset()

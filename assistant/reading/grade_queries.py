@@ -380,15 +380,16 @@ def _distance(text: str, area: tuple[int, int], grade: tuple[int, int]) -> int |
 def area_summarised(topic: str, not_topic: frozenset[str]) -> str | None:
     """The one judgement area ``topic`` asks about and nothing else ("what did inspectors say about care
     leavers?"), or None. ``not_topic`` holds the words that frame a question rather than name its topic."""
-    spans = _spans(_AREA, topic)
-    if len({_area_of(p) for _, _, p in spans}) != 1:
+    if len(named := areas_named(topic)) != 1:
         return None
-    rest = topic
-    for start, end, _ in reversed(spans):
-        rest = f"{rest[:start]} {rest[end:]}"
-    if any(w not in not_topic and w not in _SUMMARY_FRAME and not w.isdigit() for w in words(rest)):
+    if any(w not in not_topic and w not in _SUMMARY_FRAME and not w.isdigit() for w in words(_AREA.sub(" ", topic))):
         return None
-    return _area_of(spans[0][2])
+    return next(iter(named))
+
+
+def areas_named(text: str) -> frozenset[str]:
+    """The judgement areas ``text`` names ("care leavers", "the LSCB", "children looked after")."""
+    return frozenset(_area_of(p) for _, _, p in _spans(_AREA, text))
 
 
 def grade_words(text: str) -> set[str]:

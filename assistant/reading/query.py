@@ -43,6 +43,7 @@ class Query:
     expects: str  # the kind of answer it wants (``answer_kinds.expected_kind``)
     needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against
     area: str | None  # the one judgement area it asks about and nothing else ("what did inspectors say about care leavers?")
+    areas: frozenset[str]  # the judgement areas whose sections answer it: those it names, when it asks for a description
 
     @property
     def question(self) -> str:

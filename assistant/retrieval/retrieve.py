@@ -11,6 +11,7 @@ from pydantic import ConfigDict
 
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
+from assistant.reading.judgements import area_keys
 from assistant.reading.reports import Catalogue
 from assistant.reading.question import requested_paragraphs, wants_whole_recommendations, without_the_service
 from assistant.settings import AnswerSettings
@@ -55,6 +56,7 @@ class PassageRetriever(BaseRetriever):
         self._by_report: dict[str, list[Paragraph]] = {}
         for p in self.keyword.paragraphs:
             self._by_report.setdefault(p.report, []).append(p)
+        self._section_areas: dict[str, frozenset[str]] = {}
         self._windows: dict[str, list[tuple[str, str]]] = {}  # report → (window id, passage key), read on first search
         self._by_number = {}
         for p in self.keyword.paragraphs:
@@ -70,11 +72,13 @@ class PassageRetriever(BaseRetriever):
     def rank(
         self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
         paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None, skipped: tuple[str, ...] = (),
+        areas: frozenset[str] = frozenset(),
     ) -> list[Source]:
         """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given.
         The ``paragraphs`` and recommendation ``sections`` the question names come first (the router
         passes those it read; read from ``query`` when not given). Passages labelled one of ``skipped``
-        are left out (the judgement table, for a question it cannot answer)."""
+        are left out (the judgement table, for a question it cannot answer); those of the judgement
+        ``areas`` it asks about are weighted up."""
         by_key = self._by_key
         dense = self.dense(query, vector, reports) if self.mode != "bm25" else []
         keyword = (
@@ -88,6 +92,7 @@ class PassageRetriever(BaseRetriever):
             ranked = keyword
         else:
             ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
+            ranked = self._in_areas_first(ranked, areas)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
@@ -100,6 +105,21 @@ class PassageRetriever(BaseRetriever):
             (key, s) for key, s in ranked if key not in named and by_key[key].label not in skipped
         ]
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
+
+    def _in_areas_first(self, ranked: list[tuple[str, float]], areas: frozenset[str]) -> list[tuple[str, float]]:
+        """Fused scores with the passages of the judgement areas the question names weighted up
+        (``area_boost``): "what help do care leavers get?" is answered in the care leavers section."""
+        if not areas or not self.tuning.area_boost:
+            return ranked
+        boost = 1 + self.tuning.area_boost
+        weighted = [(key, score * boost if key in self._by_key and areas & self._areas_of(self._by_key[key].section) else score)
+                    for key, score in ranked]
+        return sorted(weighted, key=lambda item: -item[1])
+
+    def _areas_of(self, section: str) -> frozenset[str]:
+        if section not in self._section_areas:
+            self._section_areas[section] = frozenset(area_keys(section))
+        return self._section_areas[section]
 
     def recommendation_sections(self, query: str, own: str | None = None, reports: list[str] | None = None) -> list[str]:
         """The recommendation sections a question asks to list, those of the part it names first; of
