@@ -49,7 +49,7 @@ def squashed(text: str) -> str:
 
 def any_of(phrases: Iterable[str]) -> str:
     """A pattern that matches any of ``phrases`` as written, the longest first ("north yorkshire" before "york")."""
-    return "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
 
 
 def says_phrase(phrase: str, text: str) -> bool:

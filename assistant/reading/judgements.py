@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from assistant.reading.reports import ReportInfo
 
@@ -92,6 +93,7 @@ def grade_key(text: str) -> str | None:
     return "requires improvement" if said.startswith(("requir", "need")) or said == "ri" else said
 
 
+@lru_cache(maxsize=4096)  # a section's areas, read for every passage a search ranks
 def area_keys(printed: str) -> tuple[str, ...]:
     """The areas a judgement table's row names: "The experiences and progress of children in care and
     care leavers" is both children in care and care leavers (ILACS before the split)."""

@@ -56,7 +56,6 @@ class PassageRetriever(BaseRetriever):
         self._by_report: dict[str, list[Paragraph]] = {}
         for p in self.keyword.paragraphs:
             self._by_report.setdefault(p.report, []).append(p)
-        self._section_areas: dict[str, frozenset[str]] = {}
         self._windows: dict[str, list[tuple[str, str]]] = {}  # report → (window id, passage key), read on first search
         self._by_number = {}
         for p in self.keyword.paragraphs:
@@ -112,14 +111,9 @@ class PassageRetriever(BaseRetriever):
         if not areas or not self.tuning.area_boost:
             return ranked
         boost = 1 + self.tuning.area_boost
-        weighted = [(key, score * boost if key in self._by_key and areas & self._areas_of(self._by_key[key].section) else score)
-                    for key, score in ranked]
+        weighted = [(key, score * boost if key in self._by_key and not areas.isdisjoint(area_keys(self._by_key[key].section))
+                     else score) for key, score in ranked]
         return sorted(weighted, key=lambda item: -item[1])
-
-    def _areas_of(self, section: str) -> frozenset[str]:
-        if section not in self._section_areas:
-            self._section_areas[section] = frozenset(area_keys(section))
-        return self._section_areas[section]
 
     def recommendation_sections(self, query: str, own: str | None = None, reports: list[str] | None = None) -> list[str]:
         """The recommendation sections a question asks to list, those of the part it names first; of
