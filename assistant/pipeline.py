@@ -34,6 +34,7 @@ from assistant.reading.question import (
     malformed_paragraph_number,
     own_words,
     requested_paragraphs,
+    names_given,
     unknown_names,
     with_acronyms_spelled_out,
     with_report_words,
@@ -178,7 +179,7 @@ class Router:
         # A follow-up ("when were the inspectors on site?") asks it in its own words, the topic carried aside.
         own_topic = topic if ask.question == ask.standalone else self.topic(ask.question, reading)
         scoped = self.search_query(ask.standalone, reading) if reading.reports else topic
-        needs = read_needs(scoped)
+        needs = read_needs(scoped, ask.standalone)
         return Query(
             ask=ask, reading=reading, topic=topic, own_topic=own_topic, scoped_text=scoped,
             search_text=with_plain_words_explained(scoped),
@@ -268,6 +269,11 @@ class Router:
             return Ready(dated)
         if len(scope) == 1 and (mismatch := self.report_grades.mismatch(query.presumed_grade, query.standalone, scope[0])):
             return Premise(mismatch)
+        if len(scope) <= MAX_COMPARED_REPORTS and not self._every(reading) and (
+            phrase := self.report_words.unmentioned_name(names_given(query.topic), tuple(scope), ignore=known)
+            or self.report_words.unmentioned_phrase(query.topic, tuple(scope), ignore=known)
+        ):
+            return Decline(f"the {'report does' if len(scope) == 1 else 'reports do'} not mention “{phrase}”")
         return self._searched(query)
 
     def _dated(self, query: Query) -> Answer | None:

@@ -106,6 +106,16 @@ class AnswerSettings(BaseModel):
         default=0.1, description="A second stand-in must be this near the first's similarity: 'choose' → 'choice' "
         "alone, not 'deciding' too (false abstentions 0.008 → 0.016 without it).",
     )
+    phrase_weight: float = Field(
+        default=4.5, description="Two words side by side in a question name something specific (\"deprivation of "
+        "liberty\") when each weighs at least this (keyword idf): a report in scope that never uses them together, "
+        "when other reports do, is not asked (``ReportWords.unmentioned_phrase``).",
+    )
+    phrase_window: int = Field(default=4, ge=1, description="How many terms apart the two words may stand in a passage.")
+    phrase_known_reports: int = Field(
+        default=2, ge=1, description="How many other loaded reports must use the two words together to show they name "
+        "something reports speak of, not a turn of phrase of the question.",
+    )
 
 
 class Settings(BaseSettings):

@@ -296,3 +296,35 @@ def test_a_description_of_one_area_is_searched_in_that_area_first(bot, question)
 def test_a_figure_a_grade_or_a_name_is_not_searched_by_area(bot, question):
     # A figure is in the facts about the area, a grade in the judgement table, a name anywhere.
     assert bot.router.read(Ask(question, question, 10)).areas == frozenset()
+
+
+def _small_report(folder, name: str, year: int, paragraphs: list[str]):
+    """A report in the Markdown form the parser reads, with its numbered paragraphs."""
+    body = "\n\n".join(f"{i}. {text}" for i, text in enumerate(paragraphs, 1))
+    path = folder / f"{name.lower()}-{year}.md"
+    path.write_text(
+        f"# {name} Council\n\n## Inspection of services for children in need of help and protection, children looked "
+        f"after and care leavers\n\nInspection date: 1 March {year} to 20 March {year}\n\nReport published: 1 May {year}"
+        f"\n\n## Executive summary\n\nChildren's services in {name} are good.\n\n## The local authority\n\n{body}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_report_that_never_names_what_others_do_is_not_made_to_answer_for_it(tmp_path, embeddings):
+    from assistant.settings import DATA_DIR, AnswerSettings
+
+    paragraphs = [
+        "Children who are deprived of their liberty are kept safe: deprivation of liberty orders are reviewed monthly.",
+        "Social workers visit children regularly and know them well.",
+    ]
+    others = [_small_report(tmp_path, "Barsetshire", 2019, paragraphs), _small_report(tmp_path, "Wessex", 2020, paragraphs)]
+    # Three reports hold too few passages for the default weight of a telling word (keyword idf 4.5).
+    settings = Settings(index_dir=tmp_path / "index", reports=[DATA_DIR / "ealing-2016.md", *others], answer=AnswerSettings(phrase_weight=3.0))
+    bot = Assistant(settings, embeddings=embeddings)
+    asked = "What did Ealing's report say about deprivation of liberty orders?"
+    declined = bot.ask(asked)
+    assert declined.abstained and not declined.citations
+    assert declined.notes == ["the report does not mention “deprivation of liberty”"]
+    answered = bot.ask(asked.replace("Ealing", "Barsetshire"))
+    assert not answered.abstained and _labels(answered) == ["Barsetshire 2019 ¶1"]

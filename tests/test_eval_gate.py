@@ -65,7 +65,10 @@ def test_gate_floors_met_on_several_reports(tmp_path_factory, capsys):
     assert check_floors(report["summary"], load_floors(CORPUS_FLOORS)) == []
 
 
-SPLIT_SETS = [("multi", "dev"), ("multi", "test"), ("general", "dev"), ("general", "devb"), ("general", "devc"), ("general", "test")]
+SPLIT_SETS = [
+    ("multi", "dev"), ("multi", "test"), ("general", "dev"), ("general", "devb"), ("general", "devc"), ("general", "devd"),
+    ("general", "test"),
+]
 
 
 @pytest.mark.parametrize("name, split", SPLIT_SETS, ids=[f"{n}-{s}" for n, s in SPLIT_SETS])

@@ -278,9 +278,12 @@ def _terms_of(candidates: list[ScoredSentence], passages: set[str]) -> set[str]:
 
 
 def missing_name(needs: Needs, chosen: list[ScoredSentence]) -> str | None:
-    """Why a question that asks for a name ("what is the name of…", "who is the…") gets none:
-    no chosen sentence names anyone or anything the question does not already name."""
-    if not (needs.name or needs.who_holds_post) or any(needs.gives_name(s.text) for s in chosen):
+    """Why a question that asks for a name ("what is the name of…", "who is the…", "who chairs…") gets
+    none: no chosen sentence names the holder of the post asked about, or anyone or anything the
+    question does not already name."""
+    if not (needs.name or needs.who_holds_post or (needs.who and needs.person)) or any(
+        needs.names_holder(s.text) for s in chosen
+    ):
         return None
     return "the retrieved passages name no one and nothing that answers it"
 
@@ -303,7 +306,7 @@ def _highlights(chosen: list[ScoredSentence]) -> dict[str, list[str]]:
 def premise_not_found(question: str, query: str, sources: list[Source], best: ScoredSentence, fault: str) -> Answer:
     """A "why was it so weak?" question whose best passages find no fault: say so, and quote what
     the report does say, rather than explain a judgement it never made."""
-    text = f"{REFUSAL} that it is {fault.lower()}. What it says: {as_sentence(best.text)} {cite(best.source.label)}"
+    text = f"{REFUSAL} what the question takes as found (“{fault}”). What it says: {as_sentence(best.text)} {cite(best.source.label)}"
     reason = f"the question presumes a fault ({fault!r}) that the retrieved passages do not state"
     return corrected_premise(question, query, sources, text, reason, {best.source.label: [best.text]})
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from assistant.reading.judgements import ASKS_GRADE, ASKS_WHY
 from assistant.reading.plain_words import report_terms
-from assistant.text import terms
+from assistant.text import stem, terms
 
 QUANTITY = re.compile(
     r"\b(how (many|much|long|often|quickly|soon)|what (percentage|proportion|number|share|rate)|number of|"
@@ -116,11 +116,12 @@ _BODY_WORDS = frozenset(
 _NOT_NAMES = frozenset(
     f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
 )
-# "Why was corporate parenting judged weak?": a question that presumes a fault, and the words a
-# sentence that finds one uses. Judgements by grade are checked against the table (core, premise).
+# "Why was corporate parenting judged weak?", "why were meetings so slow?", "why were they not told?":
+# a question that presumes a fault, and the words a sentence that finds one uses. Judgements by grade are checked against the table (core, premise).
 PRESUMED_FAULT = re.compile(
-    r"\bwhy\b.*\b(?:judged|rated|found|considered|seen as|described as|so|deemed)\s+(?:as\s+|to be\s+)?"
-    r"(weak|poor|failing|bad|ineffective|unsafe|worse|unsatisfactory|criticised|criticized)\b",
+    r"\bwhy\b.*?(?:\b(?:judged|rated|found|considered|seen as|described as|so|too|deemed|handled|often)\s+"
+    r"(?:as\s+|to be\s+)?(weak|poor(?:ly)?|failing|bad(?:ly)?|ineffective|unsafe|worse|unsatisfactory|slow|late|delayed)\b"
+    r"|\b(criticis\w*|criticiz\w*)|(\w+n't\b|\b(?:not|never)\s+\w+))",
     re.I,
 )
 FAULT = re.compile(
@@ -251,6 +252,16 @@ class Needs:
             return False
         return bool(_QUOTED_NAME.search(text)) or any(w.lower() not in self.named_words for w in _NAMED_BODY.findall(text))
 
+    def names_holder(self, text: str) -> bool:
+        """Does ``text`` say who holds the post asked about? It must speak of that post ("Lead inspector:
+        Julie Knight" names no director of children's services) and name someone: by name, or, asked
+        who chairs or leads something, by another post ("chaired by the chief executive")."""
+        posts = {stem(m.lower()) for m in PERSON_ROLE.findall(text)}
+        asked = {stem(r) for r in self.roles}
+        if self.person and asked and not posts & asked:
+            return False
+        return self.gives_name(text) or (self.who and not self.who_holds_post and bool(posts - asked))
+
     def gives_share_of_group(self, text: str) -> bool:
         """Does ``text`` give a share for "how many of them…"?"""
         return self.of_group and bool(_SHARE.search(_VAGUE_SHARE.sub(" ", text)))
@@ -268,8 +279,9 @@ class Needs:
         return has_figure(text)
 
 
-def read_needs(text: str) -> Needs:
-    """What ``text`` (a question's scoped text) needs its answer to hold."""
+def read_needs(text: str, asked: str = "") -> Needs:
+    """What ``text`` (a question's scoped text) needs its answer to hold; ``asked``, the question in
+    full, adds the names that set its scope to those a name in the answer must not merely repeat."""
     own = frozenset(terms(text)) - REPORT_TERMS
     share = ("percentage" if re.search(r"\bpercentage|per ?cent\b", text, re.I) else "share") if _SHARE_QUESTION.search(text) else ""
     fault = PRESUMED_FAULT.search(text)
@@ -284,9 +296,9 @@ def read_needs(text: str) -> Needs:
         how_many=bool(HOW_MANY.search(text)), of_group=bool(_PART_OF_GROUP.search(text)),
         name=body or bool(NAME_QUESTION.search(text)), body=body, person=person,
         who_holds_post=person and bool(WHO.search(text)), who=bool(ASKS_WHO.search(text)),
-        named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text)),
+        named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", f"{text} {asked}")),
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
-        presumed_fault=fault.group(1) if fault else "", broad=bool(BROAD.search(text)),
+        presumed_fault=next(g for g in fault.groups() if g) if fault else "", broad=bool(BROAD.search(text)),
     )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from assistant.reading.answer_kinds import GRADE, is_number_word
 from assistant.reading.judgements import grades_said_plainly
 from assistant.errors import InvalidQuestion
-from assistant.reading.report_names import YEAR, without_report_names
+from assistant.reading.report_names import MONTHS, YEAR, without_report_names
 from assistant.text import STOP_WORDS, any_of, squashed, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,
@@ -164,6 +164,28 @@ def unknown_names(
         unknown.append(word)
     unknown += [year for year in YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))
+
+
+_NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on|to)\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")
+
+
+def names_given(question: str) -> list[str]:
+    """What a question calls by name: each run of capitalised words ("Staying Close", "Signs of
+    Safety", "Mockingbird"), without the words capitalised for their place (its opening words) and
+    without acronyms, which the reports may spell out (``with_acronyms_spelled_out``). A single word
+    that opens a sentence is read as an ordinary word."""
+    names = []
+    for match in _NAME_RUN.finditer(question):
+        run = match.group(0).split()
+        opens = bool(_SENTENCE_START.search(question[: match.start()]))
+        while run and run[0].lower() in _QUESTION_OPENERS | STOP_WORDS:
+            run, opens = run[1:], False
+        if not run or (opens and len(run) == 1) or any(
+            _ACRONYM.fullmatch(w) or w.lower() in MONTHS or (w[0].isupper() and len(w) < 3) for w in run
+        ):
+            continue  # an acronym the reports may spell out; a date, read by the routes that read dates; "B&Bs"
+        names.append(" ".join(run))
+    return names
 
 
 def with_acronyms_spelled_out(

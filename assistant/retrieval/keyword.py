@@ -104,6 +104,12 @@ class KeywordIndex:
         used = frozenset(w for p in self.paragraphs if p.report == report for w in words(f"{p.section} {p.text}"))
         return used, frozenset(t for w in used for t in terms(w))
 
+    def passages_with(self, term: str) -> np.ndarray:
+        """The positions in ``paragraphs`` of the passages that use ``term``."""
+        if not self.bm25 or (row := self.bm25.term_row.get(term)) is None:
+            return np.array([], dtype=int)
+        return self.bm25.matrix.indices[self.bm25.matrix.indptr[row]:self.bm25.matrix.indptr[row + 1]]
+
     def weight(self, term: str) -> float:
         """How telling a term is: rare terms weigh more; unseen terms weigh most."""
         return self.idf.get(term, math.log(1 + len(self.paragraphs)))

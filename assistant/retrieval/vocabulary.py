@@ -8,12 +8,15 @@ among the words the reports use, each embedded on its own and kept in the index.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from functools import lru_cache
+
+import numpy as np
 
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.settings import AnswerSettings
-from assistant.text import terms
+from assistant.text import STOP_WORDS, stem, terms, words
 
 
 class ReportWords:
@@ -55,3 +58,91 @@ class ReportWords:
             (w, similarity) for w, similarity in self.index.words.nearest(vector, 16)
             if similarity >= self.tuning.similar_word and w[:4] != word[:4]
         )
+
+    def unmentioned_phrase(self, text: str, reports: tuple[str, ...], ignore: Collection[str] = ()) -> str | None:
+        """A name for something the reports in scope never mention: two telling words side by side in
+        ``text`` ("deprivation of liberty", "drug and alcohol court") that at least ``phrase_known_reports``
+        other loaded reports use together and none in scope does. Each word alone may be common; together
+        they name a service, an order or a body, and a report that never names it cannot say what it did.
+        Words in ``ignore`` (grades, judgement areas) are left to the routes that read them."""
+        tune = self.tuning
+        said = [w for w in words(text.replace("-", " ")) if w not in STOP_WORDS]
+        for first, second in zip(said, said[1:]):
+            pair = stem(first), stem(second)
+            if pair[0] == pair[1] or {first, second} & set(ignore):
+                continue
+            if min(self.keyword.weight(t) for t in pair) < tune.phrase_weight:
+                continue
+            if any(_near(sequence, pair, tune.phrase_window) for r in reports for sequence in self._sequences(r)):
+                continue
+            if self._others_saying(pair, reports) >= tune.phrase_known_reports:
+                return _span(text, first, second)
+        return None
+
+    def unmentioned_name(self, names: list[str], reports: tuple[str, ...], ignore: Collection[str] = ()) -> str | None:
+        """The first of ``names`` (``question.names_given``) that no report in scope uses: a word none of
+        them uses in any form, or words that no passage holds together ("Staying Close") and whose
+        initials none uses either ("RAA"). Names made of ``ignore`` words (grades, areas) are left to the
+        routes that read them."""
+        for name in names:
+            said = [w for w in words(name.replace("-", " ")) if w not in STOP_WORDS]
+            if not said or set(said) <= set(ignore):
+                continue
+            if len(said) == 1:
+                if not self.knows(said[0], reports):
+                    return name
+                continue
+            wanted = [stem(w) for w in said]
+            initials = "".join(w[0] for w in said)
+            if self.knows(initials, reports) or any(
+                _together(sequence, wanted, len(wanted) + 1) for r in reports for sequence in self._sequences(r)
+            ):
+                continue
+            return name
+        return None
+
+    @lru_cache(maxsize=64)
+    def _sequences(self, report: str) -> tuple[list[str], ...]:
+        """Each passage of one report as its terms, hyphenated words taken apart."""
+        return tuple(_split_terms(f"{p.section} {p.text}") for p in self.keyword.paragraphs if p.report == report)
+
+    def _others_saying(self, pair: tuple[str, str], reports: tuple[str, ...]) -> int:
+        """How many reports outside ``reports`` hold the two terms within ``phrase_window`` of each other
+        in one passage, counted up to ``phrase_known_reports``."""
+        found: set[str] = set()
+        for i in np.intersect1d(*(self.keyword.passages_with(t) for t in pair)):
+            paragraph = self.keyword.paragraphs[i]
+            if paragraph.report in reports or paragraph.report in found:
+                continue
+            if _near(_split_terms(f"{paragraph.section} {paragraph.text}"), pair, self.tuning.phrase_window):
+                found.add(paragraph.report)
+                if len(found) >= self.tuning.phrase_known_reports:
+                    break
+        return len(found)
+
+
+def _split_terms(text: str) -> list[str]:
+    """Terms with hyphenated words taken apart: "asylum-seeking" meets "asylum seeking"."""
+    return terms(text.replace("-", " "))
+
+
+def _near(sequence: list[str], pair: tuple[str, str], window: int) -> bool:
+    at = {t: [i for i, term in enumerate(sequence) if term == t] for t in pair}
+    return any(abs(i - j) <= window for i in at[pair[0]] for j in at[pair[1]])
+
+
+def _together(sequence: list[str], wanted: list[str], window: int) -> bool:
+    """Do all ``wanted`` terms stand within ``window`` terms of the first of them somewhere in ``sequence``?"""
+    at: dict[str, list[int]] = {t: [] for t in wanted}
+    for i, term in enumerate(sequence):
+        if term in at:
+            at[term].append(i)
+    return any(all(any(abs(j - i) <= window for j in at[t]) for t in wanted[1:]) for i in at[wanted[0]])
+
+
+def _span(text: str, first: str, second: str) -> str:
+    """The question's own words from ``first`` to ``second`` ("deprivation of liberty")."""
+    lowered = text.lower()
+    start = lowered.find(first)
+    end = lowered.find(second, start + len(first))
+    return text[start:end + len(second)] if start >= 0 and end >= 0 else f"{first} {second}"

@@ -10,6 +10,7 @@ from assistant.reading.question import (
     asked_grade,
     asks_when_inspected,
     malformed_paragraph_number,
+    names_given,
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,
@@ -18,6 +19,7 @@ from assistant.reading.question import (
 )
 from assistant.text import terms
 from assistant.retrieval.vocabulary import ReportWords
+from assistant.settings import AnswerSettings
 from ingest import Paragraph
 
 
@@ -127,6 +129,62 @@ def test_a_word_is_known_only_to_the_reports_that_use_it():
     assert words.knows("teeth") and words.knows("teeth", ("b",))
     assert not words.knows("teeth", ("a",))  # another report's word: searched in this one's words
     assert words.knows("checking", ("a",))  # another form of a word the report uses
+
+
+def _reports(**texts: str) -> ReportWords:
+    """Reports of one passage each, with twenty more about children and families (words that weigh little)."""
+    texts = {**texts, **{f"z{i}": "" for i in range(20)}}
+    return ReportWords(index=None, keyword=KeywordIndex([
+        Paragraph(report=r, number=1, label="¶1", section="s", area="general", text=f"Children and families. {t}",
+                  tokens=5, order=1)
+        for r, t in texts.items()
+    ]), tuning=AnswerSettings(phrase_weight=1.5))
+
+
+def test_a_phrase_other_reports_use_and_the_one_asked_about_never_does_is_named():
+    words = _reports(
+        a="Deprivation of liberty orders are reviewed.", b="Liberty deprivations are authorised by the court.",
+        c="Liberty is valued. Parents, carers, teachers and nurses say so. Deprivation is high here.", d="Asylum-seeking children are well supported.",
+    )
+    question = "What did it say about deprivation of liberty orders for children?"
+    assert words.unmentioned_phrase(question, ("c",)) == "deprivation of liberty"  # each word alone, never together
+    assert words.unmentioned_phrase(question, ("a",)) is None
+    assert words.unmentioned_phrase(question, ("b",)) is None  # another order, another form
+    # one other report is not enough to show the words name something reports speak of
+    assert words.unmentioned_phrase(question, ("c", "b")) is None
+    # a hyphen is no difference, nor are words the routes read for themselves
+    assert words.unmentioned_phrase("How are asylum seeking children supported?", ("d",)) is None
+    assert words.unmentioned_phrase(question, ("c",), ignore={"deprivation"}) is None
+
+
+@pytest.mark.parametrize(
+    "question, names",
+    [
+        ("Does it offer Staying Close to its care leavers?", ["Staying Close"]),
+        ("Has it rolled out the Mockingbird model?", ["Mockingbird"]),
+        ("How far had it got with Signs of Safety?", ["Signs of Safety"]),
+        ("Mockingbird: has it started?", []),  # one word opening a sentence: capitalised for its place
+        ("What did the MASH do in March?", []),  # an acronym is spelled out elsewhere; a month is a date
+        ("Does it have a family drug and alcohol court?", []),
+    ],
+)
+def test_the_names_a_question_gives(question, names):
+    assert names_given(question) == names
+
+
+def test_a_name_no_report_in_scope_uses_is_named():
+    words = _reports(
+        a="Staying Close supports young people leaving children's homes. The Mockingbird model is used.",
+        b="Care leavers stay close to their foster carers. Signs of safety are noticed early.",
+        c="The regional adoption agency (RAA) works well.",
+    )
+    assert words.unmentioned_name(["Staying Close"], ("a",)) is None
+    assert words.unmentioned_name(["Staying Close"], ("b",)) is None  # the words together, in another form
+    assert words.unmentioned_name(["Staying Close"], ("c",)) == "Staying Close"
+    assert words.unmentioned_name(["Mockingbird"], ("b", "c")) == "Mockingbird"
+    assert words.unmentioned_name(["Regional Adoption Agency"], ("c",)) is None
+    assert words.unmentioned_name(["Regional Adoption Agency"], ("a",)) == "Regional Adoption Agency"
+    assert words.unmentioned_name(["Staying Close"], ("c",), ignore={"staying", "close"}) is None
 
 
 def test_a_plural_acronym_the_reports_use_in_the_singular_is_not_unknown():
