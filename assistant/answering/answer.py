@@ -68,7 +68,7 @@ class ExtractiveAnswerer:
             return abstention(question, query, sources, missing)
         # A recommendation is a fault found: it says what must improve.
         if needs.presumed_fault and not any(
-            FAULT.search(c.text) or is_recommendation(c.source.section) for c in quoted
+            FAULT.search(c.text) or is_recommendation(c.source.section) for c in chosen
         ):
             return premise_not_found(question, query, sources, quoted[0], needs.presumed_fault)
         chosen = quoted

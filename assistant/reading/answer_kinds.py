@@ -94,6 +94,8 @@ BODY_ASKED = re.compile(r"\bwhich (?:[\w'-]+ ){0,3}?(?:agency|organi[sz]ation|ch
                         r"company|consortium)\b(?!['’]s)", re.I)
 _PROPER_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on)\s+(?:the\s+)?)?[A-Z][\w'’-]*)+")
 _QUOTED_NAME = re.compile(r"['‘][A-Z][^'’]{1,40}['’]")
+# A capitalised word inside a sentence, not its first: one word may name a body ("(Together4Children)").
+_INNER_CAPITALISED = re.compile(r"(?<![.:;!?] )(?<=[\s(])([A-Z][\w'’-]{2,})")  # not after "Adoption performance: "
 # One capitalised word naming a team or scheme: "the Opal team", "the Horizon project".
 _NAMED_BODY = re.compile(
     r"\bthe ([A-Z][a-z][\w'’-]*) (?:team|service|project|programme|hub|panel|group|forum|scheme|unit|council|partnership)\b"
@@ -250,6 +252,11 @@ class Needs:
                 return True
         if self.person:
             return False
+        if self.body and any(
+            w.lower() not in self.named_words and w not in _NOT_NAMES and w not in _BODY_WORDS and not w.isupper()
+            for w in _INNER_CAPITALISED.findall(text)
+        ):
+            return True
         return bool(_QUOTED_NAME.search(text)) or any(w.lower() not in self.named_words for w in _NAMED_BODY.findall(text))
 
     def names_holder(self, text: str) -> bool:

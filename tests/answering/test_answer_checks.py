@@ -86,6 +86,11 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("Which fostering agency runs the scheme?", "The scheme is run by Fostering Together.", True),
         ("Which fostering agency runs the scheme?", "The Fostering Agency runs it well.", False),
         ("Which fostering agency runs the scheme?", "The scheme is run well by a local agency.", False),
+        # and may be one word, when it is not the one opening the sentence
+        ("Which regional adoption agency is named?", "Leaders oversee the regional adoption agency (Together4Children).", True),
+        ("Which regional adoption agency is named?", "Adoption works well through the regional agency.", False),
+        ("Which regional adoption agency is named?", "Leaders oversee the agency with the LADO.", False),
+        ("Which regional adoption agency is named?", "Adoption performance: Requires improvement.", False),
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):
@@ -156,6 +161,14 @@ def test_a_question_that_presumes_a_fault_the_report_does_not_find(bot, fault):
     answer = bot.ask(f"Why were services for care leavers judged {fault}?")
     assert answer.abstained
     assert answer.answer.startswith(f"The report does not say what the question takes as found (“{fault}”)")
+    assert answer.citations  # what the report does say, cited
+
+
+def test_a_fault_taken_as_found_in_other_words_is_checked_too(bot):
+    # the emergency duty service is praised, not criticised
+    answer = bot.ask("Why did inspectors criticise the out-of-hours service?")
+    assert answer.abstained
+    assert answer.answer.startswith("The report does not say what the question takes as found (“criticise”)")
     assert answer.citations  # what the report does say, cited
 
 
