@@ -8,7 +8,7 @@ among the words the reports use, each embedded on its own and kept in the index.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -73,7 +73,7 @@ class ReportWords:
                 continue
             if min(self.keyword.weight(t) for t in pair) < tune.phrase_weight:
                 continue
-            if any(_near(sequence, pair, tune.phrase_window) for r in reports for sequence in self._sequences(r)):
+            if any(_together(sequence, pair, tune.phrase_window) for r in reports for sequence in self._sequences(r)):
                 continue
             if self._others_saying(pair, reports) >= tune.phrase_known_reports:
                 return _span(text, first, second)
@@ -114,7 +114,7 @@ class ReportWords:
             paragraph = self.keyword.paragraphs[i]
             if paragraph.report in reports or paragraph.report in found:
                 continue
-            if _near(_split_terms(f"{paragraph.section} {paragraph.text}"), pair, self.tuning.phrase_window):
+            if _together(_split_terms(f"{paragraph.section} {paragraph.text}"), pair, self.tuning.phrase_window):
                 found.add(paragraph.report)
                 if len(found) >= self.tuning.phrase_known_reports:
                     break
@@ -126,12 +126,7 @@ def _split_terms(text: str) -> list[str]:
     return terms(text.replace("-", " "))
 
 
-def _near(sequence: list[str], pair: tuple[str, str], window: int) -> bool:
-    at = {t: [i for i, term in enumerate(sequence) if term == t] for t in pair}
-    return any(abs(i - j) <= window for i in at[pair[0]] for j in at[pair[1]])
-
-
-def _together(sequence: list[str], wanted: list[str], window: int) -> bool:
+def _together(sequence: list[str], wanted: Sequence[str], window: int) -> bool:
     """Do all ``wanted`` terms stand within ``window`` terms of the first of them somewhere in ``sequence``?"""
     at: dict[str, list[int]] = {t: [] for t in wanted}
     for i, term in enumerate(sequence):
