@@ -95,7 +95,7 @@ class ExtractiveAnswerer:
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
         by_position = {(c.source.label, c.index): c for c in candidates}
         # "How many children…" is answered by a number of something the question names, not of months.
-        counted = set(known) - FRAME_TERMS if needs.how_many else set()
+        counted = set(known) - FRAME_TERMS if needs.how_many and needs.counted else set()
         related = needs.plain_terms - set(known) - REPORT_TERMS
         for sentence in chosen:
             here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)

@@ -271,6 +271,18 @@ def test_a_figure_check_reads_acronyms_as_the_words_they_stand_for_and_years_as_
     assert check.missing_figure(read_needs("What percentage of ICPCs were held within 15 days in 2014–15, per the report?"), [held]) is None
 
 
+def test_how_many_with_no_thing_named_is_answered_by_a_number_of_the_topic(bot):
+    # "How many were at university?", a follow-up: "them" are the care leavers the topic carries, so
+    # the count need not name them ("26 young people"), only speak of the topic
+    check = bot.extractive
+    carried = "How many were at university? (care leavers education employment training)"
+    said = _said("At the time of inspection, 26 young people were attending university.")
+    assert check.missing_figure(read_needs(carried), [said], asked="How many were at university?") is None
+    # a noun after "how many" is what must be counted
+    named = "How many care leavers were at university?"
+    assert check.missing_figure(read_needs(named), [said], asked=named)
+
+
 def test_a_figure_that_leans_on_the_sentence_before_is_read_with_it(bot):
     check = bot.extractive
     asked = "What is the average time between placement order and match with adopters?"
