@@ -191,6 +191,7 @@ class Router:
             needs=needs, area=area_summarised(topic, NOT_TOPIC),
             # A figure is in the facts about the area, a grade in the judgement table: not in the area's section.
             areas=frozenset() if needs.states_judgements else areas_named(topic),
+            names=tuple(names_given(topic)),
         )
 
     @staticmethod
@@ -254,7 +255,7 @@ class Router:
         if unknown := [w for w in unknown_names(query.topic, self.keyword.vocabulary_words, self.keyword.spelled_out,
                                                   self.settings.max_word_lookups, self.keyword.idf.keys())
                        if w.lower() not in known]:
-            return Decline(f"the report does not mention {', '.join(unknown)}")
+            return Decline(_not_mentioned(", ".join(unknown)))
         if not limit.authority and (others := other_authorities(query.standalone, self.catalogue.authorities())):
             return Decline(f"no report on {' or '.join(others)} is loaded")
         if table := grade_table_query(self.catalogue, query.standalone, reading, limit):
@@ -270,10 +271,10 @@ class Router:
         if len(scope) == 1 and (mismatch := self.report_grades.mismatch(query.presumed_grade, query.standalone, scope[0])):
             return Premise(mismatch)
         if len(scope) <= MAX_COMPARED_REPORTS and not self._every(reading) and (
-            phrase := self.report_words.unmentioned_name(names_given(query.topic), tuple(scope), ignore=known)
+            phrase := self.report_words.unmentioned_name(query.names, tuple(scope), ignore=known)
             or self.report_words.unmentioned_phrase(query.topic, tuple(scope), ignore=known)
         ):
-            return Decline(f"the {'report does' if len(scope) == 1 else 'reports do'} not mention “{phrase}”")
+            return Decline(_not_mentioned(f"“{phrase}”", len(scope)))
         return self._searched(query)
 
     def _dated(self, query: Query) -> Answer | None:
@@ -370,3 +371,8 @@ def _skipped(query: Query) -> tuple[str, ...]:
     states grades, the inspection's dates and its lead inspector, nothing else; a summary of one
     judgement area starts with that area's grade)."""
     return () if query.needs.states_judgements or query.area else (JUDGEMENTS,)
+
+
+def _not_mentioned(what: str, reports: int = 1) -> str:
+    """Why a question about something the reports in scope never name is declined."""
+    return f"the {'report does' if reports == 1 else 'reports do'} not mention {what}"

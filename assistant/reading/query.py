@@ -44,6 +44,7 @@ class Query:
     needs: Needs  # what its answer must hold, read from the scoped text: what the answerers check sentences against
     area: str | None  # the one judgement area it asks about and nothing else ("what did inspectors say about care leavers?")
     areas: frozenset[str]  # the judgement areas whose sections answer it: those it names, when it asks for a description
+    names: tuple[str, ...]  # what its topic calls by name ("Staying Close"): a report in scope must mention them
 
     @property
     def question(self) -> str:

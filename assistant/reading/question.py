@@ -167,6 +167,7 @@ def unknown_names(
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on|to)\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")
+_NOT_A_NAME = _QUESTION_OPENERS | STOP_WORDS  # "Does", "Has", "The": capitalised for their place
 
 
 def names_given(question: str) -> list[str]:
@@ -178,7 +179,7 @@ def names_given(question: str) -> list[str]:
     for match in _NAME_RUN.finditer(question):
         run = match.group(0).split()
         opens = bool(_SENTENCE_START.search(question[: match.start()]))
-        while run and run[0].lower() in _QUESTION_OPENERS | STOP_WORDS:
+        while run and run[0].lower() in _NOT_A_NAME:
             run, opens = run[1:], False
         if not run or (opens and len(run) == 1) or any(
             _ACRONYM.fullmatch(w) or w.lower() in MONTHS or (w[0].isupper() and len(w) < 3) for w in run

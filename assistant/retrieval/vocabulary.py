@@ -65,11 +65,11 @@ class ReportWords:
         other loaded reports use together and none in scope does. Each word alone may be common; together
         they name a service, an order or a body, and a report that never names it cannot say what it did.
         Words in ``ignore`` (grades, judgement areas) are left to the routes that read them."""
-        tune = self.tuning
+        tune, ignore = self.tuning, set(ignore)
         said = [w for w in words(text.replace("-", " ")) if w not in STOP_WORDS]
         for first, second in zip(said, said[1:]):
             pair = stem(first), stem(second)
-            if pair[0] == pair[1] or {first, second} & set(ignore):
+            if pair[0] == pair[1] or {first, second} & ignore:
                 continue
             if min(self.keyword.weight(t) for t in pair) < tune.phrase_weight:
                 continue
@@ -79,14 +79,15 @@ class ReportWords:
                 return _span(text, first, second)
         return None
 
-    def unmentioned_name(self, names: list[str], reports: tuple[str, ...], ignore: Collection[str] = ()) -> str | None:
+    def unmentioned_name(self, names: Sequence[str], reports: tuple[str, ...], ignore: Collection[str] = ()) -> str | None:
         """The first of ``names`` (``question.names_given``) that no report in scope uses: a word none of
         them uses in any form, or words that no passage holds together ("Staying Close") and whose
         initials none uses either ("RAA"). Names made of ``ignore`` words (grades, areas) are left to the
         routes that read them."""
+        ignore = set(ignore)
         for name in names:
             said = [w for w in words(name.replace("-", " ")) if w not in STOP_WORDS]
-            if not said or set(said) <= set(ignore):
+            if not said or set(said) <= ignore:
                 continue
             if len(said) == 1:
                 if not self.knows(said[0], reports):
