@@ -268,7 +268,10 @@ class Router:
             return Grades(GradeQuestion(frozenset(), False, None), picks)
         if query.when and len(scope) <= MAX_COMPARED_REPORTS and reading.mode != "best" and (dated := self._dated(query)):
             return Ready(dated)
-        if len(scope) == 1 and (mismatch := self.report_grades.mismatch(query.presumed_grade, query.standalone, scope[0])):
+        # "What year was it last judged inadequate?" asks when, of an earlier inspection: no premise about this one.
+        if len(scope) == 1 and not query.needs.date and (
+            mismatch := self.report_grades.mismatch(query.presumed_grade, query.standalone, scope[0])
+        ):
             return Premise(mismatch)
         if len(scope) <= MAX_COMPARED_REPORTS and not self._every(reading) and (
             phrase := self.report_words.unmentioned_name(query.names, tuple(scope), ignore=known)

@@ -35,7 +35,9 @@ class AnswerSettings(BaseModel):
         default=0.35, description="A sentence's score: cosine to the question plus this times its idf-weighted "
         "share of the question's terms.",
     )
-    number_bonus: float = Field(default=0.08, description="For a sentence with a number, when a figure is asked.")
+    number_bonus: float = Field(
+        default=0.08, description="For a sentence with a number, when a figure is asked; with a time, when asked when."
+    )
     comparison_bonus: float = Field(
         default=0.08, description="For a sentence naming England, the average or neighbours, when the question compares."
     )

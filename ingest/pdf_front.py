@@ -25,16 +25,12 @@ CORPUS_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})$")
 # The line of a report's front page that gives the inspection dates ("Inspection dates: 1 to 12 May 2024").
 INSPECTION_DATES = re.compile(r"^inspection dates?\s*:?\s*(.+)$", re.I)
 
+_OVERALL_ROW = re.compile(r"^overall effectiveness\b", re.I)  # the last row of an ILACS judgement table
 NOT_AN_ITEM = re.compile(r"^(?:contents|page)$", re.I)
 
 # Judgement areas of the ILACS framework, matched before the Markdown path's list.
-ILACS_AREAS = [
-    ("impact of leaders", "leadership"),
-    ("children in care and care leavers", "looked after"),
-    ("children in care", "looked after"),
-    ("care leavers", "care leavers"),
-    ("care-experienced", "care leavers"),
-]
+ILACS_AREAS = [("impact of leaders", "leadership"), ("children in care and care leavers", "looked after"),
+               ("children in care", "looked after"), ("care leavers", "care leavers"), ("care-experienced", "care leavers")]
 
 
 def area_of(section: str) -> str:
@@ -169,6 +165,7 @@ def front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
     body_start = page_one[-1] + 1 if page_one else 0
     grade_left = None
     in_table = False
+    graded_overall = False  # the overall effectiveness row has its grade: the table is over
     previous = page_one[0] if page_one else 0
     last_meta = -1
     for i in page_one:
@@ -200,15 +197,19 @@ def front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
             in_table = True
             continue
         if in_table:
-            if GRADE_WORDS.fullmatch(text) or re.fullmatch(r"(?:requires improvement|to be good)", text, re.I):
+            if GRADE_WORDS.fullmatch(text) or re.fullmatch(r"requires improvement(?: to)?|(?:to )?be good", text, re.I):
                 grade_left = line.left if grade_left is None else min(grade_left, line.left)
                 table.append(text)
+                graded_overall = graded_overall or _OVERALL_ROW.match(table[-2] if len(table) > 1 else "")
                 continue
+            # The overall judgement is the table's last row: what follows is the summary, though its
+            # first line may name a grade ("… in Medway are inadequate. Most areas have").
             wide = grade_left is not None and line.right > grade_left + 40 and not GRADE_WORDS.search(text)
-            if wide:
+            if graded_overall or wide:
                 body_start = i
                 break
             table.append(text)
+            graded_overall = bool(_OVERALL_ROW.match(text) and GRADE_WORDS.search(text))
             continue
         if dates or published:
             table.append(text)  # SIF: the overall judgement and the numbered judgement rows

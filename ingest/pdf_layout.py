@@ -117,9 +117,9 @@ class _PageReader:
         chars = [i for i in range(start, end) if not text[i].isspace()]
         if not chars:
             return None
-        # The line's own type size: the largest among a few sampled non-digit characters
-        # (a superscript is smaller; a drop-in symbol may be odd, so sample several).
-        letters = [i for i in chars if not text[i].isdigit()] or chars
+        # The line's own type size: the largest among a few sampled letters (a superscript is
+        # smaller; a bullet or other symbol may be set larger than its item's text, so not those).
+        letters = [i for i in chars if text[i].isalpha()] or [i for i in chars if not text[i].isdigit()] or chars
         sample = letters[:3] + letters[len(letters) // 2 : len(letters) // 2 + 1] + letters[-2:]
         sizes = [self.size(i) for i in sample]
         size = max(sizes)

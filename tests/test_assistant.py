@@ -172,6 +172,14 @@ def test_retrieve_reads_a_follow_up_made_standalone_without_its_carried_topic(bo
     assert all("Recommendations" in s.section for s in top)
 
 
+def test_retrieve_for_a_report_not_loaded_finds_nothing_and_says_so_when_asked(bot):
+    # No passage of the loaded report is searched for a question about another one (it used to
+    # raise: Chroma refuses an empty list of ids).
+    question = "What did the 2012 inspection of Ealing say about adoption?"
+    assert bot.retrieve(question) == []
+    assert bot.ask(question).abstained
+
+
 
 def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
     from assistant.reading.question import standalone

@@ -20,6 +20,7 @@ from assistant.reading.answer_kinds import (
     TITLE_LINE,
     Needs,
     counts,
+    gives_time,
     has_figure,
     names_another_post,
 )
@@ -57,7 +58,7 @@ class ExtractiveAnswerer:
         wants_number = needs.quantity or needs.comparison
         chosen = self.select(candidates, needs, wants_number=wants_number, broad=needs.broad)
         # The answer leads with the sentence holding what was asked for: the figure, the name, else the best.
-        lead = next((c for c in chosen if (wants_number and has_figure(c.text))
+        lead = next((c for c in chosen if (wants_number and has_figure(c.text)) or (needs.date and gives_time(c.text))
                      or ((needs.name or needs.who) and needs.gives_name(c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
         # A name must come from the chosen sentences, not the rest of the lead paragraph (it names others).
@@ -148,7 +149,8 @@ class ExtractiveAnswerer:
             shared = query_terms & sentence.terms
             shared_related = related & sentence.terms
             overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
-            bonus = tune.number_bonus if needs.quantity and NUMBER.search(sentence.text) else 0.0
+            gives = gives_time(sentence.text) if needs.date else needs.quantity and NUMBER.search(sentence.text)
+            bonus = tune.number_bonus if gives else 0.0
             bonus += tune.count_bonus if counted and counts(sentence.text, counted) else 0.0
             bonus += tune.comparison_bonus if needs.with_others and COMPARATOR.search(sentence.text) else 0.0
             bonus += tune.grade_bonus if needs.grade and GRADE.search(sentence.text) else 0.0
@@ -167,7 +169,7 @@ class ExtractiveAnswerer:
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
         chosen = [best]
-        for wanted, gives in ((wants_number, has_figure), (needs.name or needs.who, needs.gives_name)):
+        for wanted, gives in ((wants_number, has_figure), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name)):
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
                 if giving and giving[0].score >= self.abstain_below:

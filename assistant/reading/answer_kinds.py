@@ -13,8 +13,24 @@ from assistant.text import stem, terms
 
 QUANTITY = re.compile(
     r"\b(how (many|much|long|often|quickly|soon)|what (percentage|proportion|number|share|rate)|number of|"
-    r"when|what year|what date|dates|average|per cent|percent)\b",
+    r"average|per cent|percent)\b",
     re.I,
+)
+# A question that asks for a time: "when did…", "according to the report, when was…", "in which
+# month…", "what year…", "since when…". Not "when children go missing, do they…?" nor "when do care
+# leavers get…?", where "when" sets a condition: the answer is no date.
+_WHEN_ASKED = re.compile(
+    r"(?:^\s*|[,;:]\s*|\b(?:and|so|but|since|until|till)\s+)when\s+(?:did|was|were|has|have|had|will)\b|"
+    r"\b(?:what|which)\s+(?:(?:were|are|was|is)\s+(?:the\s+)?(?:\w+\s+)?)?(?:year|month|date|day)s?\b|\bdates\b|"
+    r"\bsince when\b|\bhow long ago\b",
+    re.I,
+)
+# What answers it: a year, a month, a time ago or a span back from now ("since the last inspection" does not).
+_TIME_SAID = re.compile(
+    r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)\b|(?i:\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|"
+    r"several|few) (?:days?|weeks?|months?|years?) ago\b|\b(?:last|past|previous|recent|next|coming|this|that)\s+"
+    r"(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|spring|summer|autumn|winter|quarter)\b)"
 )
 # Number words, and month names (dates, not counts; capitalised, not names).
 _CARDINALS = (
@@ -81,7 +97,6 @@ COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistic
 # The kind of answer a question wants, first match first: a figure of some kind when it asks a
 # quantity (how many, how much, how long, when), else a person's name, a body's, else a description.
 _HOW_LONG = re.compile(r"\bhow (?:long|quickly|soon)\b", re.I)
-_WHEN_ASKED = re.compile(r"\b(?:when|what year|what date|dates)\b", re.I)
 FIGURE_KINDS = frozenset({"money", "share", "duration", "date", "count"})
 # Questions that can only be answered with a name, and the names a sentence gives: runs of
 # capitalised words ("Karen Wareing", "Southall Black Sisters") or a quoted title ('Shoutout').
@@ -194,6 +209,16 @@ def is_number_word(word: str) -> bool:
     return word.isdigit() or bool(re.fullmatch(_CARDINALS, word, re.I))
 
 
+def asks_when(question: str) -> bool:
+    """Does ``question`` ask for a time ("when did…", "in which month…")?"""
+    return bool(_WHEN_ASKED.search(question))
+
+
+def gives_time(text: str) -> bool:
+    """Does ``text`` say when (a year, a month, "two years ago", "over the last year")?"""
+    return bool(_TIME_SAID.search(text))
+
+
 def has_figure(text: str) -> bool:
     return bool(re.search(r"\d", text) or NUMBER.search(text))
 
@@ -207,6 +232,7 @@ class Needs:
     terms: frozenset[str]  # its terms, less the words every report uses
     plain_terms: frozenset[str]  # the reports' terms for its everyday words (``plain_words``)
     quantity: bool  # a number is wanted ("how many", "what percentage", "how long")
+    date: bool  # a time is wanted ("when did…", "in which month…")
     comparison: bool  # a comparison is named ("than", "nationally"): a number is wanted too
     with_others: bool  # compared with England, London or neighbours, not over time
     grade: bool  # a grade is asked for (not "why was it judged…?", which asks the reasons)
@@ -233,7 +259,7 @@ class Needs:
         """Can the judgement table answer it (a grade, or a comparison, which may be of grades; the
         inspection's dates; its lead inspector)? It says nothing else: a summary or a list is never
         answered from it."""
-        return self.grade or self.comparison or self.quantity or self.name or self.who or self.person or bool(self.roles)
+        return self.grade or self.comparison or self.quantity or self.date or self.name or self.who or self.person or bool(self.roles)
 
     @property
     def related(self) -> frozenset[str]:
@@ -289,14 +315,15 @@ class Needs:
 
 def read_needs(text: str, asked: str = "") -> Needs:
     """What ``text`` (a question's scoped text) needs its answer to hold; ``asked``, the question in
-    full, adds the names that set its scope to those a name in the answer must not merely repeat."""
+    full, adds the names that set its scope to those a name in the answer must not merely repeat,
+    and says whether it asks when ("When Durham was inspected…" is no "When was inspected…")."""
     own = frozenset(terms(text)) - REPORT_TERMS
     share = ("percentage" if re.search(r"\bpercentage|per ?cent\b", text, re.I) else "share") if _SHARE_QUESTION.search(text) else ""
     fault = PRESUMED_FAULT.search(text)
     body, person = bool(BODY_ASKED.search(text)), bool(PERSON_ROLE.search(text))
     return Needs(
         text=text, terms=own, plain_terms=frozenset(t for concept in report_terms(text) for t in terms(concept)),
-        quantity=bool(QUANTITY.search(text)), comparison=bool(COMPARISON.search(text)),
+        quantity=bool(QUANTITY.search(text)), date=asks_when(asked or text), comparison=bool(COMPARISON.search(text)),
         with_others=compares_with_others(text), grade=bool(ASKS_GRADE.search(text)) and not ASKS_WHY.search(text),
         figure=bool(FIGURE_QUESTION.search(text)),
         figure_terms=frozenset(terms(FIGURE_QUESTION.sub(" ", SOURCE_SAID.sub(" ", text)))),
@@ -311,13 +338,13 @@ def read_needs(text: str, asked: str = "") -> Needs:
 
 
 # Checked in order when a question asks a quantity; none of them: a count.
-_FIGURE_KINDS = (("money", _MONEY_QUESTION), ("share", _SHARE_QUESTION), ("duration", _HOW_LONG), ("date", _WHEN_ASKED))
+_FIGURE_KINDS = (("date", _WHEN_ASKED), ("money", _MONEY_QUESTION), ("share", _SHARE_QUESTION), ("duration", _HOW_LONG))
 
 
 def expected_kind(question: str) -> str:
     """The kind of answer ``question`` wants: one of ``FIGURE_KINDS`` when it asks a quantity, else
     "person" (who holds a post, or a name of one), "organisation" (which agency, charity…), else "description"."""
-    if QUANTITY.search(question):
+    if QUANTITY.search(question) or asks_when(question):
         return next((kind for kind, asks in _FIGURE_KINDS if asks.search(question)), "count")
     if WHO.search(question) or (NAME_QUESTION.search(question) and PERSON_ROLE.search(question)):
         return "person"

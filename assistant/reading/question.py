@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-from assistant.reading.answer_kinds import GRADE, is_number_word
+from assistant.reading.answer_kinds import GRADE, asks_when, is_number_word
 from assistant.reading.judgements import grades_said_plainly
 from assistant.errors import InvalidQuestion
 from assistant.reading.report_names import MONTHS, YEAR, without_report_names
@@ -317,15 +317,14 @@ def without_scope(question: str, scope_names: set[str]) -> str:
 
 
 # "When did the 2026 inspection take place?", "what were the inspection dates?": the report's own dates.
-_WHEN = re.compile(r"^\s*(?:when|on what dates?|(?:what|which) (?:were |are |was |is )?(?:the )?(?:\w+ )?dates?|"
-                   r"(?:in )?(?:what|which) (?:month|year))\b", re.I)
 _INSPECTION = re.compile(r"\binspect\w*|\bvisit\w*|\bon site\b", re.I)
 # Words that only frame such a question; any other word (a topic, "before", "previous", "focused") asks more.
 _INSPECTION_FRAME = frozenset(
     """inspection inspections inspected inspect inspectors inspector ofsted visit visited visits site place take took
     taken happen happened held carry carried carries conduct conducted undertake undertaken undertook out children
     children's services service social care local authority authorities council
-    date dates month year last latest most recent standard short ilacs sif full""".split()
+    date dates month year last latest most recent standard short ilacs sif full begin began begun start started
+    end ended finish finished according report""".split()
 )
 _RELATIVE = re.compile(r"\b(?:before|previous|prior|earlier|after|since|next|following|first|focused|monitoring)\b", re.I)
 
@@ -342,7 +341,7 @@ def without_before(question: str) -> str:
 def asks_when_inspected(topic: str) -> str:
     """Does the question ask only when the inspection took place (its topic with the report's names
     out): "this" one, the one "before" it (which the report itself names), or "" for neither?"""
-    if not (_WHEN.search(topic) and _INSPECTION.search(topic)):
+    if not (asks_when(topic) and _INSPECTION.search(topic)):
         return ""
     before = bool(_BEFORE_THIS.search(topic))
     if _RELATIVE.search(_BEFORE_THIS.sub(" ", topic) if before else topic):

@@ -344,6 +344,8 @@ class ReportIndex:
     def nearest_among(self, vector: list[float], ids: list[str], n: int) -> list[tuple[str, float]]:
         """The ``n`` windows of ``ids`` nearest a query vector, with cosine similarity: read by id and
         compared one by one, where a filtered HNSW query scans the whole collection's metadata."""
+        if not ids:  # none to compare (a report not loaded): Chroma refuses an empty list of ids
+            return []
         got = self.store.get(ids=ids, include=["embeddings"])
         if not got["ids"]:
             return []

@@ -7,7 +7,9 @@ import pytest
 import numpy as np
 
 from assistant.answering.answer import ExtractiveAnswerer, in_context
-from assistant.reading.answer_kinds import FIGURE_QUESTION, compares_with_others, counted_term, counts, read_needs
+from assistant.reading.answer_kinds import (
+    FIGURE_QUESTION, asks_when, compares_with_others, counted_term, counts, expected_kind, gives_time, read_needs,
+)
 from assistant.answering.scored_sentences import ScoredSentence
 from assistant.types import Source
 from assistant.reading.question import asks_for_advice
@@ -185,6 +187,47 @@ def test_the_lead_paragraph_is_quoted_beyond_its_best_sentence(bot):
     # every quoted sentence is a sentence of the passage it cites
     by_label = {s.label: s.text for s in answer.sources}
     assert all(sentence in by_label[label] for label, quoted in answer.highlights.items() for sentence in quoted)
+
+
+@pytest.mark.parametrize(
+    "question, when",
+    [
+        ("When did the fostering panel last change its chair?", True),
+        ("So when was the hub opened?", True),
+        ("According to the 2019 report, when had the plan been agreed?", True),
+        ("In which month were the inspectors on site?", True),
+        ("What was the date of the focused visit?", True),
+        ("Since when has the service been run by a trust?", True),
+        # "when" that sets a condition, or asks how things are done: no date answers these
+        ("When young people leave care, do they keep their personal adviser?", False),
+        ("When do children get a return home interview?", False),
+        ("What happens when a child goes missing from school?", False),
+    ],
+)
+def test_a_question_that_asks_for_a_time(question, when):
+    assert asks_when(question) is when
+    assert (expected_kind(question) == "date") is when
+
+
+@pytest.mark.parametrize(
+    "sentence, says",
+    [
+        ("The panel chair was replaced in March.", True),
+        ("Staff have been in post since 2014.", True),
+        ("The hub opened two years ago.", True),
+        ("Over the last three years the service has grown.", True),
+        ("A new chair has recently been appointed.", False),
+        ("Leaders may review the plan.", False),  # the modal verb, not the month
+        ("Visits have improved since the last inspection.", False),  # when that was, it does not say
+    ],
+)
+def test_a_sentence_that_says_when(sentence, says):
+    assert gives_time(sentence) is says
+
+
+def test_a_question_that_asks_when_is_answered_with_the_date(bot):
+    answer = bot.ask("When did Ealing bring in its new format for child permanence reports?")
+    assert not answer.abstained and "January 2016" in answer.answer
 
 
 @pytest.mark.parametrize("question", ["When will Ealing next be inspected?", "What will the LSCB chair do next?"])

@@ -219,6 +219,24 @@ def test_ilacs_sections_are_the_reports_own_headings():
 
 
 @needs_corpus
+@pytest.mark.parametrize("name, items", [("south-gloucestershire/2019-05-08.pdf", 13), ("lincolnshire/2023-06-14.pdf", 2)])
+def test_a_list_whose_bullets_are_set_larger_than_its_items_is_one_list(name, items):
+    # Their "◼" is set in 14 pt beside 12 pt text on some lines: those items were read as headings,
+    # cutting the list into passages named after them (South Gloucestershire) or losing it (Lincolnshire).
+    parsed = parse_path(corpus_pdf(name))
+    assert not [p.label for p in parsed.paragraphs if p.label[0] in "•◼▪■●"]
+    improve = {p.label: p for p in parsed.paragraphs}["What needs to improve"].text
+    assert len(improve.splitlines()) == items and all(line.startswith("- ") for line in improve.splitlines())
+
+
+@needs_corpus
+def test_a_line_is_sized_by_its_letters_not_a_symbol_set_larger():
+    # Ealing 2024, ¶34: its last line was taken for a heading and lost.
+    by_label = {p.label: p for p in parse_path(corpus_pdf("ealing/2024-07-12.pdf")).paragraphs}
+    assert by_label["¶34"].text.endswith("limited placement choices have meant that they are unhappy where they live.")
+
+
+@needs_corpus
 def test_a_report_with_a_numbering_gap_in_the_original_is_refused_naming_it():
     # Windsor and Maidenhead's 2020 report goes from paragraph 14 to 16.
     with pytest.raises(ReportFormatError, match=r"2020-02-24\.pdf: paragraph numbering is broken: missing 15$"):
