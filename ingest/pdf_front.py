@@ -200,7 +200,7 @@ def front_matter(lines: list[Line], layout: Layout) -> _FrontMatter:
             if GRADE_WORDS.fullmatch(text) or re.fullmatch(r"requires improvement(?: to)?|(?:to )?be good", text, re.I):
                 grade_left = line.left if grade_left is None else min(grade_left, line.left)
                 table.append(text)
-                graded_overall = graded_overall or _OVERALL_ROW.match(table[-2] if len(table) > 1 else "")
+                graded_overall = graded_overall or bool(_OVERALL_ROW.match(table[-2] if len(table) > 1 else ""))
                 continue
             # The overall judgement is the table's last row: what follows is the summary, though its
             # first line may name a grade ("… in Medway are inadequate. Most areas have").

@@ -57,8 +57,9 @@ class ExtractiveAnswerer:
             return abstention(question, query, sources, f"no sentence in the retrieved passages answers it{best}")
         wants_number = needs.quantity or needs.comparison
         chosen = self.select(candidates, needs, wants_number=wants_number, broad=needs.broad)
-        # The answer leads with the sentence holding what was asked for: the figure, the name, else the best.
-        lead = next((c for c in chosen if (wants_number and has_figure(c.text)) or (needs.date and gives_time(c.text))
+        # The answer leads with the sentence holding what was asked for: the figure, the time, the name, else the best.
+        lead = next((c for c in chosen if (wants_number and has_figure(c.text))
+                     or (needs.date and gives_time(c.text))
                      or ((needs.name or needs.who) and needs.gives_name(c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
         # A name must come from the chosen sentences, not the rest of the lead paragraph (it names others).
@@ -169,7 +170,8 @@ class ExtractiveAnswerer:
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
         chosen = [best]
-        for wanted, gives in ((wants_number, has_figure), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name)):
+        wanted_kinds = ((wants_number, has_figure), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name))
+        for wanted, gives in wanted_kinds:
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
                 if giving and giving[0].score >= self.abstain_below:

@@ -337,12 +337,12 @@ def read_needs(text: str, asked: str = "") -> Needs:
     )
 
 
-# Checked in order when a question asks a quantity; none of them: a count.
+# Checked in order when a question asks a quantity or a time; none of them: a count.
 _FIGURE_KINDS = (("date", _WHEN_ASKED), ("money", _MONEY_QUESTION), ("share", _SHARE_QUESTION), ("duration", _HOW_LONG))
 
 
 def expected_kind(question: str) -> str:
-    """The kind of answer ``question`` wants: one of ``FIGURE_KINDS`` when it asks a quantity, else
+    """The kind of answer ``question`` wants: one of ``FIGURE_KINDS`` when it asks a quantity or a time, else
     "person" (who holds a post, or a name of one), "organisation" (which agency, charity…), else "description"."""
     if QUANTITY.search(question) or asks_when(question):
         return next((kind for kind, asks in _FIGURE_KINDS if asks.search(question)), "count")
