@@ -62,8 +62,14 @@ FIGURE_QUESTION = re.compile(
     r"what (?:is|was|'s|are|were) (?:the |its |their )?(?:[\w'-]+ ){0,3}(?:rates?|budgets?|costs?))\b",
     re.I,
 )
-# The kind of figure a question wants: a share wants a share, a cost wants money.
-_SHARE_QUESTION = re.compile(r"\b(percentage|proportion|share|per ?cent|rates?)\b", re.I)
+# The kind of figure a question wants: a share wants a share, a cost wants money. "Share" and "rate"
+# as verbs ("do the directors share…", "how do care leavers rate…", after a plural or "do/to/they")
+# ask for no share.
+_SHARE_QUESTION = re.compile(
+    r"\b(?:percentage|proportion|per ?cent)\b|(?<![a-z]s )(?<!\bdo )(?<!\bdoes )(?<!\bdid )(?<!\bto )(?<!\bthey )"
+    r"(?<!\bwho )(?<!\bchildren )(?<!\bpeople )\b(?:share|rates?)\b",
+    re.I,
+)
 _SHARE = re.compile(
     r"%|\bper ?cent\b|\b(half|halves|thirds?|quarters?|fifths?|tenths?|majority|minority)\b|\bper \d|"
     r"\b\d[\d,]* (?:out )?of (?:the |these |them |those )?\d|\b(?:one|two|three|four|five|\d+) in (?:two|three|four|five|ten|\d+)\b",

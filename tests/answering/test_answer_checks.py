@@ -39,6 +39,9 @@ from assistant.reading.question import asks_for_advice
         # how many of a group: its share answers, "the majority" does not, nor a share for a plain count
         ("And how many of them are in work?", "The share of care leavers in work has risen to 61%.", True),
         ("How many of the carers are approved?", "The majority of carers are approved.", False),
+        # "share" and "rate" as verbs ask for no share: a count answers
+        ("How many managers share the duty rota?", "Three managers share the duty rota.", True),
+        ("How many young people rate their advocates highly?", "Twelve young people rate them highly.", True),
     ],
 )
 def test_a_figure_of_the_kind_asked_for(question, sentence, gives):
