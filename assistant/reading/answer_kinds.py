@@ -25,13 +25,6 @@ _WHEN_ASKED = re.compile(
     r"\bsince when\b|\bhow long ago\b",
     re.I,
 )
-# What answers it: a year, a month, a time ago or a span back from now ("since the last inspection" does not).
-_TIME_SAID = re.compile(
-    r"\b(?:19|20)\d\d\b|\b(?:January|February|March|April|May|June|July|August|September|October|November|"
-    r"December)\b|(?i:\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|"
-    r"several|few) (?:days?|weeks?|months?|years?) ago\b|\b(?:last|past|previous|recent|next|coming|this|that)\s+"
-    r"(?:[\w-]+\s+)?(?:days?|weeks?|months?|years?|spring|summer|autumn|winter|quarter)\b)"
-)
 # Number words, and month names (dates, not counts; capitalised, not names).
 _CARDINALS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
@@ -39,6 +32,14 @@ _CARDINALS = (
 )
 _MONTHS = "January February March April May June July August September October November December"
 NUMBER = re.compile(rf"\d|\b({_CARDINALS}|half|third|quarter|majority|all)\b", re.I)
+# What answers a question that asks when: a year, a month (capitalised: "may" is no month), a time
+# ago or a span back from now ("since the last inspection" does not).
+_TIME_SAID = re.compile(
+    rf"\b(?:19|20)\d\d\b|\b(?:{_MONTHS.replace(' ', '|')})\b|"
+    rf"(?i:\b(?:\d+|an?|several|few|{_CARDINALS}) (?:days?|weeks?|months?|years?) ago\b|"
+    r"\b(?:last|past|previous|recent|next|coming|this|that)\s+(?:[\w-]+\s+)?"
+    r"(?:days?|weeks?|months?|years?|spring|summer|autumn|winter|quarter)\b)"
+)
 # Words a question uses about the report itself ("what did the inspection say…"): they match the
 # report's own boilerplate ("The inspection team: Lead inspector…"), not the topic asked about.
 REPORT_TERMS = frozenset(terms("inspection inspections inspector inspectors inspected report ofsted re-inspection reinspection"))
