@@ -34,6 +34,10 @@ _FRAME_WORDS = frozenset(
     """grade grades graded get got judged judgement judgment rated rating say find found figure figures number
     happen happened think get given receive received last latest year current currently""".split()
 )
+# Words by which a question asks for a kind of answer ("how many", "how well", "what share"): said of
+# its topic, not part of it, so a follow-up with a topic of its own ("and how many went to
+# university?") does not carry them.
+_ASKING_WORDS = frozenset("many much long well often share proportion percentage".split())
 # Every word that frames a question rather than says what it is about.
 NOT_TOPIC = STOP_WORDS | _QUESTION_OPENERS | _FRAME_WORDS
 _ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
@@ -272,7 +276,7 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
         w
         for w in words(without_report_names(earlier[-1]) if rescopes else earlier[-1])
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
-        and (rescopes or w not in _FRAME_WORDS) and not (names_a_year and YEAR.fullmatch(w))
+        and (rescopes or (w not in _FRAME_WORDS and w not in _ASKING_WORDS)) and not (names_a_year and YEAR.fullmatch(w))
     ]
     if not topic:
         return question

@@ -110,6 +110,20 @@ def test_a_follow_up_carries_an_acronym_with_its_capitals():
     )
 
 
+@pytest.mark.parametrize("earlier, follow_up, carried", [
+    ("How well are disabled children supported?", "And what about respite?", "disabled children supported"),
+    ("What share of care leavers were in work?", "And which of them were parents?", "care leavers work"),
+    ("How long did adopted children wait in the 2016 report?", "And how many adopters were approved?",
+     "adopted children wait 2016"),
+])
+def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlier, follow_up, carried):
+    """"How well", "what share", "how long" asked for a kind of answer: the follow-up carries what the
+    earlier question was about."""
+    from assistant.reading.question import standalone
+
+    assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
+
+
 def test_only_words_no_report_uses_are_followed_by_report_words():
     nearest = {"teeth": ("dental",), "kids": ("children",)}.get
     known = {"children", "dental", "checked", "care"}.__contains__
