@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 from assistant.answering.generate import AnswerStream, rewrite_question
 from assistant.reading.question import standalone, without_instructions
+from assistant.reading.report_names import YEAR
+from assistant.text import words
 from assistant.reading.reports import Scope
 from assistant.settings import Settings
 from assistant.types import Answer
@@ -60,22 +62,57 @@ class Conversation:
     def ask(self, question: str) -> Answer:
         """Answer a question, reading it in the light of the earlier ones."""
         question = self.assistant.clean_question(question)
-        answer = self.assistant.answer(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
-            previous=self.previous_reports(),
-        )
+        answer = self._answered(question)
         self.turns.append(answer)
         return answer
 
     def stream(self, question: str) -> Iterator[str]:
         """Yield the answer as it is written (a cited sentence at a time when quoting); ``last`` holds it afterwards."""
         question = self.assistant.clean_question(question)
-        stream = self.assistant.stream(
-            question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
-            previous=self.previous_reports(),
-        )
+        if not self._model_writes():
+            stream = AnswerStream.whole(self._answered(question))  # quoted: whole before it is shown
+        else:
+            stream = self.assistant.stream(
+                question, self.standalone(question), k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
+                previous=self.previous_reports(),
+            )
         yield from stream
         self.turns.append(stream.answer)
+
+    def _answered(self, question: str) -> Answer:
+        """The answer to the question as read; if the reports do not answer that, the answer to it read
+        as a follow-up of the turn before, when that one does answer. In a chat, "What caused the
+        pressure?" after a question about caseloads asks about the caseloads, though no word says so."""
+        asked = self.standalone(question)
+        answer = self._answer(question, asked)
+        if answer.abstained and (carried := self._as_follow_up(question, asked)):
+            again = self._answer(question, carried)
+            return answer if again.abstained else again
+        return answer
+
+    def _answer(self, question: str, asked: str) -> Answer:
+        return self.assistant.answer(question, asked, k=self.k, use_chat_model=self.use_chat_model, limit=self.limit,
+                                     previous=self.previous_reports())
+
+    def _as_follow_up(self, question: str, asked: str) -> str | None:
+        """The question with the earlier topic carried, when it was read on its own words and names no
+        report or authority of its own (a new subject: nothing of the old one is carried)."""
+        question = without_instructions(question)
+        if not self.turns or asked != question or self._model_rewrites() or YEAR.search(question):
+            return None
+        if set(words(question)) & set(self.assistant.scope_names):
+            return None
+        earlier = [turn.standalone_question or turn.question for turn in self.turns]
+        carried = standalone(question, earlier, frozenset(self.assistant.scope_names), carry=True)
+        return carried if carried != question else None
+
+    def _model_writes(self) -> bool:
+        """Does a chat model write the answers?"""
+        return getattr(self.assistant, "chat_model", None) is not None and self.use_chat_model is not False
+
+    def _model_rewrites(self) -> bool:
+        """Does the chat model make follow-ups standalone?"""
+        return self._model_writes() and bool(self.turns)
 
     def previous_reports(self) -> tuple[str, ...]:
         """The reports the last answer that found any was about: "and before that?" counts back from them."""
@@ -86,11 +123,11 @@ class Conversation:
         earlier = [turn.standalone_question or turn.question for turn in self.turns]
         question = without_instructions(question)
         by_rule = standalone(question, earlier, frozenset(self.assistant.scope_names))
-        model = getattr(self.assistant, "chat_model", None)
-        if model is None or self.use_chat_model is False or not self.turns:
+        if not self._model_rewrites():
             return by_rule
         # An empty or absurd rewrite (or a failed call) leaves the deterministic one.
-        return rewrite_question(model, question, self.turns, self.assistant.settings.max_question_chars) or by_rule
+        return rewrite_question(self.assistant.chat_model, question, self.turns,
+                                self.assistant.settings.max_question_chars) or by_rule
 
     def to_markdown(self, about: str = "") -> str:
         """The conversation as Markdown, each answer followed by the passages it cites; all their text

@@ -69,6 +69,26 @@ def test_follow_up_is_read_in_the_light_of_the_earlier_turn(bot):
     assert len(chat.turns) == 2
 
 
+def test_a_question_the_reports_do_not_answer_alone_is_read_as_a_follow_up(bot):
+    """No word of "What caused the pressure?" leans on the turn before, and alone it finds nothing; in
+    the chat it asks about the topic before, and the answer, streamed or not, says so."""
+    later = "What caused the pressure?"
+    assert bot.chat().ask(later).abstained
+    for ask in ("ask", "stream"):
+        chat = bot.chat()
+        chat.ask("What are social workers' caseloads like?")
+        answer = chat.ask(later) if ask == "ask" else (list(chat.stream(later)), chat.last)[1]
+        assert not answer.abstained and answer.citations
+        assert "caseloads" in answer.standalone_question and len(chat.turns) == 2
+
+
+def test_a_new_question_naming_its_own_report_carries_nothing_over(bot):
+    chat = bot.chat()
+    chat.ask("What are social workers' caseloads like?")
+    answer = chat.ask("What did Ealing's 2016 report say about the pressure on the mayor?")
+    assert "caseloads" not in answer.standalone_question
+
+
 @pytest.mark.parametrize("question", ["", "   ", "\n\t"])
 def test_empty_question_is_refused(bot, question):
     with pytest.raises(InvalidQuestion, match="empty"):

@@ -259,11 +259,12 @@ def own_words(standalone_text: str) -> str:
     return standalone_text[: match.start()] if match else standalone_text
 
 
-def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset()) -> str:
+def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset(), carry: bool = False) -> str:
     """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
     a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")
-    asks the previous question again, so it carries all of it, the words that frame it too."""
-    if not earlier or not is_follow_up(question):
+    asks the previous question again, so it carries all of it, the words that frame it too. With
+    ``carry``, the question is read as a follow-up whether or not it leans on the one before."""
+    if not earlier or not (carry or is_follow_up(question)):
         return question
     own = set(words(question))
     rescopes = not [
