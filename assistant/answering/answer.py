@@ -11,6 +11,7 @@ import numpy as np
 from assistant.reading.answer_kinds import (
     ACRONYM,
     COMPARATOR,
+    DENIES,
     FAULT,
     FRAME_TERMS,
     GRADE,
@@ -68,6 +69,9 @@ class ExtractiveAnswerer:
             or missing_future(needs, quoted)
         ):
             return abstention(question, query, sources, missing)
+        # "Why were children living in unregistered homes?" answered "There are no children living in…".
+        if needs.presumes and (denial := self._denial(needs, chosen[0])):
+            return premise_not_found(question, query, sources, denial, "")
         # A recommendation is a fault found: it says what must improve.
         if needs.presumed_fault and not any(
             FAULT.search(c.text) or is_recommendation(c.source.section) for c in chosen
@@ -115,6 +119,16 @@ class ExtractiveAnswerer:
                 continue
             return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
+
+    def _denial(self, needs: Needs, lead: ScoredSentence) -> ScoredSentence | None:
+        """The lead sentence, when it says there is none of what the question asks why about: it holds
+        ``figure_coverage`` of the question's terms (idf-weighted) and says "there are no…"."""
+        if not DENIES.search(lead.text):
+            return None
+        weights = {t: self.keyword.weight(t) for t in needs.terms - FRAME_TERMS}
+        total = sum(weights.values())
+        said = sum(w for t, w in weights.items() if t in lead.terms)
+        return lead if total and said / total >= self.tuning.figure_coverage else None
 
     def _acronyms_said(self, text: str) -> frozenset[str]:
         """The terms of the words the reports spell a sentence's acronyms out with: "do not proceed to
@@ -310,8 +324,10 @@ def _highlights(chosen: list[ScoredSentence]) -> dict[str, list[str]]:
 def premise_not_found(question: str, query: str, sources: list[Source], best: ScoredSentence, fault: str) -> Answer:
     """A "why was it so weak?" question whose best passages find no fault: say so, and quote what
     the report does say, rather than explain a judgement it never made."""
-    text = f"{REFUSAL} what the question takes as found (“{fault}”). What it says: {as_sentence(best.text)} {cite(best.source.label)}"
-    reason = f"the question presumes a fault ({fault!r}) that the retrieved passages do not state"
+    taken = f" (“{fault}”)" if fault else ""
+    text = f"{REFUSAL} what the question takes as found{taken}. What it says: {as_sentence(best.text)} {cite(best.source.label)}"
+    reason = (f"the question presumes a fault ({fault!r}) that the retrieved passages do not state" if fault
+              else "the question asks why of something the report says is not so")
     return corrected_premise(question, query, sources, text, reason, {best.source.label: [best.text]})
 
 

@@ -157,6 +157,11 @@ FAULT = re.compile(
     r"comprehensive|rigorous|clear|enough))\b",
     re.I,
 )
+# A sentence that says there is none of something ("There are no children living in unregistered
+# homes"): it denies what a "why…?" question takes as so. "Not all", "not always" deny nothing whole.
+DENIES = re.compile(r"\bthere (?:is|are|was|were|have been|has been) no\b|\bnone of (?:the|these|them)\b|^\s*no\s", re.I)
+# A question that says something is not so ("why were they not told?") presumes the negative itself.
+_NEGATED = re.compile(r"\b(?:not|no|never|none|nobody|nothing)\b|n't\b", re.I)
 # A question about what comes next, and a sentence that looks ahead.
 ASKS_AHEAD = re.compile(r"\b(next|upcoming|forthcoming|when will|will (?:it|they|the \w+) be)\b", re.I)
 LOOKS_AHEAD = re.compile(
@@ -259,6 +264,7 @@ class Needs:
     roles: frozenset[str]  # the roles asked about plainly (``roles_asked_plainly``)
     ahead: bool  # what comes next ("when is the next inspection due?")
     presumed_fault: str  # the fault it takes as found ("why was it judged poor?"), or ""
+    presumes: bool  # it asks why something is so, and says nothing is not ("why were children waiting?")
     broad: bool  # what inspectors said or found about something, not one fact
 
     @property
@@ -341,6 +347,7 @@ def read_needs(text: str, asked: str = "") -> Needs:
         named_words=frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", f"{text} {asked}")),
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
         presumed_fault=next(g for g in fault.groups() if g) if fault else "", broad=bool(BROAD.search(text)),
+        presumes=bool(ASKS_WHY.search(text)) and not _NEGATED.search(text),
     )
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from assistant.answering.answer import ExtractiveAnswerer, in_context
 from assistant.reading.answer_kinds import (
-    FIGURE_QUESTION, asks_when, compares_with_others, counted_term, counts, expected_kind, gives_time, read_needs,
+    DENIES, FIGURE_QUESTION, asks_when, compares_with_others, counted_term, counts, expected_kind, gives_time, read_needs,
 )
 from assistant.answering.scored_sentences import ScoredSentence
 from assistant.types import Source
@@ -181,6 +181,38 @@ def test_a_question_about_a_fault_the_report_finds_is_answered(bot):
     # ¶38, ¶7 and the LSCB summary: awareness raising on private fostering is "not sufficiently strong"
     answer = bot.ask("Why was awareness raising of private fostering judged weak?")
     assert not answer.abstained and answer.citations
+
+
+@pytest.mark.parametrize("question, presumes", [
+    ("Why were some children living in unregistered homes?", True),
+    ("What caused the delays in care proceedings?", True),
+    ("Why were care leavers not told about their entitlements?", False),  # it presumes the negative
+    ("How many children live in unregistered homes?", False),  # "none" answers it
+])
+def test_a_question_that_asks_why_presumes_what_it_asks_about(question, presumes):
+    assert read_needs(question).presumes is presumes
+
+
+@pytest.mark.parametrize("sentence, denies", [
+    ("There are no children living in unregistered children's homes.", True),
+    ("None of the 56 expressions of interest has progressed to an assessment.", True),
+    ("Not all children have their health assessments on time.", False),  # some do: nothing denied whole
+    ("There is no shortage of foster carers willing to help.", True),
+    ("Children are not always seen alone.", False),
+])
+def test_a_sentence_that_says_there_is_none(sentence, denies):
+    assert bool(DENIES.search(sentence)) is denies
+
+
+def test_asked_why_of_what_the_report_says_is_not_so_the_answer_says_so(bot):
+    # ¶69: none of the expressions of interest from the fostering campaign has progressed to an assessment
+    answer = bot.ask("Why did the expressions of interest from the fostering recruitment campaign progress to assessment?")
+    assert answer.abstained
+    assert answer.answer.startswith("The report does not say what the question takes as found. What it says:")
+    assert answer.citations
+    # asked how many, the same sentence answers
+    assert not bot.ask("How many expressions of interest from the fostering recruitment campaign progressed to an "
+                       "assessment?").abstained
 
 
 def test_the_lead_paragraph_is_quoted_beyond_its_best_sentence(bot):
