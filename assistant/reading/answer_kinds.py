@@ -141,7 +141,8 @@ _NOT_NAMES = frozenset(
     f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
 )
 # "Why was corporate parenting judged weak?", "why were meetings so slow?", "why were they not told?":
-# a question that presumes a fault, and the words a sentence that finds one uses. Judgements by grade
+# a question that presumes a fault, and the words a sentence that finds one uses ("concerns" is not
+# one: in these reports they are mostly concerns about a child, "when safeguarding concerns arise"). Judgements by grade
 # are checked against the table (core, premise).
 PRESUMED_FAULT = re.compile(
     r"\bwhy\b.*?(?:\b(?:judged|rated|found|considered|seen as|described as|so|too|deemed|handled|often)\s+"
@@ -150,7 +151,7 @@ PRESUMED_FAULT = re.compile(
     re.I,
 )
 FAULT = re.compile(
-    r"\b(weak\w*|poor\w*|inadequate|requires? improvement|insufficient\w*|lack\w*|fail\w*|concern\w*|"
+    r"\b(weak\w*|poor\w*|inadequate|requires? improvement|insufficient\w*|lack\w*|fail\w*|"
     r"limited|variable|inconsistent\w*|delay\w*|shortfall\w*|gaps?|deficit\w*|backlog\w*|"
     r"too (?:few|many|long|slow|variable|high|low|much|little)|"
     r"not (?:\w+ ){0,2}(?:sufficient\w*|consistent\w*|always|yet|fully|good|robust|effective\w*|strong|well|timely|"

@@ -8,7 +8,7 @@ import numpy as np
 
 from assistant.answering.answer import ExtractiveAnswerer, in_context
 from assistant.reading.answer_kinds import (
-    DENIES, FIGURE_QUESTION, asks_when, compares_with_others, counted_term, counts, expected_kind, gives_time, read_needs,
+    DENIES, FAULT, FIGURE_QUESTION, asks_when, compares_with_others, counted_term, counts, expected_kind, gives_time, read_needs,
 )
 from assistant.answering.scored_sentences import ScoredSentence
 from assistant.types import Source
@@ -202,6 +202,15 @@ def test_a_question_that_asks_why_presumes_what_it_asks_about(question, presumes
 ])
 def test_a_sentence_that_says_there_is_none(sentence, denies):
     assert bool(DENIES.search(sentence)) is denies
+
+
+@pytest.mark.parametrize("sentence, finds", [
+    ("Strategy meetings are held swiftly when safeguarding concerns arise.", False),  # concerns about children
+    ("Management oversight is not consistently effective.", True),
+    ("There are delays in initial health assessments.", True),
+])
+def test_a_sentence_that_finds_a_fault(sentence, finds):
+    assert bool(FAULT.search(sentence)) is finds
 
 
 def test_asked_why_of_what_the_report_says_is_not_so_the_answer_says_so(bot):
