@@ -38,6 +38,14 @@ _FRAME_WORDS = frozenset(
 # its topic, not part of it, so a follow-up with a topic of its own ("and how many went to
 # university?") does not carry them.
 _ASKING_WORDS = frozenset("many much long well often share proportion percentage".split())
+# "What about X?" asks the question before of X in place of what X stands for: the group it was
+# asked of (who) or what it asked about them (what). The words that name a group of people:
+_GROUP_WORDS = frozenset(
+    """children child kids young people person leavers leaver care-experienced looked families family parents
+    carers foster adopters adopted unaccompanied asylum-seeking asylum seeking disabled teenagers adolescents babies
+    siblings girls boys""".split()
+)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\b", re.I)
 # Every word that frames a question rather than says what it is about.
 NOT_TOPIC = STOP_WORDS | _QUESTION_OPENERS | _FRAME_WORDS
 _ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
@@ -279,6 +287,12 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
         and (rescopes or (w not in _FRAME_WORDS and w not in _ASKING_WORDS)) and not (names_a_year and YEAR.fullmatch(w))
     ]
+    if _WHAT_ABOUT.match(question) and not rescopes:
+        # "And what about their education?" after one on their health: the children, not the health;
+        # "what about care leavers?": the health, not the children. "What about once they become care
+        # leavers?": "they" are still the children.
+        new_group = any(w in _GROUP_WORDS for w in own) and not _ANAPHORA.search(question)
+        topic = [w for w in topic if (w in _GROUP_WORDS) != new_group or w in scope_words or YEAR.fullmatch(w)]
     if not topic:
         return question
     # Acronyms keep their capitals ("FGM"), so they are still read as acronyms.

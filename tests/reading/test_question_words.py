@@ -111,7 +111,7 @@ def test_a_follow_up_carries_an_acronym_with_its_capitals():
 
 
 @pytest.mark.parametrize("earlier, follow_up, carried", [
-    ("How well are disabled children supported?", "And what about respite?", "disabled children supported"),
+    ("How well are disabled children supported?", "And which of them get respite?", "disabled children supported"),
     ("What share of care leavers were in work?", "And which of them were parents?", "care leavers work"),
     ("How long did adopted children wait in the 2016 report?", "And how many adopters were approved?",
      "adopted children wait 2016"),
@@ -121,6 +121,18 @@ def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlie
     earlier question was about."""
     from assistant.reading.question import standalone
 
+    assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
+
+
+@pytest.mark.parametrize("follow_up, carried", [
+    ("And what about their education?", "children looked 2017"),  # the same children, a new aspect
+    ("What about once they become care leavers?", "children looked 2017"),  # "they": still the children
+    ("And what about care leavers?", "health needs met 2017"),  # a new group, the same aspect
+])
+def test_what_about_asks_the_question_before_of_something_in_place_of_its_kind(follow_up, carried):
+    from assistant.reading.question import standalone
+
+    earlier = "How well were the health needs of children looked after being met in 2017?"
     assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
 
 
