@@ -193,6 +193,16 @@ def test_a_question_that_asks_why_presumes_what_it_asks_about(question, presumes
     assert read_needs(question).presumes is presumes
 
 
+@pytest.mark.parametrize("question, fault", [
+    ("Why was corporate parenting judged weak?", "weak"),
+    ("Why were return home interviews still poor in 2022?", "poor"),  # no verb of judging needed
+    ("Why did inspectors find the out-of-hours team slow to respond?", "slow"),
+    ("Why is the virtual school so effective?", ""),
+])
+def test_the_fault_a_why_question_takes_as_found(question, fault):
+    assert read_needs(question).presumed_fault == fault
+
+
 @pytest.mark.parametrize("sentence, denies", [
     ("There are no children living in unregistered children's homes.", True),
     ("None of the 56 expressions of interest has progressed to an assessment.", True),
