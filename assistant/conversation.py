@@ -9,9 +9,9 @@ from typing import Any, Protocol
 from assistant.answering.generate import AnswerStream, rewrite_question
 from assistant.reading.question import standalone, without_instructions
 from assistant.reading.report_names import YEAR
-from assistant.text import words
 from assistant.reading.reports import Scope
 from assistant.settings import Settings
+from assistant.text import words
 from assistant.types import Answer
 
 # What could make exported text act rather than read: raw HTML and autolinks (<…>, &…;), links and

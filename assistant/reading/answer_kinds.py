@@ -140,10 +140,10 @@ _BODY_WORDS = frozenset(
 _NOT_NAMES = frozenset(
     f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
 )
-# "Why was corporate parenting judged weak?", "why were interviews still poor?", "why were they not told?":
-# a question that presumes a fault, and the words a sentence that finds one uses ("concerns" is not
-# one: in these reports they are mostly concerns about a child, "when safeguarding concerns arise"). Judgements by grade
-# are checked against the table (core, premise).
+# "Why was corporate parenting judged weak?", "why were interviews still poor?", "why were they not
+# told?": a question that presumes a fault, and the words a sentence that finds one uses ("concerns"
+# is not one: in these reports they are mostly about a child, "when safeguarding concerns arise").
+# Judgements by grade are checked against the table (core, premise).
 PRESUMED_FAULT = re.compile(
     r"\bwhy\b.*?(?:\b(weak|poor(?:ly)?|failing|bad(?:ly)?|ineffective|unsafe|worse|unsatisfactory|slow|late|delayed)\b"
     r"|\b(criticis\w*|criticiz\w*)|(\w+n't\b|\b(?:not|never)\s+\w+))",

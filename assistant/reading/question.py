@@ -267,7 +267,9 @@ def own_words(standalone_text: str) -> str:
     return standalone_text[: match.start()] if match else standalone_text
 
 
-def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = frozenset(), carry: bool = False) -> str:
+def standalone(
+    question: str, earlier: list[str], scope_words: frozenset[str] = frozenset(), carry: bool = False
+) -> str:
     """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
     a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")
     asks the previous question again, so it carries all of it, the words that frame it too. With
@@ -285,7 +287,8 @@ def standalone(question: str, earlier: list[str], scope_words: frozenset[str] = 
         w
         for w in words(without_report_names(earlier[-1]) if rescopes else earlier[-1])
         if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
-        and (rescopes or (w not in _FRAME_WORDS and w not in _ASKING_WORDS)) and not (names_a_year and YEAR.fullmatch(w))
+        and (rescopes or (w not in _FRAME_WORDS and w not in _ASKING_WORDS))
+        and not (names_a_year and YEAR.fullmatch(w))
     ]
     if _WHAT_ABOUT.match(question) and not rescopes:
         # "And what about their education?" after one on their health: the children, not the health;
