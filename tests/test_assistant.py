@@ -70,9 +70,9 @@ def test_follow_up_is_read_in_the_light_of_the_earlier_turn(bot):
 
 
 def test_a_question_the_reports_do_not_answer_alone_is_read_as_a_follow_up(bot):
-    """No word of "What caused the pressure?" leans on the turn before, and alone it finds nothing; in
+    """No word of "Where does the strain come from?" leans on the turn before, and alone it finds nothing; in
     the chat it asks about the topic before, and the answer, streamed or not, says so."""
-    later = "What caused the pressure?"
+    later = "Where does the strain come from?"
     assert bot.chat().ask(later).abstained
     for ask in ("ask", "stream"):
         chat = bot.chat()
@@ -85,7 +85,7 @@ def test_a_question_the_reports_do_not_answer_alone_is_read_as_a_follow_up(bot):
 def test_a_new_question_naming_its_own_report_carries_nothing_over(bot):
     chat = bot.chat()
     chat.ask("What are social workers' caseloads like?")
-    answer = chat.ask("What did Ealing's 2016 report say about the pressure on the mayor?")
+    answer = chat.ask("What did Ealing's 2016 report say about the strain on the mayor?")
     assert "caseloads" not in answer.standalone_question
 
 

@@ -184,23 +184,13 @@ def test_a_question_about_a_fault_the_report_finds_is_answered(bot):
 
 
 @pytest.mark.parametrize("question, presumes", [
-    ("Why were some children living in unregistered homes?", True),
+    ("Why were children waiting so long for adoption?", True),
     ("What caused the delays in care proceedings?", True),
     ("Why were care leavers not told about their entitlements?", False),  # it presumes the negative
-    ("How many children live in unregistered homes?", False),  # "none" answers it
+    ("How many children waited for adoption?", False),  # "none" answers it
 ])
 def test_a_question_that_asks_why_presumes_what_it_asks_about(question, presumes):
     assert read_needs(question).presumes is presumes
-
-
-@pytest.mark.parametrize("question, fault", [
-    ("Why was corporate parenting judged weak?", "weak"),
-    ("Why were return home interviews still poor in 2022?", "poor"),  # no verb of judging needed
-    ("Why did inspectors find the out-of-hours team slow to respond?", "slow"),
-    ("Why is the virtual school so effective?", ""),
-])
-def test_the_fault_a_why_question_takes_as_found(question, fault):
-    assert read_needs(question).presumed_fault == fault
 
 
 @pytest.mark.parametrize("sentence, denies", [
@@ -541,6 +531,9 @@ def test_the_names_that_set_a_questions_scope_are_no_answer_to_it():
         ("Why weren't children seen alone?", "weren't"),
         ("Why do so many children live outside the borough?", ""),
         ("What did inspectors say was poor?", ""),
+        ("Why were health assessments still poor last year?", "poor"),  # no verb of judging needed
+        ("Why did inspectors find the out-of-hours team slow to respond?", "slow"),
+        ("Why is the virtual school so effective?", ""),
     ],
 )
 def test_the_fault_a_why_question_takes_as_found(question, fault):
