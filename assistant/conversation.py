@@ -102,8 +102,7 @@ class Conversation:
             return None
         if set(words(question)) & set(self.assistant.scope_names):
             return None
-        earlier = [turn.standalone_question or turn.question for turn in self.turns]
-        carried = standalone(question, earlier, frozenset(self.assistant.scope_names), carry=True)
+        carried = self._by_rule(question, carry=True)
         return carried if carried != question else None
 
     def _model_writes(self) -> bool:
@@ -120,14 +119,18 @@ class Conversation:
 
     def standalone(self, question: str) -> str:
         """The question made retrievable on its own: by the chat model when one is configured, else by rule."""
-        earlier = [turn.standalone_question or turn.question for turn in self.turns]
         question = without_instructions(question)
-        by_rule = standalone(question, earlier, frozenset(self.assistant.scope_names))
+        by_rule = self._by_rule(question)
         if not self._model_rewrites():
             return by_rule
         # An empty or absurd rewrite (or a failed call) leaves the deterministic one.
         return rewrite_question(self.assistant.chat_model, question, self.turns,
                                 self.assistant.settings.max_question_chars) or by_rule
+
+    def _by_rule(self, question: str, carry: bool = False) -> str:
+        """``question.standalone`` over the earlier turns (``carry``: read as a follow-up whatever its words)."""
+        earlier = [turn.standalone_question or turn.question for turn in self.turns]
+        return standalone(question, earlier, frozenset(self.assistant.scope_names), carry=carry)
 
     def to_markdown(self, about: str = "") -> str:
         """The conversation as Markdown, each answer followed by the passages it cites; all their text
