@@ -152,6 +152,7 @@ class _Builder:
         if graded := GRADED_JUDGEMENT.search(text):
             sub = graded.group(1)[0].upper() + graded.group(1)[1:]
             self.start_numbered(f"{self.area_heading} > {sub}")
+            self.add_text(text + ".")  # the sub-judgement's grade, as its section's first passage (as the PDF path)
             return
         if lowered.startswith("the experiences and progress of") or lowered.startswith("leadership, management"):
             self.area_heading = text

@@ -42,8 +42,17 @@ AREA_HEADING = re.compile(
 )
 AREA_ONLY = re.compile(r"^(the experiences and progress of .+|leadership, management and governance)$", re.I)
 GRADED_JUDGEMENT = re.compile(
-    rf"graded judgement (?:for|about|on) (?:the )?(.+?) (?:is that it is|is|are) ({GRADE})\.?$", re.I
+    rf"graded judge?ment (?:for|about|on) (?:the )?(.+?) (?:is that it is|is that it|is|are) ({GRADE})\.?$", re.I
 )
+# Headings over what a report asks to improve: their own passage, cited by name.
+IMPROVE_HEADINGS = (
+    "what needs to improve", "what does the local authority need to improve", "what does the lscb need to improve",
+    "areas for improvement", "areas for priority action",
+)
+# In 2014-15 SIF reports these open numbered recommendations, which run to the next other heading.
+SIF_RECOMMENDATION_HEADINGS = (*IMPROVE_HEADINGS[1:], "priority and immediate action", "priority actions")
+LSCB_PART = "The Local Safeguarding Children Board (LSCB)"
+TABLE_HEADING = re.compile(r"key judgement\b.*\bgrade$", re.I)  # "Key judgement | Judgement grade", over an area's row
 LSCB_GRADE = re.compile(
     rf"^(?:the effectiveness of )?the (?:local safeguarding children board|lscb)(?: \(lscb\))? (?:is |are )?({GRADE})\.?$",
     re.I,
@@ -62,6 +71,7 @@ class _Walk:
     area: str = ""
     section: str = ""
     mode: str = "named"  # named | numbered | skip
+    recommending: bool = False  # within a 2014-15 SIF report's numbered recommendations
     current: str = "Judgements"
     order: int = 0
     contents_page: int = 0
@@ -79,7 +89,10 @@ class _Walk:
     def add_text(self, text: str) -> None:
         if not text:
             return
-        if self.mode == "numbered":
+        if self.mode == "numbered" and self.recommending:
+            # a topic sub-heading between recommendations ("Care leavers"): with the heading's passage
+            self.named.setdefault(self.current, []).append(text)
+        elif self.mode == "numbered":
             label = self.section or self.part
             self.named.setdefault(label, []).append(text)
             self.position.setdefault(label, self.order)
@@ -103,6 +116,12 @@ class _Walk:
         if lowered == "contents" or lowered.startswith("contents "):
             self.contents_page, self.mode = block.page, "skip"
             return
+        if lowered.startswith(SIF_RECOMMENDATION_HEADINGS):
+            self.recommend(lowered)
+        elif self.recommending:  # any other heading ends the recommendations
+            self.recommending, self.section = False, self.area or self.part
+        if TABLE_HEADING.match(text):
+            return  # the header of a judgement table: its rows say what it holds
         if re.fullmatch(GRADE, text, re.I):
             if self.area and self.mode == "skip":
                 self.judge(self.area, text)
@@ -111,15 +130,16 @@ class _Walk:
             sub = capitalised(graded.group(1))
             self.judge(sub, graded.group(2))
             self.start_numbered(f"{self.area_name()} > {sub}")
+            self.add_text(text + ".")  # the sub-judgement's grade, as its section's first passage
             return
         if lowered.startswith("the local safeguarding children board (lscb)") or re.match(
             r"^section 2\b.*safeguarding children board", lowered
         ):
-            self.part, self.area, self.mode = "The Local Safeguarding Children Board (LSCB)", "", "skip"
+            self.part, self.area, self.mode = LSCB_PART, "", "skip"
             return
         if lscb := LSCB_GRADE.match(text):
             self.judge("Local Safeguarding Children Board", lscb.group(1))
-            self.part = "The Local Safeguarding Children Board (LSCB)"
+            self.part = LSCB_PART
             self.start_named("LSCB executive summary", text + ".")
             return
         if area := AREA_HEADING.match(text):
@@ -131,7 +151,7 @@ class _Walk:
             self.start_numbered(self.area)  # ILACS: the numbered paragraphs follow the heading
             return
         if AREA_ONLY.match(text):
-            self.area, self.mode = capitalised(text), "skip"
+            self.area, self.section, self.mode = capitalised(text), "", "skip"
             return
         if lowered in ("summary", "summary of key findings") and self.area:
             name = re.sub(r"^the experiences and progress of ", "", self.area, flags=re.I)
@@ -165,10 +185,9 @@ class _Walk:
             else:
                 self.start_numbered(self.area or self.part)
             return
-        if lowered.startswith(("what needs to improve", "what does the local authority need to improve",
-                               "what does the lscb need to improve", "areas for improvement",
-                               "areas for priority action")):
-            self.start_named(text.rstrip("?").strip())
+        if lowered.startswith(IMPROVE_HEADINGS):
+            label = text.rstrip("?").strip()
+            self.start_named(label[0] + label[1:].lower() if lowered.startswith("what needs") else label)
             return
         if self.mode == "named" and self.current == "Judgements":
             self.named["Judgements"].append(text + ".")
@@ -184,6 +203,13 @@ class _Walk:
             return
         if self.mode == "numbered":
             self.add_text(text + ":")
+
+    def recommend(self, lowered: str) -> None:
+        """Numbered paragraphs from here on are recommendations, to the part the heading names."""
+        if self.section.endswith("> Recommendations") and not self.recommending:
+            return  # a sub-heading of a "Recommendations" section, already open
+        part = LSCB_PART if "lscb" in lowered or self.part == LSCB_PART else self.part
+        self.recommending, self.section = True, f"{part} > Recommendations"
 
     def area_name(self) -> str:
         return self.area or self.part
@@ -268,9 +294,10 @@ def parse_pdf(
     else:
         walk.mode = "named"
         walk.current = "Judgements"
-    for order, block in enumerate(blocks, start=1):
+    read_with_row: Block | None = None
+    for order, (before, block, following) in enumerate(zip([None, *blocks], blocks, [*blocks[1:], None]), start=1):
         walk.order = order
-        if walk.contents_page and block.page == walk.contents_page:
+        if (walk.contents_page and block.page == walk.contents_page) or block is read_with_row:
             continue
         if block.kind == "heading":
             walk.heading(block)
@@ -282,17 +309,21 @@ def parse_pdf(
             walk.position[f"¶{block.number}:{len(walk.numbered)}"] = order
             continue
         text = block.text
-        if block.kind == "text" and len(text) < 200 and (graded := AREA_HEADING.match(text) or OVERALL_SIF.match(text)):
-            # a row of a "Key judgement / Judgement grade" table (2014–15 SIF reports)
-            if graded.re is OVERALL_SIF:
-                walk.judge("Children's services overall", graded.group(1))
-            else:
-                walk.judge(graded.group("area"), graded.group("grade"))
-        if walk.mode == "skip":
-            continue
-        if block.kind == "bullet":
-            text = "- " + text
-        walk.add_text(text)
+        row_area = ""
+        if block.kind == "text" and (row := _judgement_row(text, following, before)):
+            # a row of a "Key judgement / Judgement grade" table (2014–15 SIF reports); under the
+            # table's own heading it opens its area
+            area, grade, headed = row
+            walk.judge(area, grade)
+            if headed and area.lower() not in ("overall effectiveness", "children's services overall"):
+                row_area = area
+            if grade not in text:  # the grade was set as the next block: read with its row
+                text, read_with_row = f"{text} {grade}", following
+        if row_area:  # the row is the first line of its area's passage
+            walk.area = capitalised(row_area)
+            walk.start_numbered(walk.area)
+        if walk.mode != "skip":
+            walk.add_text("- " + text if block.kind == "bullet" else text)
 
     numbers = [number for number, _, _ in walk.numbered]
     bullets = sum(1 for block in blocks if block.kind == "bullet")
@@ -334,6 +365,22 @@ def parse_pdf(
         source=str(path),
         pages=pages,
     )
+
+
+def _judgement_row(text: str, following: Block | None, before: Block | None) -> tuple[str, str, bool] | None:
+    """(area, grade, under the table's heading) when a text block is a row of a judgement table: the
+    two on one line, or (under the heading only) the area on its own with the grade as the next block."""
+    if len(text) >= 200:
+        return None
+    headed = bool(before and before.kind == "heading" and TABLE_HEADING.match(before.text))
+    if graded := AREA_HEADING.match(text):
+        return graded.group("area"), graded.group("grade"), headed
+    if overall := OVERALL_SIF.match(text):
+        return "Children's services overall", overall.group(1), headed
+    if (headed and AREA_ONLY.match(text) and following and following.kind == "text"
+            and re.fullmatch(GRADE, following.text.strip(" ."), re.I)):
+        return text, following.text.strip(" ."), True
+    return None
 
 
 def _check_pdf_bytes(data: bytes, name: str) -> None:

@@ -32,6 +32,7 @@ LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\
 _LIGATURE_RE = re.compile("[\ufb00-\ufb06]")
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_BROKEN_WORD = re.compile("\ufffe(?=[^\r\n])")
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,8 @@ class _PageReader:
     def lines(self) -> list[Line]:
         text = self.textpage.get_text_range()
         out: list[Line] = []
-        start = 0
         pending_marker = False
-        for match in [*_LINE_BREAK.finditer(text), None]:
-            end = match.start() if match else len(text)
+        for start, end in self._spans(text):
             line = self._line(text, start, end)
             if line is _MARKER_ONLY:
                 pending_marker = True  # a footnote number printed on a line of its own
@@ -109,9 +108,23 @@ class _PageReader:
                     out[-1] = _join(out[-1], line)
                 else:
                     out.append(line)
-            start = match.end() if match else len(text)
         self.textpage.close()
         return out
+
+    def _spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each line of the text page. pdfium marks a word broken at a line's end
+        with U+FFFE and no line break before the next line (joined as one word: "Stockton-on-Tees"),
+        nor before a footnote further down the page, which starts a line of its own."""
+        ends = [(m.start(), m.end()) for m in _LINE_BREAK.finditer(text)]
+        for hyphen in (m.start() for m in _BROKEN_WORD.finditer(text)):
+            _, foot, _, top = self.box(hyphen - 1)
+            if foot - self.box(hyphen + 1)[3] > top - foot:  # a line's height or more between them
+                ends.append((hyphen + 1, hyphen + 1))
+        spans, start = [], 0
+        for end, after in sorted(ends):
+            spans.append((start, end))
+            start = after
+        return [*spans, (start, len(text))]
 
     def _line(self, text: str, start: int, end: int):
         chars = [i for i in range(start, end) if not text[i].isspace()]

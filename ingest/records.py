@@ -11,7 +11,7 @@ from ingest.tokens import count_tokens
 # sentence; 3: a page number is not a heading; 4: judgement rows printed "Requires Improvement", in lower
 # case or overleaf, and "children’s service requires"; 5: "City of London" keeps its name): an index
 # built by an older parser re-reads its reports on the next ingest.
-PARSER_VERSION = "7"
+PARSER_VERSION = "11"
 JUDGEMENTS = "Judgements"  # the label of the passage that holds a report's judgement table
 
 

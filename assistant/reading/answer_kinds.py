@@ -137,8 +137,11 @@ _BODY_WORDS = frozenset(
     "Schools Authority Department Police Court Hospital Unit Committee Forum Network Consortium Children Ofsted "
     "Act Acts Regulations Framework Inspection Inspections".split()  # a law or a framework is no one's name
 )
+# Capitalised words that name no one: sentence openers, months, and the countries a figure is
+# compared with ("more than double the England average").
 _NOT_NAMES = frozenset(
-    f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS}".split()
+    f"The A An In On At Of And This These That Those It Its Their There Since During In For From But However {_MONTHS} "
+    "England English Wales Welsh Britain British UK".split()
 )
 # "Why was corporate parenting judged weak?", "why were interviews still poor?", "why were they not
 # told?": a question that presumes a fault, and the words a sentence that finds one uses ("concerns"

@@ -96,6 +96,8 @@ def test_a_figure_of_the_kind_asked_for_is_answered(bot):
         ("Which regional adoption agency is named?", "Adoption works well through the regional agency.", False),
         ("Which regional adoption agency is named?", "Leaders oversee the agency with the LADO.", False),
         ("Which regional adoption agency is named?", "Adoption performance: Requires improvement.", False),
+        # nor does the country a figure is compared with
+        ("Which fostering agency runs the scheme?", "More carers are approved than the England average.", False),
     ],
 )
 def test_a_name_the_question_does_not_already_give(question, sentence, gives):

@@ -218,6 +218,82 @@ def test_ilacs_sections_are_the_reports_own_headings():
     assert by_label["¶3"].text.endswith("they require statutory support due to children’s services not responding quickly enough.")
 
 
+def _section_runs(parsed) -> list[tuple[str, int, int]]:
+    """(section, first, last number) of each run of numbered paragraphs in one section."""
+    runs: list[tuple[str, int, int]] = []
+    for p in parsed.numbered:
+        if runs and runs[-1][0] == p.section:
+            runs[-1] = (p.section, runs[-1][1], p.number)
+        else:
+            runs.append((p.section, p.number, p.number))
+    return runs
+
+
+LA, LSCB = "The local authority", "The Local Safeguarding Children Board (LSCB)"
+HELP, CARE = "The experiences and progress of children who need help and protection", "The experiences and progress of children looked after and achieving permanence"
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name, runs",
+    [
+        # 2015 layout: "What does the local authority need to improve?" over numbered recommendations,
+        # then "The local authority's strengths"; each area opens with a "Key judgement" table row
+        # (Surrey's leadership row is set as two blocks, the area and then its grade).
+        ("surrey/2015-06-03.pdf", [(f"{LA} > Recommendations", 1, 25), (LA, 26, 37), (HELP, 38, 68),
+                                   (CARE, 69, 105), ("Leadership, management and governance", 136, 157)]),
+        # 2014 layout: the same for the LSCB, under "Priority actions" and "Areas for improvement".
+        ("birmingham/2014-05-23.pdf", [(LA, 1, 23), (f"{LA} > Recommendations", 24, 39), (HELP, 40, 63),
+                                       (f"{LSCB} > Recommendations", 120, 131), (LSCB, 132, 144)]),
+        ("newham/2014-08-08.pdf", [(f"{LA} > Recommendations", 9, 18), (LA, 19, 26), (HELP, 27, 56),
+                                   (f"{LSCB} > Recommendations", 142, 143), (LSCB, 144, 158)]),
+        # 2016: the recommendations ran on into the findings when an area's heading had no grade beside it.
+        ("westminster/2016-03-29.pdf", [(f"{LA} > Recommendations", 1, 4), (HELP, 5, 29)]),
+    ],
+)
+def test_sif_2014_15_recommendations_and_areas_are_their_own_sections(name, runs):
+    parsed = parse_path(corpus_pdf(name))
+    found = _section_runs(parsed)
+    for run in runs:
+        if run[0] in (HELP, CARE):  # sub-judgements ("> Adoption performance") follow within the area
+            assert any(r[0] == run[0] and r[1] == run[1] for r in found), (run, found)
+        else:
+            assert run in found, (run, found)
+    labels = {p.label: p for p in parsed.paragraphs}
+    if name.startswith(("surrey", "birmingham", "newham")):
+        assert "What does the local authority need to improve" in labels  # the heading's own passage stays
+    assert not [p.label for p in parsed.paragraphs if re.fullmatch(r"(?i)\W*(good|inadequate|outstanding)\W*", p.text)]
+
+
+@needs_corpus
+@pytest.mark.parametrize(
+    "name, number, ending",
+    [
+        # The last line of the page ends in a word broken by a hyphen, and pdfium runs it on into the
+        # footnote below without a line break; the paragraph went on at the top of the next page.
+        ("derby/2025-07-08.pdf", 5, "decision-making when progressing contacts, which ensures that children and families receive proportionate help."),
+        ("rotherham/2025-12-16.pdf", 3, "to receive the right help and at the right time."),
+    ],
+)
+def test_a_paragraph_broken_by_a_hyphen_above_a_footnote_is_whole(name, number, ending):
+    parsed = parse_path(corpus_pdf(name))
+    paragraph = next(p for p in parsed.numbered if p.number == number)
+    assert paragraph.text.endswith(ending) and "cross-referenced" not in paragraph.text
+    assert not [p.label for p in parsed.paragraphs if p.text.startswith("the Children’s Social Care: National Framework")]
+
+
+@needs_corpus
+def test_a_word_hyphenated_across_lines_stays_one_word():
+    by_label = {p.label: p for p in parse_path(corpus_pdf("stockton-on-tees/2016-08-05.pdf")).paragraphs}
+    assert "in Stockton-on-Tees." in by_label["¶26"].text
+
+
+@needs_corpus
+def test_a_capitalised_what_needs_to_improve_is_the_same_list():
+    labels = [p.label for p in parse_path(corpus_pdf("gloucestershire/2025-08-04.pdf")).paragraphs]
+    assert "What needs to improve" in labels and "What Needs to Improve" not in labels
+
+
 @needs_corpus
 @pytest.mark.parametrize("name, items", [("south-gloucestershire/2019-05-08.pdf", 13), ("lincolnshire/2023-06-14.pdf", 2)])
 def test_a_list_whose_bullets_are_set_larger_than_its_items_is_one_list(name, items):
