@@ -366,7 +366,8 @@ class Router:
 def _limits(query: Query, sections: list[str]) -> dict:
     """What a search of the passages is told besides the question: the paragraphs and recommendation
     sections it names, what it leaves out, and the judgement areas it weights up."""
-    return {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query), "areas": query.areas}
+    return {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query), "areas": query.areas,
+            "recommended": query.needs.recommended}
 
 
 def _skipped(query: Query) -> tuple[str, ...]:

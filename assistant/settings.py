@@ -73,6 +73,14 @@ class AnswerSettings(BaseModel):
         "figure is in the facts about the area, a grade in the judgement table). Dev hit@5: devc 0.875 → 0.920, "
         "others within −0.008; 0.2-0.3 cost general dev and devb more.",
     )
+    recommendation_boost: float = Field(
+        default=0.3, description="A passage of what a report says must improve (its recommendations) has its fused "
+        "score raised by this share when the question asks what inspectors recommended or said must improve.",
+    )
+    recommendation_bonus: float = Field(
+        default=0.1, description="A sentence of a report's recommendations scores this much more when the question "
+        "asks what inspectors recommended or said must improve; such a passage is then not weighed as a one-line aside.",
+    )
     same_sentence: float = Field(
         default=0.9, description="Cosine above which a sentence says again what a chosen one says, and is left out."
     )

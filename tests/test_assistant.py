@@ -10,6 +10,7 @@ from assistant import Answer, Assistant, InvalidQuestion, Settings
 from assistant.answering.cite import CITATION, REFUSAL
 from assistant.reading.judgements import area_keys
 from assistant.reading.query import Ask
+from assistant.retrieval.retrieve import is_recommendation
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
 
@@ -317,6 +318,31 @@ def test_a_description_of_one_area_is_searched_in_that_area_first(bot, question)
     position = {s.label: i for i, s in enumerate(weighted)}
     moved = [position[s.label] - i for i, s in enumerate(plain) if _in_areas(s, query.areas)]
     assert min(moved) < 0 and max(moved) <= 0
+
+
+@pytest.mark.parametrize("question", ["What did inspectors recommend on return home interviews?",
+                                      "What must improve about supervision of social workers?"])
+def test_a_question_on_what_must_improve_searches_the_recommendations_first(bot, question):
+    query = bot.router.read(Ask(question, question, 10))
+    assert query.needs.recommended
+    plain = bot.retriever.rank(query.search_text, 10_000)
+    weighted = bot.retriever.rank(query.search_text, 10_000, recommended=True)
+    assert {s.label for s in plain} == {s.label for s in weighted}
+    for inside in (True, False):  # each group keeps its order among itself
+        assert [s.label for s in plain if is_recommendation(s.section) == inside] == [
+            s.label for s in weighted if is_recommendation(s.section) == inside]
+    position = {s.label: i for i, s in enumerate(weighted)}
+    moved = [position[s.label] - i for i, s in enumerate(plain) if is_recommendation(s.section)]
+    assert min(moved) < 0 and max(moved) <= 0
+    answer = bot.ask(question)
+    assert any(is_recommendation(c.section) for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["How has supervision improved since the last inspection?",
+                                      "What did leaders do to improve return home interviews?",
+                                      "How many children are looked after?"])
+def test_a_question_on_what_improved_or_was_done_does_not_ask_for_recommendations(bot, question):
+    assert not bot.router.read(Ask(question, question, 10)).needs.recommended
 
 
 @pytest.mark.parametrize("question", ["How many children are looked after?", "How was adoption graded?",

@@ -170,6 +170,7 @@ class ExtractiveAnswerer:
             bonus += tune.comparison_bonus if needs.with_others and COMPARATOR.search(sentence.text) else 0.0
             bonus += tune.grade_bonus if needs.grade and GRADE.search(sentence.text) else 0.0
             bonus -= tune.second_post_penalty if names_another_post(needs.roles, sentence.text) else 0.0
+            bonus += tune.recommendation_bonus if needs.recommended and is_recommendation(sentence.source.section) else 0.0
             sentence.score = float(similarity) + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
@@ -182,7 +183,7 @@ class ExtractiveAnswerer:
         ("what did inspectors say about…") takes more, from more passages."""
         limit = self.max_sentences + 2 if broad else self.max_sentences
         margin = self.tuning.broad_margin if broad else self.tuning.margin
-        best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning), margin)
+        best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning, needs.recommended), margin)
         chosen = [best]
         wanted_kinds = ((wants_number, has_figure), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name))
         for wanted, gives in wanted_kinds:
@@ -192,7 +193,7 @@ class ExtractiveAnswerer:
                     chosen.append(giving[0])
         asked = needs.terms
         said = _terms_of(candidates, {c.source.label for c in chosen})
-        top = _best_finding(candidates, best, self.abstain_below) if broad else best.score
+        top = _best_finding(candidates, best, self.abstain_below) if broad and not needs.recommended else best.score
         for candidate in candidates[1:]:
             if len(chosen) >= limit:
                 break
@@ -253,16 +254,20 @@ def in_context(sentence: np.ndarray, opening: list[float] | None, share: float) 
     return mixed / np.linalg.norm(mixed)
 
 
-def _passage_strengths(candidates: list[ScoredSentence], tune: AnswerSettings) -> dict[str, float]:
+def _passage_strengths(
+    candidates: list[ScoredSentence], tune: AnswerSettings, recommended: bool = False
+) -> dict[str, float]:
     """How well each passage answers: its best sentence plus some of its second best. A passage that
     answers tends to say so in more than one sentence; a single matching line is often a heading, a
-    one-line recommendation or an aside."""
+    one-line recommendation or an aside (but not when ``recommended``: what inspectors recommended is asked)."""
     by_passage: dict[str, list[ScoredSentence]] = {}
     for candidate in candidates:
         by_passage.setdefault(candidate.source.label, []).append(candidate)
 
     def strength(sentences: list[ScoredSentence]) -> float:
         top = sentences[0]
+        if recommended and is_recommendation(top.source.section):
+            return top.score
         if is_summary(top.source.passage_label or top.source.label) or is_recommendation(top.source.section):
             return top.score - tune.one_sentence_penalty  # it covers many topics (a list: one per item), the others too
         second = sentences[1].score if len(sentences) > 1 else top.score - tune.one_sentence_penalty

@@ -269,6 +269,7 @@ class Needs:
     presumed_fault: str  # the fault it takes as found ("why was it judged poor?"), or ""
     presumes: bool  # it asks why something is so, and says nothing is not ("why were children waiting?")
     broad: bool  # what inspectors said or found about something, not one fact
+    recommended: bool  # what inspectors recommended or said must improve: a report's recommendations answer it
 
     @property
     def states_judgements(self) -> bool:
@@ -329,6 +330,17 @@ class Needs:
         return has_figure(text)
 
 
+# A question about what inspectors asked to be improved ("what did Ofsted recommend for care leavers?",
+# "what needs to improve at the front door?"), not what a council did to improve, nor what improved since.
+_ASKS_RECOMMENDED = re.compile(
+    r"\brecommend(?:ation|ations|ed|s)?\b|\b(?:needs?|needed|has|have|had|must|ought) to (?:be )?improved?\b|"
+    r"\b(?:should|must) (?:be )?improved?\b|\bareas? (?:for|of|that need) (?:improvement|development)\b|"
+    r"\bimprovements? (?:needed|required)\b",
+    re.I,
+)
+PROGRESS = re.compile(r"\bsince\b|\bprogress\b|\bimproved\b|\bimproving\b|\b(?:has|have|had|was|were|been) (?:\w+ )?made\b", re.I)
+
+
 def read_needs(text: str, asked: str = "") -> Needs:
     """What ``text`` (a question's scoped text) needs its answer to hold; ``asked``, the question in
     full, adds the names that set its scope to those a name in the answer must not merely repeat,
@@ -351,6 +363,7 @@ def read_needs(text: str, asked: str = "") -> Needs:
         roles=roles_asked_plainly(text), ahead=bool(ASKS_AHEAD.search(text)),
         presumed_fault=next(g for g in fault.groups() if g) if fault else "", broad=bool(BROAD.search(text)),
         presumes=bool(ASKS_WHY.search(text)) and not _NEGATED.search(text),
+        recommended=bool(_ASKS_RECOMMENDED.search(text)) and not PROGRESS.search(text),
     )
 
 

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Collection
 
-from assistant.reading.answer_kinds import GRADE, asks_when, is_number_word
+from assistant.reading.answer_kinds import GRADE, PROGRESS, asks_when, is_number_word
 from assistant.reading.judgements import grades_said_plainly
 from assistant.errors import InvalidQuestion
 from assistant.reading.report_names import MONTHS, YEAR, without_report_names
@@ -316,14 +316,14 @@ _RECOMMEND = re.compile(
     r"\bareas? for development\b",
     re.I,
 )
-_PROGRESS = re.compile(r"\bsince\b|\bprogress\b|\bimproved\b|\bimproving\b|\b(?:has|have|had|was|were|been) (?:\w+ )?made\b", re.I)
 # Words of a question that asks for the whole list, not for a topic: the list's own, and how a
 # question says who wrote it ("what did Ofsted say the council should…", "set out", "identify").
 _LIST_WORDS = frozenset(
     """recommend recommendation recommendations recommended list made make give gave all main key need needs
     needed improve improvement improvements area areas required must inspection inspections report reports
     development say said tell told ask asked set out identify identified ofsted inspector inspectors council
-    authority local should want wanted things points action actions priorities latest last most recent still""".split()
+    authority local should want wanted things points action actions priorities latest last most recent still
+    review reviews service services""".split()
 )
 # The service every report is about, named as the council's ("its inspection of children's services"): no topic.
 _THE_SERVICE = re.compile(r"\bchildren['’]s (?:social care|services)\b", re.I)
@@ -391,7 +391,7 @@ def without_the_service(question: str) -> str:
 
 def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
-    if not _RECOMMEND.search(question) or _PROGRESS.search(question):
+    if not _RECOMMEND.search(question) or PROGRESS.search(question):
         return False
     topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not YEAR.fullmatch(w)
                and not is_number_word(w)]  # "the three areas for improvement": how many, not which

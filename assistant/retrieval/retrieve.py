@@ -71,7 +71,7 @@ class PassageRetriever(BaseRetriever):
     def rank(
         self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
         paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None, skipped: tuple[str, ...] = (),
-        areas: frozenset[str] = frozenset(),
+        areas: frozenset[str] = frozenset(), recommended: bool = False,
     ) -> list[Source]:
         """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given.
         The ``paragraphs`` and recommendation ``sections`` the question names come first (the router
@@ -92,6 +92,8 @@ class PassageRetriever(BaseRetriever):
         else:
             ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
             ranked = self._in_areas_first(ranked, areas)
+            if recommended:
+                ranked = self._recommendations_first(ranked)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
@@ -112,6 +114,14 @@ class PassageRetriever(BaseRetriever):
             return ranked
         boost = 1 + self.tuning.area_boost
         weighted = [(key, score * boost if key in self._by_key and not areas.isdisjoint(area_keys(self._by_key[key].section))
+                     else score) for key, score in ranked]
+        return sorted(weighted, key=lambda item: -item[1])
+
+    def _recommendations_first(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+        """Fused scores with the passages of what a report says must improve weighted up
+        (``recommendation_boost``), for a question that asks what inspectors recommended."""
+        boost = 1 + self.tuning.recommendation_boost
+        weighted = [(key, score * boost if key in self._by_key and is_recommendation(self._by_key[key].section)
                      else score) for key, score in ranked]
         return sorted(weighted, key=lambda item: -item[1])
 
