@@ -181,6 +181,9 @@ def test_stream_yields_the_whole_answer(bot):
         ("What are the recommendations for the Local Safeguarding Children Board?", [f"¶{n}" for n in range(123, 128)]),
         # the 2014-18 framework's recommendations are what ILACS reports call "What needs to improve"
         ("What does Ealing need to improve?", [f"¶{n}" for n in [*range(1, 11), *range(123, 128)]]),
+        # in everyday words, and naming the review the board's part of the report is
+        ("What did inspectors say Ealing must get better at?", [f"¶{n}" for n in [*range(1, 11), *range(123, 128)]]),
+        ("What did the review tell the safeguarding board to improve?", [f"¶{n}" for n in range(123, 128)]),
     ],
 )
 def test_whole_list_of_recommendations_whatever_the_wording(bot, question, expected):
@@ -336,6 +339,13 @@ def test_a_question_on_what_must_improve_searches_the_recommendations_first(bot,
     assert min(moved) < 0 and max(moved) <= 0
     answer = bot.ask(question)
     assert any(is_recommendation(c.section) for c in answer.citations)
+
+
+@pytest.mark.parametrize("question", ["Which changes did Ofsted ask the council to make to return home interviews?",
+                                      "What did the report tell leaders to improve about supervision?",
+                                      "Where does the council need to do better for care leavers?"])
+def test_what_inspectors_asked_to_be_improved_is_read_as_asking_for_recommendations(bot, question):
+    assert bot.router.read(Ask(question, question, 10)).needs.recommended is ("improve" in question or "better" in question)
 
 
 @pytest.mark.parametrize("question", ["How has supervision improved since the last inspection?",

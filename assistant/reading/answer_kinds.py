@@ -332,10 +332,11 @@ class Needs:
 
 # A question about what inspectors asked to be improved ("what did Ofsted recommend for care leavers?",
 # "what needs to improve at the front door?"), not what a council did to improve, nor what improved since.
+_BETTER = r"(?:improved?|get better|do better)"  # "get better at" is how people say improve
 _ASKS_RECOMMENDED = re.compile(
-    r"\brecommend(?:ation|ations|ed|s)?\b|\b(?:needs?|needed|has|have|had|must|ought) to (?:be )?improved?\b|"
-    r"\b(?:should|must) (?:be )?improved?\b|\bareas? (?:for|of|that need) (?:improvement|development)\b|"
-    r"\bimprovements? (?:needed|required)\b",
+    rf"\brecommend(?:ation|ations|ed|s)?\b|\b(?:needs?|needed|has|have|had|must|ought) to (?:be )?{_BETTER}|"
+    rf"\b(?:should|must) (?:be )?{_BETTER}|\bareas? (?:for|of|that need) (?:improvement|development)\b|"
+    rf"\bimprovements? (?:needed|required)\b|\b(?:ask|asked|tell|told|want|wanted)\b(?: [\w'’-]+){{0,4}}? to {_BETTER}",
     re.I,
 )
 PROGRESS = re.compile(r"\bsince\b|\bprogress\b|\bimproved\b|\bimproving\b|\b(?:has|have|had|was|were|been) (?:\w+ )?made\b", re.I)

@@ -313,6 +313,7 @@ _JUDGING = re.compile(
 # list; "what has improved since…", "what improvements were made" ask about progress instead.
 _RECOMMEND = re.compile(
     r"\brecommend(?:ation|ations|ed|s)?\b|\bimprove\b|\bimprovements?\b|\bareas? (?:for|of|to|that need) improv\w*|"
+    r"\b(?:get|do) better\b|"
     r"\bareas? for development\b",
     re.I,
 )
@@ -323,7 +324,7 @@ _LIST_WORDS = frozenset(
     needed improve improvement improvements area areas required must inspection inspections report reports
     development say said tell told ask asked set out identify identified ofsted inspector inspectors council
     authority local should want wanted things points action actions priorities latest last most recent still
-    review reviews service services""".split()
+    review reviews service services get better""".split()
 )
 # The service every report is about, named as the council's ("its inspection of children's services"): no topic.
 _THE_SERVICE = re.compile(r"\bchildren['’]s (?:social care|services)\b", re.I)
