@@ -75,7 +75,8 @@ class AnswerSettings(BaseModel):
     )
     recommendation_boost: float = Field(
         default=0.3, description="A passage of what a report says must improve (its recommendations) has its fused "
-        "score raised by this share when the question asks what inspectors recommended or said must improve.",
+        "score raised by this share when the question asks what inspectors recommended or said must improve. With "
+        "recommendation_bonus, dev: devf hit@5 0.922 → 0.969, key facts 0.574 → 0.621; 0.15 did worse, 0.5 the same.",
     )
     recommendation_bonus: float = Field(
         default=0.1, description="A sentence of a report's recommendations scores this much more when the question "
