@@ -91,9 +91,7 @@ class PassageRetriever(BaseRetriever):
             ranked = keyword
         else:
             ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
-            ranked = self._in_areas_first(ranked, areas)
-            if recommended:
-                ranked = self._recommendations_first(ranked)
+            ranked = self._weighted_up(ranked, areas, recommended)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
@@ -107,22 +105,23 @@ class PassageRetriever(BaseRetriever):
         ]
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
-    def _in_areas_first(self, ranked: list[tuple[str, float]], areas: frozenset[str]) -> list[tuple[str, float]]:
-        """Fused scores with the passages of the judgement areas the question names weighted up
-        (``area_boost``): "what help do care leavers get?" is answered in the care leavers section."""
-        if not areas or not self.tuning.area_boost:
+    def _weighted_up(
+        self, ranked: list[tuple[str, float]], areas: frozenset[str], recommended: bool
+    ) -> list[tuple[str, float]]:
+        """Fused scores with the passages a question points to weighted up, re-sorted: those in the
+        sections of the judgement areas it names (``area_boost``: "what help do care leavers get?" is
+        answered in the care leavers section), and a report's recommendations when it asks what
+        inspectors recommended (``recommendation_boost``)."""
+        tune = self.tuning
+        if not (areas and tune.area_boost) and not (recommended and tune.recommendation_boost):
             return ranked
-        boost = 1 + self.tuning.area_boost
-        weighted = [(key, score * boost if key in self._by_key and not areas.isdisjoint(area_keys(self._by_key[key].section))
-                     else score) for key, score in ranked]
-        return sorted(weighted, key=lambda item: -item[1])
 
-    def _recommendations_first(self, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
-        """Fused scores with the passages of what a report says must improve weighted up
-        (``recommendation_boost``), for a question that asks what inspectors recommended."""
-        boost = 1 + self.tuning.recommendation_boost
-        weighted = [(key, score * boost if key in self._by_key and is_recommendation(self._by_key[key].section)
-                     else score) for key, score in ranked]
+        def weight(section: str) -> float:
+            share = 1 + tune.area_boost if areas and not areas.isdisjoint(area_keys(section)) else 1.0
+            return share * (1 + tune.recommendation_boost) if recommended and is_recommendation(section) else share
+
+        weighted = [(key, score * weight(self._by_key[key].section) if key in self._by_key else score)
+                    for key, score in ranked]
         return sorted(weighted, key=lambda item: -item[1])
 
     def recommendation_sections(self, query: str, own: str | None = None, reports: list[str] | None = None) -> list[str]:
