@@ -54,7 +54,7 @@ from assistant.settings import Settings
 from assistant.text import embeddable
 from assistant.types import Answer, Source
 from assistant.retrieval.vocabulary import ReportWords
-from ingest import JUDGEMENTS, Paragraph
+from ingest import INSPECTION_DETAILS, JUDGEMENTS, Paragraph
 
 MAX_COMPARED_REPORTS = 6  # reports answered each in turn, at most
 
@@ -371,10 +371,13 @@ def _limits(query: Query, sections: list[str]) -> dict:
 
 
 def _skipped(query: Query) -> tuple[str, ...]:
-    """The passages a search leaves out: the judgement table, for a question it cannot answer (it
+    """The passages a search leaves out, for a question they cannot answer: the judgement table (it
     states grades, the inspection's dates and its lead inspector, nothing else; a summary of one
-    judgement area starts with that area's grade)."""
-    return () if query.needs.states_judgements or query.area else (JUDGEMENTS,)
+    judgement area starts with that area's grade) and the inspection's particulars (who inspected,
+    when, under which Act: their stock wording, "how well it is doing", meets questions on any topic)."""
+    if query.needs.states_judgements:
+        return ()
+    return (INSPECTION_DETAILS,) if query.area else (JUDGEMENTS, INSPECTION_DETAILS)
 
 
 def _not_mentioned(what: str, reports: int = 1) -> str:

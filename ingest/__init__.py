@@ -2,11 +2,12 @@
 
 from ingest.files import iter_report_files, parse_path
 from ingest.markdown import ParsedReport, parse_markdown, parse_report
-from ingest.records import JUDGEMENTS, PARSER_VERSION, Paragraph
+from ingest.records import INSPECTION_DETAILS, JUDGEMENTS, PARSER_VERSION, Paragraph
 from ingest.sentences import split_sentences
 from ingest.tokens import count_tokens
 
 __all__ = [
+    "INSPECTION_DETAILS",
     "JUDGEMENTS",
     "PARSER_VERSION",
     "Paragraph",

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ingest.errors import ReportFormatError
-from ingest.records import JUDGEMENTS, Paragraph, build_paragraphs
+from ingest.records import INSPECTION_DETAILS, JUDGEMENTS, Paragraph, build_paragraphs
 
 GRADES = r"Outstanding|Good|Requires improvement(?: to be good)?|Inadequate"
 
@@ -189,7 +189,7 @@ class _Builder:
             self.start_named("Information about this local authority area")
             return
         if lowered.startswith("information about this inspection"):
-            self.start_named("Information about this inspection")
+            self.start_named(INSPECTION_DETAILS)
             return
         if lowered == "summary for children":
             self.start_named("Summary for children")

@@ -29,7 +29,7 @@ from ingest.pdf_front import (
     GRADE, OVERALL_SIF, area_key, area_of, authority_from_path, authority_name, capitalised, classify, front_matter, grade_of, inspection_days, inspection_span, iso_date, judgements_from_table, later_front_page, long_date, path_names_authority, published_from_path, report_id_for,
 )
 from ingest.pdf_layout import read_lines, strip_page_furniture
-from ingest.records import build_paragraphs
+from ingest.records import INSPECTION_DETAILS, build_paragraphs
 
 
 # --- the walk ---------------------------------------------------------------------------------------
@@ -171,7 +171,7 @@ class _Walk:
             self.start_named("Information about this local authority area")
             return
         if lowered.startswith(("information about this inspection", "information about this review")):
-            self.start_named("Information about this inspection")
+            self.start_named(INSPECTION_DETAILS)
             return
         if lowered.startswith("summary for children"):
             self.start_named("Summary for children")

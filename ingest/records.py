@@ -13,6 +13,7 @@ from ingest.tokens import count_tokens
 # built by an older parser re-reads its reports on the next ingest.
 PARSER_VERSION = "11"
 JUDGEMENTS = "Judgements"  # the label of the passage that holds a report's judgement table
+INSPECTION_DETAILS = "Information about this inspection"  # its team, its dates, the law it was made under
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from assistant.answering.cite import CITATION, REFUSAL
 from assistant.reading.judgements import area_keys
 from assistant.reading.query import Ask
 from assistant.retrieval.retrieve import is_recommendation
+from ingest import INSPECTION_DETAILS
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
 
@@ -293,6 +294,15 @@ def test_the_judgement_table_is_no_answer_to_a_question_it_cannot_state(bot, que
     answer = bot.ask(question)
     assert "Judgements" not in [s.label for s in bot.retrieve(question, k=10)]
     assert "[Judgements]" not in answer.answer
+
+
+@pytest.mark.parametrize("question", ["How well is the local authority performing, according to inspectors?",
+                                      "What difference is the council making for the people it is trying to help and protect?"])
+def test_the_inspections_particulars_are_no_answer_to_a_question_about_the_services(bot, question):
+    # Their stock wording ("how well it is performing … for the people who it is trying to help")
+    # meets any such question; they say who inspected, when and under which Act, nothing else.
+    assert INSPECTION_DETAILS not in [s.label for s in bot.retrieve(question, k=10)]
+    assert INSPECTION_DETAILS in [s.label for s in bot.retrieve("Who was on the inspection team?", k=10)]
 
 
 @pytest.mark.parametrize("question", ["How was adoption graded?", "Who led the inspection?", "What were the inspection dates?",
