@@ -16,7 +16,6 @@ from assistant.reading.answer_kinds import (
     FRAME_TERMS,
     GRADE,
     LOOKS_AHEAD,
-    NUMBER,
     REPORT_TERMS,
     TITLE_LINE,
     Needs,
@@ -164,7 +163,7 @@ class ExtractiveAnswerer:
             shared = query_terms & sentence.terms
             shared_related = related & sentence.terms
             overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
-            gives = gives_time(sentence.text) if needs.date else needs.quantity and NUMBER.search(sentence.text)
+            gives = gives_time(sentence.text) if needs.date else needs.quantity and has_figure(sentence.text)
             bonus = tune.number_bonus if gives else 0.0
             bonus += tune.count_bonus if counted and counts(sentence.text, counted) else 0.0
             bonus += tune.comparison_bonus if needs.with_others and COMPARATOR.search(sentence.text) else 0.0

@@ -83,6 +83,8 @@ _COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
 HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
 # "How many of them / of the care leavers…" asks what part of a group: a share answers it too ("56%").
 _PART_OF_GROUP = re.compile(r"\bhow many of\b", re.I)
+# A number in a name is no figure of anything: "the COVID-19 pandemic", "Together4Children", "S47".
+_NAMED_NUMBER = re.compile(r"\b[a-z]+-?\d+[a-z\d]*\b", re.I)
 # Years, periods, dates and numbered labels are not counts: "In 2015–16, almost all complaints were
 # resolved at stage one" counts nothing.
 _DATES = re.compile(
@@ -92,7 +94,8 @@ _DATES = re.compile(
     r"(?:one|two|three|four|five|six|\d{1,2})\b|"
     # and ages: "children aged 16 and 17" are some children, not 16 of them
     r"\baged (?:under |over )?\d{1,2}(?:(?: and | to | or |[-–])\d{1,2})?(?: years?(?: old)?)?\b|"
-    r"\b\d{1,2}(?:(?: and | to |[-–])\d{1,2})?[- ]years?[- ]olds?\b",
+    r"\b\d{1,2}(?:(?: and | to |[-–])\d{1,2})?[- ]years?[- ]olds?\b|"
+    rf"{_NAMED_NUMBER.pattern}",  # and names
     re.I,
 )
 _VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
@@ -235,7 +238,7 @@ def gives_time(text: str) -> bool:
 
 
 def has_figure(text: str) -> bool:
-    return bool(re.search(r"\d", text) or NUMBER.search(text))
+    return bool(NUMBER.search(_NAMED_NUMBER.sub(" ", text)))
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,10 @@ from assistant.reading.question import asks_for_advice
         # how many of a group: its share answers, "the majority" does not, nor a share for a plain count
         ("And how many of them are in work?", "The share of care leavers in work has risen to 61%.", True),
         ("How many of the carers are approved?", "The majority of carers are approved.", False),
+        # a number in a name is no figure of anything
+        ("How many children were placed out of area?", "Placements fell during the COVID-19 pandemic.", False),
+        ("What is the vacancy rate?", "Together4Children recruits social workers.", False),
+        ("How many children were placed out of area?", "During COVID-19, 41 children were placed out of area.", True),
         # "share" and "rate" as verbs ask for no share: a count answers
         ("How many managers share the duty rota?", "Three managers share the duty rota.", True),
         ("How many young people rate their advocates highly?", "Twelve young people rate them highly.", True),
