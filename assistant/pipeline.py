@@ -367,7 +367,7 @@ def _limits(query: Query, sections: list[str]) -> dict:
     """What a search of the passages is told besides the question: the paragraphs and recommendation
     sections it names, what it leaves out, and the judgement areas it weights up."""
     return {"paragraphs": query.paragraphs, "sections": sections, "skipped": _skipped(query), "areas": query.areas,
-            "recommended": query.needs.recommended}
+            "recommended": query.needs.recommended, "area": query.area if query.areas else None}
 
 
 def _skipped(query: Query) -> tuple[str, ...]:

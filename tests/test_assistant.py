@@ -10,7 +10,7 @@ from assistant import Answer, Assistant, InvalidQuestion, Settings
 from assistant.answering.cite import CITATION, REFUSAL
 from assistant.reading.judgements import area_keys
 from assistant.reading.query import Ask
-from assistant.retrieval.retrieve import is_recommendation
+from assistant.retrieval.retrieve import area_leads, is_recommendation
 from ingest import INSPECTION_DETAILS
 
 pytestmark = pytest.mark.slow  # needs the real index (built once per run)
@@ -331,6 +331,23 @@ def test_a_description_of_one_area_is_searched_in_that_area_first(bot, question)
     position = {s.label: i for i, s in enumerate(weighted)}
     moved = [position[s.label] - i for i, s in enumerate(plain) if _in_areas(s, query.areas)]
     assert min(moved) < 0 and max(moved) <= 0
+
+
+def test_a_question_on_a_whole_area_searches_the_passages_that_open_its_section_first(bot):
+    # "What did inspectors say about care leavers?" asks how the area is doing: its section's own
+    # summary and first paragraphs say that; a question on one thing within it does not ask it.
+    query = bot.router.read(Ask("What did inspectors say about care leavers?", "What did inspectors say about care leavers?", 10))
+    assert query.area == "care_leavers" and query.areas
+    leads = area_leads(bot.retriever.keyword.paragraphs, 2)["care_leavers"]
+    opening = [p for p in bot.retriever.keyword.paragraphs if p.key in leads]
+    assert any(p.number is None for p in opening) and 0 < sum(p.number is not None for p in opening) <= 2
+    plain = bot.retriever.rank(query.search_text, 10_000, areas=query.areas)
+    weighted = bot.retriever.rank(query.search_text, 10_000, areas=query.areas, area=query.area)
+    position = {s.label: i for i, s in enumerate(weighted)}
+    moved = [position[s.label] - i for i, s in enumerate(plain) if f"{s.report}:{s.passage_label}" in leads]
+    assert moved and min(moved) < 0 and max(moved) <= 0
+    within = "What support do care leavers get into work?"
+    assert bot.router.read(Ask(within, within, 10)).area is None
 
 
 @pytest.mark.parametrize("question", ["What did inspectors recommend on return home interviews?",

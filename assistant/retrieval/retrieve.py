@@ -63,6 +63,7 @@ class PassageRetriever(BaseRetriever):
                 self._by_number.setdefault(p.number, []).append(p.key)
         self._recommendations = {}
         self._recommended_in: dict[str, set[str]] = {}  # section → the reports that have it
+        self._area_leads = area_leads(self.keyword.paragraphs, self.tuning.area_lead_paragraphs)
         for p in self.keyword.paragraphs:
             if is_recommendation(p.section):
                 self._recommendations.setdefault(p.section, []).append(p.key)
@@ -71,13 +72,14 @@ class PassageRetriever(BaseRetriever):
     def rank(
         self, query: str, k: int, vector: list[float] | None = None, reports: list[str] | None = None, *,
         paragraphs: tuple[int, ...] | None = None, sections: list[str] | None = None, skipped: tuple[str, ...] = (),
-        areas: frozenset[str] = frozenset(), recommended: bool = False,
+        areas: frozenset[str] = frozenset(), recommended: bool = False, area: str | None = None,
     ) -> list[Source]:
         """The top ``k`` passages for ``query`` under this retriever's mode, within ``reports`` when given.
         The ``paragraphs`` and recommendation ``sections`` the question names come first (the router
         passes those it read; read from ``query`` when not given). Passages labelled one of ``skipped``
         are left out (the judgement table, for a question it cannot answer); those of the judgement
-        ``areas`` it asks about are weighted up."""
+        ``areas`` it asks about are weighted up, and the opening passages of the one ``area`` it asks
+        about as a whole."""
         by_key = self._by_key
         dense = self.dense(query, vector, reports) if self.mode != "bm25" else []
         keyword = (
@@ -91,7 +93,7 @@ class PassageRetriever(BaseRetriever):
             ranked = keyword
         else:
             ranked = demote_summaries(fuse([dense, keyword], self.tuning.rrf_k), by_key, self.tuning.summary_weight)
-            ranked = self._weighted_up(ranked, areas, recommended)
+            ranked = self._weighted_up(ranked, areas, recommended, area)
         # A question that names passages gets those first ("what does paragraph 38 say?",
         # "what are the recommendations for the local authority?").
         paragraphs = requested_paragraphs(query) if paragraphs is None else paragraphs
@@ -106,22 +108,25 @@ class PassageRetriever(BaseRetriever):
         return [source_of(by_key[key], score, self.catalogue) for key, score in ranked[:k] if key in by_key]
 
     def _weighted_up(
-        self, ranked: list[tuple[str, float]], areas: frozenset[str], recommended: bool
+        self, ranked: list[tuple[str, float]], areas: frozenset[str], recommended: bool, area: str | None = None
     ) -> list[tuple[str, float]]:
         """Fused scores with the passages a question points to weighted up, re-sorted: those in the
         sections of the judgement areas it names (``area_boost``: "what help do care leavers get?" is
         answered in the care leavers section), and a report's recommendations when it asks what
-        inspectors recommended (``recommendation_boost``)."""
+        inspectors recommended (``recommendation_boost``), and the passages that open an area's section
+        when it asks about that area as a whole (``area_lead_boost``: they say how the area is doing)."""
         tune = self.tuning
-        if not (areas and tune.area_boost) and not (recommended and tune.recommendation_boost):
+        leads = self._area_leads.get(area, frozenset()) if area and tune.area_lead_boost else frozenset()
+        if not (areas and tune.area_boost) and not (recommended and tune.recommendation_boost) and not leads:
             return ranked
 
-        def weight(section: str) -> float:
+        def weight(key: str) -> float:
+            section = self._by_key[key].section
             share = 1 + tune.area_boost if areas and not areas.isdisjoint(area_keys(section)) else 1.0
+            share *= 1 + tune.area_lead_boost if key in leads else 1.0
             return share * (1 + tune.recommendation_boost) if recommended and is_recommendation(section) else share
 
-        weighted = [(key, score * weight(self._by_key[key].section) if key in self._by_key else score)
-                    for key, score in ranked]
+        weighted = [(key, score * weight(key) if key in self._by_key else score) for key, score in ranked]
         return sorted(weighted, key=lambda item: -item[1])
 
     def recommendation_sections(self, query: str, own: str | None = None, reports: list[str] | None = None) -> list[str]:
@@ -174,6 +179,22 @@ class PassageRetriever(BaseRetriever):
         if report not in self._windows:
             self._windows[report] = [(w, p.key) for p in self._by_report.get(report, []) for w in self.index.window_ids(p)]
         return self._windows[report]
+
+
+def area_leads(paragraphs: list[Paragraph], numbered: int) -> dict[str, frozenset[str]]:
+    """Per judgement area, the keys of the passages that open its section in each report: its own
+    summary (unnumbered, in the 2014-18 reports) and its first ``numbered`` paragraphs (an ILACS
+    section opens with its verdict: "Care leavers benefit from…")."""
+    leads: dict[str, set[str]] = {}
+    seen: dict[tuple[str, str], int] = {}
+    for p in paragraphs:
+        for area in area_keys(p.section):
+            if p.number is not None:
+                seen[(p.report, area)] = seen.get((p.report, area), 0) + 1
+                if seen[(p.report, area)] > numbered:
+                    continue
+            leads.setdefault(area, set()).add(p.key)
+    return {area: frozenset(keys) for area, keys in leads.items()}
 
 
 def is_recommendation(section: str) -> bool:
