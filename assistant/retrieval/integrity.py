@@ -59,11 +59,27 @@ class IndexCheck:
         self.path = Path(path)
         self.child = None
         if (self.path / STORE_FILE).exists():  # a new, empty index: nothing to check yet
-            # -P: not this folder first on the path, where keyword.py and types.py would hide the standard library's
-            self.child = subprocess.Popen(
-                [sys.executable, "-P", __file__, str(self.path)],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            )
+            self.child = self._started()
+
+    def _started(self) -> subprocess.Popen:
+        # -P: not this folder first on the path, where keyword.py and types.py would hide the standard library's
+        return subprocess.Popen(
+            [sys.executable, "-P", __file__, str(self.path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+    def _outcome(self, timeout: float, shown: Path) -> tuple[int, str]:
+        """The child's exit code (negative: the signal that killed it) and its error output."""
+        from assistant.errors import IndexUnavailable
+
+        try:
+            _, stderr = self.child.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.cancel()
+            raise IndexUnavailable(
+                f"the index at {shown} could not be checked within {timeout:g} s; if it is very large, raise "
+                "ASSISTANT_INTEGRITY_TIMEOUT, else it may be damaged: " + rebuild_advice(shown)
+            ) from None
+        return self.child.returncode, stderr
 
     def cancel(self) -> None:
         if self.child is not None and self.child.poll() is None:
@@ -78,15 +94,12 @@ class IndexCheck:
         if self.child is None:
             return
         shown = shown_as or self.path
-        try:
-            _, stderr = self.child.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.cancel()
-            raise IndexUnavailable(
-                f"the index at {shown} could not be checked within {timeout:g} s; if it is very large, raise "
-                "ASSISTANT_INTEGRITY_TIMEOUT, else it may be damaged: " + rebuild_advice(shown)
-            ) from None
-        code = self.child.returncode
+        code, stderr = self._outcome(timeout, shown)
+        if code < 0 or code in (EXIT_SQLITE, EXIT_VECTORS):
+            # Another process opening the same store rewrites its small segments (chromadb does on every
+            # open): read mid-write, a header is empty for a few milliseconds. Damage is still there later.
+            self.child = self._started()
+            code, stderr = self._outcome(timeout, shown)
         if code == 0:
             return
         detail = (stderr.strip().splitlines() or ["no message"])[-1][:200]

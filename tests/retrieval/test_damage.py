@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from assistant import Assistant, IndexUnavailable, Settings
-from assistant.retrieval.integrity import HNSW_HEADER, check_index, rebuild_advice
+from assistant.retrieval.integrity import HNSW_HEADER, IndexCheck, check_index, rebuild_advice
 from tests.conftest import REPORT, ROOT, app_over_index
 
 QUESTION = "How long did care proceedings take on average?"
@@ -246,6 +246,20 @@ def test_an_index_made_read_only_while_open_refuses_the_ingest_and_keeps_its_rep
     subprocess.run(["chmod", "-R", "u+w", str(read_only)], check=True)
     bot = Assistant(Settings(index_dir=read_only), embeddings=embeddings, ensure_reports=False)
     assert "28 weeks" in bot.ask(QUESTION).answer
+
+
+def test_a_file_read_while_another_process_opens_the_store_is_not_called_damage(pristine, tmp_path):
+    """chromadb rewrites a store's small segments each time a process opens it: a check that reads one
+    mid-write finds it empty. Looked at again, it is whole, and the index opens."""
+    index = tmp_path / "index"
+    shutil.copytree(pristine, index)
+    header = vector_segment(index) / "header.bin"
+    whole = header.read_bytes()
+    empty_header(index)
+    check = IndexCheck(index)
+    check.child.wait()  # the first look found the header empty
+    header.write_bytes(whole)  # the other process's write is done
+    check.verdict(timeout=60)
 
 
 def test_a_database_that_is_not_one_is_reported_without_opening_it(tmp_path):
