@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from typing import Any, Protocol
 
 from assistant.answering.generate import AnswerStream, rewrite_question
-from assistant.reading.question import standalone, without_instructions
+from assistant.reading.follow_ups import standalone
+from assistant.reading.question import without_instructions
 from assistant.reading.report_names import YEAR
 from assistant.reading.reports import Scope
 from assistant.settings import Settings
@@ -128,7 +129,7 @@ class Conversation:
                                 self.assistant.settings.max_question_chars) or by_rule
 
     def _by_rule(self, question: str, carry: bool = False) -> str:
-        """``question.standalone`` over the earlier turns (``carry``: read as a follow-up whatever its words)."""
+        """``follow_ups.standalone`` over the earlier turns (``carry``: read as a follow-up whatever its words)."""
         earlier = [turn.standalone_question or turn.question for turn in self.turns]
         return standalone(question, earlier, frozenset(self.assistant.scope_names), carry=carry)
 

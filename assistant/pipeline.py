@@ -25,6 +25,7 @@ from assistant.answering.grade_scope import grade_table_query
 from assistant.reading.grades import GradeQuestion, grade_question
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
+from assistant.reading.follow_ups import own_words
 from assistant.reading.plain_words import with_plain_words_explained
 from assistant.reading.question import (
     NOT_TOPIC,
@@ -33,7 +34,6 @@ from assistant.reading.question import (
     asks_when_inspected,
     malformed_paragraph_number,
     names_given,
-    own_words,
     requested_paragraphs,
     unknown_names,
     with_acronyms_spelled_out,

@@ -207,7 +207,7 @@ def test_retrieve_for_a_report_not_loaded_finds_nothing_and_says_so_when_asked(b
 
 
 def test_a_follow_up_that_names_another_year_leaves_the_earlier_year_behind():
-    from assistant.reading.question import standalone
+    from assistant.reading.follow_ups import standalone
 
     asked = standalone("And what was it in 2024?", ["What was the overall grade in 2019?"])
     assert "2024" in asked and "2019" not in asked

@@ -31,7 +31,7 @@ from assistant.answering.citation_check import (
 )
 from assistant.answering.cite import CITATION, REFUSAL, cite, cited_answer
 from assistant.answering.llm import describe
-from assistant.reading.question import is_follow_up
+from assistant.reading.follow_ups import is_follow_up
 from assistant.text import terms
 from assistant.types import Answer, Source
 

@@ -1,4 +1,4 @@
-"""Reading the question before retrieval: validation, paragraph look-ups, unknown names, follow-ups."""
+"""Reading the question before retrieval: validation, paragraph look-ups, unknown names (follow-ups: ``follow_ups``)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Callable, Collection
 from assistant.reading.answer_kinds import GRADE, PROGRESS, asks_when, is_number_word
 from assistant.reading.judgements import grades_said_plainly
 from assistant.errors import InvalidQuestion
-from assistant.reading.report_names import MONTHS, YEAR, without_report_names
+from assistant.reading.report_names import MONTHS, YEAR
 from assistant.text import STOP_WORDS, any_of, squashed, terms, words
 
 # Recommendations are numbered paragraphs too: "recommendation 7" is ¶7. A number is read whole, sign,
@@ -23,33 +23,19 @@ _LOOKUP = re.compile(
 _RANGE = re.compile(r"(?<=\d)\s*(?:to|-|–)\s*")  # after a digit: "-1" is a sign, "12-14" a range
 _CAPITALISED = re.compile(r"\b([A-Z][A-Za-z]+(?:['’]s)?)\b")
 _SENTENCE_START = re.compile(r"(?:^|[.?!:]\s+|\n)\W*$")  # what comes before a word that opens a sentence
-_ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
-_QUESTION_OPENERS = frozenset(
+ACRONYM = re.compile(r"\b([A-Z]{2,8})s?\b")
+QUESTION_OPENERS = frozenset(
     """what how who when where why which whose whom did does do is are was were can could should would will tell
     show give list summarise summarize describe explain compare please and but so i in on at for of the a an
     according if has have had any english""".split()
 )
 # Words that frame a question rather than name its topic: not carried into a follow-up.
-_FRAME_WORDS = frozenset(
+FRAME_WORDS = frozenset(
     """grade grades graded get got judged judgement judgment rated rating say find found figure figures number
     happen happened think get given receive received last latest year current currently""".split()
 )
-# Words by which a question asks for a kind of answer ("how many", "how well", "what share"): said of
-# its topic, not part of it, so a follow-up with a topic of its own ("and how many went to
-# university?") does not carry them.
-_ASKING_WORDS = frozenset("many much long well often share proportion percentage".split())
-# "What about X?" asks the question before of X in place of what X stands for: the group it was
-# asked of (who) or what it asked about them (what). The words that name a group of people:
-_GROUP_WORDS = frozenset(
-    """children child kids young people person leavers leaver care-experienced looked families family parents
-    carers foster adopters adopted unaccompanied asylum-seeking asylum seeking disabled teenagers adolescents babies
-    siblings girls boys""".split()
-)
-_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\b", re.I)
 # Every word that frames a question rather than says what it is about.
-NOT_TOPIC = STOP_WORDS | _QUESTION_OPENERS | _FRAME_WORDS
-_ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|he|she|her|his|there)\b", re.I)
-_CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|and what about)\b", re.I)
+NOT_TOPIC = STOP_WORDS | QUESTION_OPENERS | FRAME_WORDS
 
 
 def clean_question(question: str, max_chars: int) -> str:
@@ -159,7 +145,7 @@ def unknown_names(
     for match in _CAPITALISED.finditer(question):
         word = re.sub(r"['’]s$", "", match.group(1))
         lowered = word.lower()
-        if lowered in _QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
+        if lowered in QUESTION_OPENERS or lowered in STOP_WORDS or len(word) < 3:
             continue
         if _SENTENCE_START.search(question[: match.start()]) and (
             lowered.endswith("ly") or (stems and all(t in stems for t in terms(lowered)))
@@ -179,7 +165,7 @@ def unknown_names(
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on|to)\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")
-_NOT_A_NAME = _QUESTION_OPENERS | STOP_WORDS  # "Does", "Has", "The": capitalised for their place
+_NOT_A_NAME = QUESTION_OPENERS | STOP_WORDS  # "Does", "Has", "The": capitalised for their place
 
 
 def names_given(question: str) -> list[str]:
@@ -194,7 +180,7 @@ def names_given(question: str) -> list[str]:
         while run and run[0].lower() in _NOT_A_NAME:
             run, opens = run[1:], False
         if not run or (opens and len(run) == 1) or any(
-            _ACRONYM.fullmatch(w) or w.lower() in MONTHS or (w[0].isupper() and len(w) < 3) for w in run
+            ACRONYM.fullmatch(w) or w.lower() in MONTHS or (w[0].isupper() and len(w) < 3) for w in run
         ):
             continue  # an acronym the reports may spell out; a date, read by the routes that read dates; "B&Bs"
         names.append(" ".join(run))
@@ -220,7 +206,7 @@ def with_acronyms_spelled_out(
             return match.group(0)
         return f"{match.group(0)} ({words_for})"
 
-    return _ACRONYM.sub(expand, question)
+    return ACRONYM.sub(expand, question)
 
 
 _WORD_IN_TEXT = re.compile(r"\b[A-Za-z][a-z'’-]*[a-z]\b")
@@ -249,58 +235,6 @@ def with_report_words(
         return f"{word} ({' '.join(near)})"
 
     return _WORD_IN_TEXT.sub(expand, question)
-
-
-def is_follow_up(question: str) -> bool:
-    """Does the question lean on an earlier turn ("and how many of them…?", "how long did they wait?")?"""
-    content = [w for w in words(question) if w not in STOP_WORDS]
-    return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
-
-
-_CARRIED = re.compile(r"\s*\(([^()]*)\)$")  # the topic ``standalone`` carries over, in brackets at the end
-
-
-def own_words(standalone_text: str) -> str:
-    """A follow-up made standalone as text ("And how many lived outside? (children looked after)"),
-    without the topic carried from before: what a caller of ``Assistant.retrieve`` passes is read so."""
-    match = _CARRIED.search(standalone_text)
-    return standalone_text[: match.start()] if match else standalone_text
-
-
-def standalone(
-    question: str, earlier: list[str], scope_words: frozenset[str] = frozenset(), carry: bool = False
-) -> str:
-    """Make a follow-up retrievable on its own by carrying the topic words of the previous question;
-    a follow-up that only names other reports ("and last time?", "and in 2022?", "what about Leeds?")
-    asks the previous question again, so it carries all of it, the words that frame it too. With
-    ``carry``, the question is read as a follow-up whether or not it leans on the one before."""
-    if not earlier or not (carry or is_follow_up(question)):
-        return question
-    own = set(words(question))
-    rescopes = not [
-        w for w in words(without_report_names(question))
-        if w not in STOP_WORDS and w not in _QUESTION_OPENERS and w not in _FRAME_WORDS and w not in scope_words
-    ]
-    names_a_year = bool(YEAR.search(question))  # "and in 2024?" moves the scope: the earlier year stays behind
-    # A follow-up that names its own report leaves behind the words that named the earlier one.
-    topic = [
-        w
-        for w in words(without_report_names(earlier[-1]) if rescopes else earlier[-1])
-        if w not in STOP_WORDS and w not in own and w not in _QUESTION_OPENERS
-        and (rescopes or (w not in _FRAME_WORDS and w not in _ASKING_WORDS))
-        and not (names_a_year and YEAR.fullmatch(w))
-    ]
-    if _WHAT_ABOUT.match(question) and not rescopes:
-        # "And what about their education?" after one on their health: the children, not the health;
-        # "what about care leavers?": the health, not the children. "What about once they become care
-        # leavers?": "they" are still the children.
-        new_group = any(w in _GROUP_WORDS for w in own) and not _ANAPHORA.search(question)
-        topic = [w for w in topic if (w in _GROUP_WORDS) != new_group or w in scope_words or YEAR.fullmatch(w)]
-    if not topic:
-        return question
-    # Acronyms keep their capitals ("FGM"), so they are still read as acronyms.
-    acronyms = {m.lower(): m for m in _ACRONYM.findall(earlier[-1])}
-    return f"{question} ({' '.join(acronyms.get(w, w) for w in dict.fromkeys(topic))})"
 
 
 _JUDGING = re.compile(
@@ -394,6 +328,6 @@ def wants_whole_recommendations(question: str, section_words: set[str]) -> bool:
     """"What are the recommendations?" asks for the list, not for one recommendation on a topic."""
     if not _RECOMMEND.search(question) or PROGRESS.search(question):
         return False
-    topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in _QUESTION_OPENERS and not YEAR.fullmatch(w)
+    topical = [w for w in words(without_the_service(question)) if w not in STOP_WORDS and w not in QUESTION_OPENERS and not YEAR.fullmatch(w)
                and not is_number_word(w)]  # "the three areas for improvement": how many, not which
     return all(w in _LIST_WORDS or w in section_words for w in topical)

@@ -20,7 +20,7 @@ from assistant.answering.cite import CITATION, REFUSAL
 from assistant.errors import AssistantError, ModelUnavailable
 from assistant.answering.generate import SYSTEM_PROMPT, GenerativeAnswerer, answer_prompt, rewrite_question
 from assistant.answering.llm import build_chat_model
-from assistant.reading.question import standalone
+from assistant.reading.follow_ups import standalone
 from assistant.types import Answer, Source
 
 P38 = (

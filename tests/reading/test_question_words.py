@@ -103,7 +103,7 @@ def test_an_acronym_the_reports_also_use_is_spelled_out_only_where_they_define_i
 
 
 def test_a_follow_up_carries_an_acronym_with_its_capitals():
-    from assistant.reading.question import standalone
+    from assistant.reading.follow_ups import standalone
 
     assert standalone("How many police referrals were there?", ["Tell me about the FGM work."]) == (
         "How many police referrals were there? (FGM work)"
@@ -119,7 +119,7 @@ def test_a_follow_up_carries_an_acronym_with_its_capitals():
 def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlier, follow_up, carried):
     """"How well", "what share", "how long" asked for a kind of answer: the follow-up carries what the
     earlier question was about."""
-    from assistant.reading.question import standalone
+    from assistant.reading.follow_ups import standalone
 
     assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
 
@@ -130,10 +130,22 @@ def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlie
     ("And what about disabled children?", "emotional wellbeing supported 2019"),  # a new group, the same aspect
 ])
 def test_what_about_asks_the_question_before_of_something_in_place_of_its_kind(follow_up, carried):
-    from assistant.reading.question import standalone
+    from assistant.reading.follow_ups import standalone
 
     earlier = "How well is the emotional wellbeing of young carers supported in 2019?"
     assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
+
+
+@pytest.mark.parametrize("earlier, carried", [
+    ("How well are children in care supported with school in 2022?", "children care 2022"),
+    ("How well are care leavers helped into work in 2022?", "care leavers 2022"),
+    ("How good is the quality of care for disabled children in 2022?", "disabled children 2022"),  # care of them, not who
+])
+def test_what_about_carries_the_whole_name_of_the_group(earlier, carried):
+    """"Children in care" are not all children: "and what about their health?" is asked of them."""
+    from assistant.reading.follow_ups import standalone
+
+    assert standalone("And what about their health?", [earlier]) == f"And what about their health? ({carried})"
 
 
 def test_only_words_no_report_uses_are_followed_by_report_words():
