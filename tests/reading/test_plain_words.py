@@ -7,6 +7,7 @@ from assistant.text import STOP_WORDS, stem, words
 
 
 def test_every_entry_is_a_concept_with_phrases_of_words():
+    assert len(CONCEPTS) == len({concept for concept, _ in CONCEPTS}), "a concept listed twice"
     for concept, phrases in CONCEPTS:
         assert concept and isinstance(phrases, tuple) and phrases, concept
         assert all(isinstance(p, str) and words(p) for p in phrases), concept
@@ -30,6 +31,8 @@ def test_no_single_word_phrase_is_a_form_of_its_own_concepts_terms():
         ("Do young people get their jabs?", "immunisations"),
         # a date between the words of a phrase does not break it
         ("Which inspector headed the March 2021 inspection?", "lead inspector"),
+        ("Are home-schooled children checked on?", "elective home education"),
+        ("Who helps children who care for a parent?", "young carers"),
     ],
 )
 def test_an_everyday_phrase_brings_the_reports_term(question, expected):
