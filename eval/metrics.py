@@ -32,8 +32,8 @@ from .gold import TYPES, GoldItem
 KS = (1, 3, 5, 10)
 METRICS = (
     *(f"hit@{k}" for k in KS), *(f"recall@{k}" for k in KS), "mrr@10",
-    "citation_validity", "citation_resolution", "citation_precision", "citation_recall", "key_fact_containment",
-    "abstention_recall", "false_abstention_rate", "wrongly_named", "error_rate", "latency_ms",
+    "citation_validity", "citation_resolution", "citation_precision", "citation_recall", "gold_cited",
+    "key_fact_containment", "abstention_recall", "false_abstention_rate", "wrongly_named", "error_rate", "latency_ms",
 )
 _BRACKETED = re.compile(r"\[([^\[\]]+)\]")
 _PARA = re.compile(r"¶\s*(\d+)")
@@ -196,6 +196,14 @@ def citation_recall(cited: Sequence[str], gold: Sequence[str], answerable: bool)
     return len(_canon_set(cited) & wanted) / len(wanted)
 
 
+def gold_cited(cited: Sequence[str], gold: Sequence[str], answerable: bool) -> float | None:
+    """1.0 when the answer cites at least one gold label (the issue's "a gold paragraph cited"), else 0.0;
+    None if unanswerable or without gold."""
+    if not answerable or not gold:
+        return None
+    return float(bool(_canon_set(cited) & _canon_set(gold)))
+
+
 def normalise_text(text: str) -> str:
     """Text as key facts are matched: NFKC, plain quotes and dashes, citations dropped, spaces collapsed, casefolded."""
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
@@ -261,6 +269,7 @@ def score(item: GoldItem, answer: Answer, retrieved: Sequence[str], latency_ms: 
     m["citation_resolution"] = citation_resolution(answer, passages) if passages is not None else None
     m["citation_precision"] = citation_precision(cited, item.gold, item.neighbours, item.answerable)
     m["citation_recall"] = citation_recall(cited, item.gold, item.answerable)
+    m["gold_cited"] = gold_cited(cited, item.gold, item.answerable)
     m["key_fact_containment"] = key_fact_containment(answer.answer, item.key_facts)
     m["abstention_recall"] = None if item.answerable else float(answer.abstained)
     m["false_abstention_rate"] = float(answer.abstained) if item.answerable else None

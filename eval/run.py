@@ -23,7 +23,7 @@ COLUMNS = (  # (metric, header) shown in the tables; the JSON report has every m
     ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("hit@5", "hit@5"), ("hit@10", "hit@10"),
     ("recall@5", "rec@5"), ("recall@10", "rec@10"), ("mrr@10", "mrr@10"),
     ("citation_validity", "cit_valid"), ("citation_resolution", "cit_res"), ("citation_precision", "cit_prec"),
-    ("citation_recall", "cit_rec"), ("key_fact_containment", "facts"),
+    ("citation_recall", "cit_rec"), ("gold_cited", "gold_cited"), ("key_fact_containment", "facts"),
     ("abstention_recall", "abst_rec"), ("false_abstention_rate", "false_abst"), ("wrongly_named", "wrong_named"),
     ("error_rate", "errors"), ("latency_ms", "ms"),
 )

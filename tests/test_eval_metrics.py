@@ -102,6 +102,13 @@ def test_citation_precision_and_recall():
     assert M.citation_recall(["¶39"], ["¶38"], True) == 0.0  # a neighbour is not gold
 
 
+def test_gold_cited_asks_for_one_gold_label_among_the_citations():
+    assert M.gold_cited(["¶1", "¶40"], ["¶38", "¶40"], True) == 1.0  # one of two gold labels is enough
+    assert M.gold_cited(["¶39"], ["¶38"], True) == 0.0
+    assert M.gold_cited([], ["¶38"], True) == 0.0
+    assert M.gold_cited(["¶38"], [], False) is None
+
+
 def test_no_citations_precision_excluded_recall_zero():
     assert M.citation_precision([], ["¶38"], [], True) is None
     assert M.citation_recall([], ["¶38"], True) == 0.0
