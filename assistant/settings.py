@@ -106,6 +106,10 @@ class AnswerSettings(BaseModel):
         default=6, ge=1, description="An answer tops up to this many sentences from its lead passage: key facts "
         "0.77 → 0.81 (Ealing), 0.76 → 0.80 (five reports), citations unchanged.",
     )
+    improvement_coverage: float = Field(
+        default=0.5, description="An item of what must improve is quoted with a description on its topic when it "
+        "holds this share of the question's topic (idf-weighted).",
+    )
     figure_coverage: float = Field(
         default=0.5, description="A figure answers a figure question only when its sentence holds this share of the "
         "question's topic (idf-weighted): abstention recall 0.70 → 0.77 (Ealing), 0.87 → 0.93 (five reports) "

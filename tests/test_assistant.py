@@ -262,6 +262,21 @@ def test_a_summary_of_a_judgement_area_starts_with_its_grade(bot):
     assert "[Judgements]" not in bot.ask("What did inspectors say about private fostering?").answer
 
 
+def test_an_areas_grade_already_quoted_is_not_quoted_again(bot):
+    """The grade line can be the best sentence too ("The Local Safeguarding Children Board requires
+    improvement.", the first line of its summary): the answer then says it once."""
+    from assistant.reading.query import Ask
+
+    asked = "What did inspectors say about the LSCB?"
+    query = bot.router.read(Ask(question=asked, standalone=asked, k=6))
+    planned = bot.router.decide(query)
+    answer = bot.router.run(planned)
+    grade_line = answer.answer.split("\n\n")[0].rsplit(" [", 1)[0]
+    assert "requires improvement" in grade_line.lower()
+    again = bot.router._with_area_grade(query, planned.plan, answer)  # as if the extractive answer had quoted it
+    assert again.answer.count(grade_line) == 1
+
+
 @pytest.mark.parametrize("question", ["When was the previous inspection?", "When was Ealing inspected before this inspection?"])
 def test_when_the_inspection_before_took_place_is_the_reports_own_sentence(bot, report_text, question):
     answer = bot.ask(question)

@@ -27,7 +27,7 @@ from assistant.reading.answer_kinds import (
 from assistant.answering.cite import REFUSAL, cite, cited_answer
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
-from assistant.retrieval.retrieve import is_recommendation, is_summary
+from assistant.retrieval.retrieve import IMPROVEMENTS_SECTION, is_recommendation, is_summary
 from assistant.answering.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
 from assistant.settings import AnswerSettings
 from assistant.text import terms
@@ -76,7 +76,7 @@ class ExtractiveAnswerer:
             FAULT.search(c.text) or is_recommendation(c.source.section) for c in chosen
         ):
             return premise_not_found(question, query, sources, quoted[0], needs.presumed_fault)
-        chosen = quoted
+        chosen = quoted + self._improvement_on_topic(needs, quoted, candidates)
         text = compose(chosen, candidates, lead)
         lead_text = text.split("\n\n", 1)[0] if "\n\n" in text else ""
         return cited_answer(question, text, sources, lead=lead_text, standalone_question=query,
@@ -118,6 +118,32 @@ class ExtractiveAnswerer:
                 continue
             return None
         return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
+
+    def _improvement_on_topic(
+        self, needs: Needs, chosen: list[ScoredSentence], candidates: list[ScoredSentence]
+    ) -> list[ScoredSentence]:
+        """The item of an ILACS report's "What needs to improve" on the question's topic, when a
+        description is asked and none is quoted: "what did inspectors say about life-story work?" is
+        answered by what they found and also by their saying it must improve. The item must hold
+        ``improvement_coverage`` of the question's topic (idf-weighted): it names a topic in few words."""
+        if needs.figure or needs.quantity or needs.date or needs.name or needs.who or needs.grade or needs.recommended:
+            return []
+        if any(is_recommendation(c.source.section) for c in chosen):
+            return []
+        weights = {t: self.keyword.weight(t) for t in needs.terms - FRAME_TERMS}
+        total = sum(weights.values())
+        if not total:
+            return []
+        for candidate in candidates:
+            if candidate.score < self.abstain_below:
+                break
+            # An ILACS list names a topic an item; a 2014-18 recommendation is an action on several.
+            if candidate.source.section != IMPROVEMENTS_SECTION:
+                continue
+            said = sum(w for t, w in weights.items() if t in candidate.terms | self._acronyms_said(candidate.text))
+            if said / total >= self.tuning.improvement_coverage:
+                return [candidate]
+        return []
 
     def _denial(self, needs: Needs, lead: ScoredSentence) -> ScoredSentence | None:
         """The lead sentence, when it says there is none of what the question asks why about: it holds

@@ -544,3 +544,32 @@ def test_the_names_that_set_a_questions_scope_are_no_answer_to_it():
 )
 def test_the_fault_a_why_question_takes_as_found(question, fault):
     assert read_needs(question).presumed_fault == fault
+
+
+@pytest.fixture
+def missing_children_sentences():
+    finding = _scored("¶11", "Help and protection", "Return home interviews are sometimes delayed.", 0.70, 0)
+    on_topic = _scored("What needs to improve", "What needs to improve", "The response to children who go missing.", 0.55, 1)
+    off_topic = _scored("What needs to improve", "What needs to improve", "Sufficiency of short breaks.", 0.50, 1, 1)
+    action = _scored("¶3", "Recommendations", "Ensure that children who go missing are offered a return home interview.", 0.60, 2)
+    return finding, on_topic, off_topic, action
+
+
+@pytest.mark.parametrize("question, quoted", [
+    ("What did inspectors say about children who go missing?", True),
+    ("How well does the council respond to children who go missing?", True),
+    ("How quickly are return home interviews offered?", False),  # the item names missing, not the interviews
+    ("How many children went missing last year?", False),  # a figure is asked, not a description
+    ("What needs to improve for children who go missing?", False),  # the recommendations route answers it
+])
+def test_a_description_quotes_the_item_of_what_must_improve_on_its_topic(bot, missing_children_sentences, question, quoted):
+    finding, on_topic, off_topic, action = missing_children_sentences
+    candidates = [finding, action, on_topic, off_topic]
+    added = bot.extractive._improvement_on_topic(read_needs(question), [finding], candidates)
+    assert added == ([on_topic] if quoted else [])
+
+
+def test_an_item_on_another_topic_or_a_2014_recommendation_is_not_quoted(bot, missing_children_sentences):
+    finding, _, off_topic, action = missing_children_sentences
+    needs = read_needs("What did inspectors say about children who go missing?")
+    assert bot.extractive._improvement_on_topic(needs, [finding], [finding, action, off_topic]) == []
