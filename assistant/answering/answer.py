@@ -58,7 +58,7 @@ class ExtractiveAnswerer:
         wants_number = needs.quantity or needs.comparison
         chosen = self.select(candidates, needs, wants_number=wants_number, broad=needs.broad)
         # The answer leads with the sentence holding what was asked for: the figure, the time, the name, else the best.
-        lead = next((c for c in chosen if (wants_number and has_figure(c.text))
+        lead = next((c for c in chosen if (wants_number and _gives_number(needs, c.text))
                      or (needs.date and gives_time(c.text))
                      or ((needs.name or needs.who) and needs.gives_name(c.text))), chosen[0])
         quoted = self._with_lead_paragraph(list(chosen), candidates)
@@ -189,7 +189,7 @@ class ExtractiveAnswerer:
             shared = query_terms & sentence.terms
             shared_related = related & sentence.terms
             overlap = min(1.0, sum(self.keyword.weight(t) for t in (*shared, *shared_related)) / total_weight)
-            gives = gives_time(sentence.text) if needs.date else needs.quantity and has_figure(sentence.text)
+            gives = gives_time(sentence.text) if needs.date else needs.quantity and _gives_number(needs, sentence.text)
             bonus = tune.number_bonus if gives else 0.0
             bonus += tune.count_bonus if counted and counts(sentence.text, counted) else 0.0
             bonus += tune.comparison_bonus if needs.with_others and COMPARATOR.search(sentence.text) else 0.0
@@ -210,7 +210,8 @@ class ExtractiveAnswerer:
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning, needs.recommended), margin)
         chosen = [best]
-        wanted_kinds = ((wants_number, has_figure), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name))
+        number = lambda text: _gives_number(needs, text)  # noqa: E731
+        wanted_kinds = ((wants_number, number), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name))
         for wanted, gives in wanted_kinds:
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]
@@ -277,6 +278,12 @@ def in_context(sentence: np.ndarray, opening: list[float] | None, share: float) 
         return sentence
     mixed = (1 - share) * sentence + share * np.asarray(opening)
     return mixed / np.linalg.norm(mixed)
+
+
+def _gives_number(needs: Needs, text: str) -> bool:
+    """Does ``text`` give the kind of figure a figure question asks for ("what share…?" wants a share,
+    not a count or a footnote's number), or any figure when it asks for none of a kind?"""
+    return needs.gives_figure(text) if needs.figure else has_figure(text)
 
 
 def _passage_strengths(

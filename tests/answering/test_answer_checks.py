@@ -573,3 +573,13 @@ def test_an_item_on_another_topic_or_a_2014_recommendation_is_not_quoted(bot, mi
     finding, _, off_topic, action = missing_children_sentences
     needs = read_needs("What did inspectors say about children who go missing?")
     assert bot.extractive._improvement_on_topic(needs, [finding], [finding, action, off_topic]) == []
+
+
+def test_a_number_that_is_no_share_does_not_answer_a_share_question():
+    """"What share of care leavers are in education…?" is not answered by a sentence that gives a
+    count: the sentence of the passage that gives a share ("a large majority") is brought in beside it."""
+    best = _scored("¶44", "Care leavers", "Each of the 12 personal advisers encourages education, employment and training.", 0.80, 0)
+    share = _scored("¶44", "Care leavers", "A large majority of care leavers are in education, employment or training.", 0.60, 0, 1)
+    needs = read_needs("What share of care leavers are in education, employment or training?")
+    answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.3)
+    assert share in answerer.select([best, share], needs, wants_number=True)
