@@ -24,11 +24,12 @@ from assistant.reading.answer_kinds import (
     has_figure,
     names_another_post,
 )
-from assistant.answering.cite import REFUSAL, cite, cited_answer
+from assistant.answering.cite import cited_answer
+from assistant.answering.declines import abstention, no_number, premise_not_found
 from assistant.retrieval.index import ReportIndex
 from assistant.retrieval.keyword import KeywordIndex
 from assistant.retrieval.retrieve import IMPROVEMENTS_SECTION, is_recommendation, is_summary
-from assistant.answering.scored_sentences import ScoredSentence, as_sentence, compose, leans_back
+from assistant.answering.scored_sentences import ScoredSentence, compose, leans_back
 from assistant.settings import AnswerSettings
 from assistant.text import terms
 from assistant.types import Answer, Source
@@ -67,6 +68,9 @@ class ExtractiveAnswerer:
             self.missing_figure(needs, quoted, candidates, question) or missing_name(needs, chosen)
             or missing_future(needs, quoted)
         ):
+            # "How many…?" of what the report counts only in words: say there is no number, and quote them.
+            if needs.how_many and (said := self.figure_sentence(needs, quoted, candidates, question, vague=True)):
+                return no_number(question, query, sources, said)
             return abstention(question, query, sources, missing)
         # "Why were children living in unregistered homes?" answered "There are no children living in…".
         if needs.presumes and (denial := self._denial(needs, chosen[0])):
@@ -88,13 +92,27 @@ class ExtractiveAnswerer:
         """Why a question that asks for a figure gets none: no chosen sentence gives a figure about
         what it is about (its most telling words, read with the opening of the sentence's paragraph).
         ``asked`` is what the user typed: words a follow-up carries only say what "them" are."""
-        if not needs.figure:
+        if not needs.figure or self.figure_sentence(needs, chosen, candidates, asked):
             return None
+        return f"the retrieved passages give no figure for {' '.join(self._focus(needs)) or 'this'}"
+
+    def _focus(self, needs: Needs) -> list[str]:
+        """The three most telling of a figure question's terms: a figure must be about one of them.
+        Years and periods ("in 2012–13") say when, not what is counted."""
         known = [t for t in needs.figure_terms if t in self.keyword.idf]
-        # Years and periods ("in 2012–13") say when, not what is counted: they count towards the
-        # coverage, not as what a figure must be about.
-        focus = sorted((t for t in known if t not in FRAME_TERMS and not any(c.isdigit() for c in t)),
-                       key=self.keyword.weight, reverse=True)[:3]
+        return sorted((t for t in known if t not in FRAME_TERMS and not any(c.isdigit() for c in t)),
+                      key=self.keyword.weight, reverse=True)[:3]
+
+    def figure_sentence(
+        self, needs: Needs, chosen: list[ScoredSentence], candidates: list[ScoredSentence], asked: str,
+        vague: bool = False,
+    ) -> ScoredSentence | None:
+        """The first chosen sentence that gives the figure asked about what the question is about
+        (or, ``vague``, a number in words: "a small number of children…"), and holds ``figure_coverage``
+        of its topic (idf-weighted); None when none does."""
+        gives = needs.gives_vague_count if vague else needs.gives_figure
+        known = [t for t in needs.figure_terms if t in self.keyword.idf]
+        focus = self._focus(needs)  # years and periods count towards the coverage, not as what it is about
         weights = {t: self.keyword.weight(t) for t in known if t not in FRAME_TERMS}
         own = set(terms(asked)) if asked else set(weights)
         openings = {c.source.label: c.terms for c in candidates if c.index == 0}
@@ -106,9 +124,9 @@ class ExtractiveAnswerer:
             here = sentence.terms | openings.get(sentence.source.label, frozenset()) | self._acronyms_said(sentence.text)
             if leans_back(sentence.text) and (before := by_position.get((sentence.source.label, sentence.index - 1))):
                 here |= before.terms  # "This is currently at 179 days": what "this" is, the sentence before says
-            if not needs.gives_figure(sentence.text) or (focus and not (set(focus) | related) & here):
+            if not gives(sentence.text) or (focus and not (set(focus) | related) & here):
                 continue
-            if counted and not any(counts(sentence.text, t, before=True) for t in counted) and not (
+            if counted and not vague and not any(counts(sentence.text, t, before=True) for t in counted) and not (
                 needs.gives_share_of_group(sentence.text)
             ):
                 continue
@@ -116,8 +134,8 @@ class ExtractiveAnswerer:
             total = sum(w for t, w in weights.items() if t in own or t in here)
             if total and min(1.0, said / total) < self.tuning.figure_coverage:
                 continue
-            return None
-        return f"the retrieved passages give no figure for {' '.join(focus) or 'this'}"
+            return sentence
+        return None
 
     def _improvement_on_topic(
         self, needs: Needs, chosen: list[ScoredSentence], candidates: list[ScoredSentence]
@@ -356,43 +374,3 @@ def _highlights(chosen: list[ScoredSentence]) -> dict[str, list[str]]:
     for sentence in chosen:
         highlights.setdefault(sentence.source.label, []).append(sentence.text)
     return highlights
-
-
-def premise_not_found(question: str, query: str, sources: list[Source], best: ScoredSentence, fault: str) -> Answer:
-    """A "why was it so weak?" question whose best passages find no fault: say so, and quote what
-    the report does say, rather than explain a judgement it never made."""
-    taken = f" (“{fault}”)" if fault else ""
-    text = f"{REFUSAL} what the question takes as found{taken}. What it says: {as_sentence(best.text)} {cite(best.source.label)}"
-    reason = (f"the question presumes a fault ({fault!r}) that the retrieved passages do not state" if fault
-              else "the question asks why of something the report says is not so")
-    return corrected_premise(question, query, sources, text, reason, {best.source.label: [best.text]})
-
-
-def corrected_premise(
-    question: str, query: str, sources: list[Source], text: str, reason: str, highlights: dict[str, list[str]]
-) -> Answer:
-    """An answer that declines a question's premise and says, cited, what the report says instead:
-    an abstention, since the question as asked has no answer."""
-    return cited_answer(question, text, sources, abstained=True, standalone_question=query, notes=[reason],
-                        highlights=highlights)
-
-
-def no_such_report(question: str, query: str, message: str) -> Answer:
-    """The question names a report that is not loaded: say so, and which reports there are."""
-    return Answer(
-        question=question, answer=message, abstained=True, standalone_question=query,
-        notes=["the question names a report that is not loaded"],
-    )
-
-
-def abstention(question: str, query: str, sources: list[Source], reason: str) -> Answer:
-    """The one way the assistant says it does not know."""
-    return Answer(
-        question=question,
-        answer=f"{REFUSAL} anything that answers this question.",
-        citations=[],
-        sources=sources,
-        abstained=True,
-        standalone_question=query,
-        notes=[reason],
-    )

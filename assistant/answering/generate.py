@@ -17,7 +17,8 @@ from collections.abc import Generator, Iterable, Iterator
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from assistant.answering.answer import ExtractiveAnswerer, abstention
+from assistant.answering.answer import ExtractiveAnswerer
+from assistant.answering.declines import abstention
 from assistant.reading.answer_kinds import Needs
 from assistant.answering.citation_check import (
     MAX_ANSWER_CHARS,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from assistant.answering.answer import corrected_premise
+from assistant.answering.declines import corrected_premise
 from assistant.answering.cite import REFUSAL, cite, cited_answer
 from assistant.answering.grade_quotes import Evidence, GradeQuoter
 from assistant.reading.grades import GradeQuestion, area_asked, grade_evidence, is_overall, select

@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, Protocol, TypeVar
 
-from assistant.answering.answer import ExtractiveAnswerer, abstention, no_such_report
+from assistant.answering.answer import ExtractiveAnswerer
+from assistant.answering.declines import abstention, no_such_report
 from assistant.answering.cite import REFUSAL, cite, cited_answer
 from assistant.answering.generate import GenerativeAnswerer
 from assistant.answering.grade_answers import GradeTableAnswerer

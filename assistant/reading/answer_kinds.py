@@ -78,6 +78,10 @@ _SHARE = re.compile(
 )
 _NONE = ("no", "zero", "nil")  # a count of none: "there are no children who…"
 _COUNT = re.compile(rf"\d|\b({_CARDINALS}|{'|'.join(_NONE)})\b", re.I)
+# A number in words only: "a small but reducing number of children…", "a few care leavers".
+_VAGUE_COUNT = re.compile(
+    r"\b(?:small|large|high|low|growing|reducing|increasing|significant|limited)(?: but \w+)? numbers? of\b|"
+    r"\ba (?:few|handful of)\b", re.I)
 # A number word on its own ("24", "five", "Twenty-four"), and what a "how many…" question counts.
 _COUNT_WORD = re.compile(rf"^(?:\d[\d,.]*%?|{_CARDINALS})(?:-\w+)?$", re.I)
 HOW_MANY = re.compile(r"\bhow many\b(?:\s+([a-z][\w'-]*))?", re.I)
@@ -319,6 +323,10 @@ class Needs:
     def gives_share_of_group(self, text: str) -> bool:
         """Does ``text`` give a share for "how many of them…"?"""
         return self.of_group and bool(_SHARE.search(_VAGUE_SHARE.sub(" ", text)))
+
+    def gives_vague_count(self, text: str) -> bool:
+        """Does ``text`` give a number in words only ("a small number of children…")?"""
+        return self.how_many and bool(_VAGUE_COUNT.search(text))
 
     def gives_figure(self, text: str) -> bool:
         """Does ``text`` give the kind of figure asked for (a share, a sum of money, a number)?"""

@@ -386,6 +386,29 @@ def test_a_figure_that_leans_on_the_sentence_before_is_read_with_it(bot):
     assert check.missing_figure(read_needs(asked), [figure], [opening, figure])  # without it, what "this" is goes unsaid
 
 
+@pytest.mark.parametrize("sentence, in_words", [
+    ("A small but reducing number of children live in unregistered children's homes.", True),
+    ("A few children live in unregistered children's homes.", True),
+    ("Children live in unregistered children's homes for too long.", False),  # no number, not even in words
+    ("A small number of care leavers live in bed and breakfast accommodation.", False),  # in words, of something else
+])
+def test_how_many_of_what_the_report_counts_only_in_words(bot, sentence, in_words):
+    check = bot.extractive
+    asked = "How many children live in unregistered children's homes?"
+    said = _said(sentence)
+    assert check.missing_figure(read_needs(asked), [said])  # no number: the figure check still fails
+    assert (check.figure_sentence(read_needs(asked), [said], [said], asked, vague=True) is said) is in_words
+
+
+def test_a_number_given_only_in_words_is_said_to_be_no_number_and_quoted():
+    from assistant.answering.declines import no_number
+
+    said = _said("A small number of children live in unregistered children's homes.")
+    answer = no_number("How many children live in unregistered homes?", "", [said.source], said)
+    assert answer.abstained and answer.answer.startswith("The report does not say how many.")
+    assert said.text in answer.answer and [c.label for c in answer.citations] == ["¶1"]
+
+
 def test_how_big_asks_for_a_figure():
     assert FIGURE_QUESTION.search("How big was the projected overspend?")
     assert FIGURE_QUESTION.search("How large is the backlog of assessments?")
