@@ -12,7 +12,7 @@ from assistant.text import STOP_WORDS, words
 # Words by which a question asks for a kind of answer ("how many", "how well", "what share"): said of
 # its topic, not part of it, so a follow-up with a topic of its own ("and how many went to
 # university?") does not carry them.
-_ASKING_WORDS = frozenset("many much long well often share proportion percentage".split())
+_ASKING_WORDS = frozenset("many much long well often share proportion percentage average".split())
 # "What about X?" asks the question before of X in place of what X stands for: the group it was
 # asked of (who) or what it asked about them (what). The words that name a group of people:
 _GROUP_WORDS = frozenset(
@@ -28,10 +28,24 @@ _ANAPHORA = re.compile(r"\b(they|them|their|theirs|it|its|those|these|this|that|
 _CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|and what about)\b", re.I)
 
 
+# Words that say what a figure is compared with, not what it is of: "what's the average for similar
+# councils?" has no topic of its own.
+_COMPARED_WITH = frozenset(
+    "average averages national nationally england similar councils authorities neighbours statistical comparators "
+    "compare compared comparison".split()
+)
+
+
 def is_follow_up(question: str) -> bool:
-    """Does the question lean on an earlier turn ("and how many of them…?", "how long did they wait?")?"""
-    content = [w for w in words(question) if w not in STOP_WORDS]
+    """Does the question lean on an earlier turn ("and how many of them…?", "how long did they wait?",
+    "what's the average for similar councils?")?"""
+    content = _topic_words(question)
     return bool(_CONTINUATION.search(question) or _ANAPHORA.search(question) or len(content) <= 1)
+
+
+def _topic_words(question: str) -> list[str]:
+    """Its words less those every question uses and those that say what a figure is compared with."""
+    return [w for w in words(question) if w not in STOP_WORDS and w not in _COMPARED_WITH]
 
 
 _CARRIED = re.compile(r"\s*\(([^()]*)\)$")  # the topic ``standalone`` carries over, in brackets at the end
@@ -67,7 +81,8 @@ def standalone(
         and (rescopes or (w not in FRAME_WORDS and w not in _ASKING_WORDS))
         and not (names_a_year and YEAR.fullmatch(w))
     ]
-    if _WHAT_ABOUT.match(question) and not rescopes:
+    # "What about the England average?" names no topic: it asks the question before again, of another comparison.
+    if _WHAT_ABOUT.match(question) and not rescopes and _topic_words(question):
         # "And what about their education?" after one on their health: the children, not the health;
         # "what about care leavers?": the health, not the children. "What about once they become care
         # leavers?": "they" are still the children.

@@ -149,8 +149,9 @@ def unknown_names(
             continue
         if _SENTENCE_START.search(question[: match.start()]) and (
             lowered.endswith("ly") or (stems and all(t in stems for t in terms(lowered)))
+            or any(form in vocabulary for form in _inflections(lowered))
         ):
-            continue  # "Roughly how many…", "Asking about 2022": a word capitalised for its place, not a name
+            continue  # "Roughly how many…", "Asking about 2022", "Cause of…": capitalised for its place, not a name
         acronym = word.isupper() or (word[:-1].isupper() and word.endswith("s"))  # "LAs": plural of "LA"
         singular = lowered[:-1] if acronym and word.endswith("s") and not word.isupper() else lowered
         if singular in vocabulary:
@@ -162,6 +163,12 @@ def unknown_names(
         unknown.append(word)
     unknown += [year for year in YEAR.findall(question) if year not in vocabulary]
     return list(dict.fromkeys(unknown))
+
+
+def _inflections(word: str) -> set[str]:
+    """Other forms of an ordinary word ("cause": "causes", "caused", "causing"), which a name does not take."""
+    base = word[:-1] if word.endswith("e") else word
+    return {word + "s", word + "es", base + "ed", base + "ing", word + "d"} - {word}
 
 
 _NAME_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+(?:(?:of|and|for|in|on|to)\s+(?:the\s+)?)?[A-Z][\w'’-]*)*")

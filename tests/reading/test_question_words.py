@@ -115,6 +115,7 @@ def test_a_follow_up_carries_an_acronym_with_its_capitals():
     ("What share of care leavers were in work?", "And which of them were parents?", "care leavers work"),
     ("How long were children waiting for a health assessment in the 2016 report?", "And how many dentists were there?",
      "children waiting health assessment 2016"),
+    ("How many weeks on average did adoptions take in 2016?", "And what help do adopters get?", "weeks adoptions take 2016"),
 ])
 def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlier, follow_up, carried):
     """"How well", "what share", "how long" asked for a kind of answer: the follow-up carries what the
@@ -122,6 +123,19 @@ def test_a_follow_up_carries_the_topic_not_how_the_earlier_question_asked(earlie
     from assistant.reading.follow_ups import standalone
 
     assert standalone(follow_up, [earlier]) == f"{follow_up} ({carried})"
+
+
+@pytest.mark.parametrize("follow_up, leans", [
+    ("What was the average in similar authorities?", True),  # what it is compared with, and nothing else
+    ("What about the England average?", True),
+    ("How do similar authorities recruit foster carers?", False),  # a topic of its own
+])
+def test_a_question_that_names_only_what_it_is_compared_with_leans_on_the_one_before(follow_up, leans):
+    from assistant.reading.follow_ups import is_follow_up, standalone
+
+    assert is_follow_up(follow_up) is leans
+    earlier = "How long did care proceedings take in 2016?"
+    assert (standalone(follow_up, [earlier]) == f"{follow_up} (care proceedings take 2016)") is leans
 
 
 @pytest.mark.parametrize("follow_up, carried", [
@@ -230,6 +244,16 @@ def test_a_plural_acronym_the_reports_use_in_the_singular_is_not_unknown():
 
     assert unknown_names("Which LAs did well?", {"la", "did", "well"}) == []
     assert unknown_names("Which XYZs did well?", {"la", "did", "well"}) == ["XYZs"]
+
+
+def test_an_ordinary_word_that_opens_a_sentence_is_not_a_name_when_the_reports_use_its_other_forms():
+    from assistant.reading.question import unknown_names
+
+    known = {"caused", "backlog", "reviews"}
+    assert unknown_names("Cause of the backlog?", known) == []
+    assert unknown_names("Review of the backlog?", known) == []
+    assert unknown_names("Hounslow's backlog?", known) == ["Hounslow"]  # a name takes no -s or -ed
+    assert unknown_names("What was the backlog in Cause?", known) == ["Cause"]  # inside a sentence it is one
 
 
 def test_an_adverb_that_opens_a_sentence_is_not_a_name():
