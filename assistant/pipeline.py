@@ -345,9 +345,8 @@ class Router:
         quoted = list(dict.fromkeys(c.report for c in answer.citations))
         for report in quoted:
             rows = [r for r in self.grade_table.rows(self.catalogue.reports[report]) if r.area == area]
-            row = [(rows[0].area_printed, rows[0].grade_printed)] if rows else []
-            if rows and not self._grade_quoted(report, row, answer):
-                said = self.grade_quoter.quote(report, row, evidence)
+            graded = [(rows[0].area_printed, rows[0].grade_printed)] if rows else []
+            if graded and (said := self.grade_quoter.quote(report, graded, evidence, new_only=True)):
                 lines.append(f"{self.catalogue.reports[report].name}: {said}" if len(quoted) > 1 else said)
         if not lines:
             return answer
@@ -357,12 +356,6 @@ class Router:
         answer.sources, answer.highlights = evidence.sources, evidence.highlights
         answer.citations = citations_in(answer.answer, answer.sources)
         return answer
-
-    def _grade_quoted(self, report: str, row: list[tuple[str, str]], answer: Answer) -> bool:
-        """Does the answer already quote, from the same passage, the line that states this grade
-        ("The Local Safeguarding Children Board requires improvement.", its summary's first line)?"""
-        source, line, verbatim = self.grade_quoter.quotes(report, row)[0]
-        return verbatim and line.strip() in answer.highlights.get(source.label, [])
 
     def _unnamed_single(self, reading: ScopeReading, answer: Answer) -> bool:
         many = len({i.authority_key for i in self.catalogue.infos()}) > 1

@@ -6,6 +6,8 @@ true to the report and carries the label of the passage it comes from.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 
 from assistant.reading.answer_kinds import (
@@ -148,30 +150,30 @@ class ExtractiveAnswerer:
             return []
         if any(is_recommendation(c.source.section) for c in chosen):
             return []
-        weights = {t: self.keyword.weight(t) for t in needs.terms - FRAME_TERMS}
-        total = sum(weights.values())
-        if not total:
-            return []
         for candidate in candidates:
             if candidate.score < self.abstain_below:
                 break
-            # An ILACS list names a topic an item; a 2014-18 recommendation is an action on several.
+            # An ILACS list names one topic an item; a 2014-18 recommendation is an action on several.
             if candidate.source.section != IMPROVEMENTS_SECTION:
                 continue
-            said = sum(w for t, w in weights.items() if t in candidate.terms | self._acronyms_said(candidate.text))
-            if said / total >= self.tuning.improvement_coverage:
+            held = candidate.terms | self._acronyms_said(candidate.text)
+            if self._topic_coverage(needs, held) >= self.tuning.improvement_coverage:
                 return [candidate]
         return []
+
+    def _topic_coverage(self, needs: Needs, held: frozenset[str]) -> float:
+        """The share of the question's topic (its terms less the framing ones, idf-weighted) that the
+        terms ``held`` by a sentence cover; 0 for a question with no topic."""
+        weights = {t: self.keyword.weight(t) for t in needs.terms - FRAME_TERMS}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in held) / total if total else 0.0
 
     def _denial(self, needs: Needs, lead: ScoredSentence) -> ScoredSentence | None:
         """The lead sentence, when it says there is none of what the question asks why about: it holds
         ``figure_coverage`` of the question's terms (idf-weighted) and says "there are no…"."""
         if not DENIES.search(lead.text):
             return None
-        weights = {t: self.keyword.weight(t) for t in needs.terms - FRAME_TERMS}
-        total = sum(weights.values())
-        said = sum(w for t, w in weights.items() if t in lead.terms)
-        return lead if total and said / total >= self.tuning.figure_coverage else None
+        return lead if self._topic_coverage(needs, lead.terms) >= self.tuning.figure_coverage else None
 
     def _acronyms_said(self, text: str) -> frozenset[str]:
         """The terms of the words the reports spell a sentence's acronyms out with: "do not proceed to
@@ -228,8 +230,8 @@ class ExtractiveAnswerer:
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning, needs.recommended), margin)
         chosen = [best]
-        number = lambda text: _gives_number(needs, text)  # noqa: E731
-        wanted_kinds = ((wants_number, number), (needs.date, gives_time), (needs.name or needs.who, needs.gives_name))
+        wanted_kinds = ((wants_number, partial(_gives_number, needs)), (needs.date, gives_time),
+                        (needs.name or needs.who, needs.gives_name))
         for wanted, gives in wanted_kinds:
             if wanted and not gives(best.text):
                 giving = [c for c in candidates if c.source.label == best.source.label and gives(c.text)]

@@ -55,11 +55,15 @@ class GradeQuoter:
             out.append((source_of(passage, 1.0, self._catalogue), said, line is not None))
         return out
 
-    def quote(self, report: str, rows: list[tuple[str, str]], evidence: Evidence) -> str:
+    def quote(self, report: str, rows: list[tuple[str, str]], evidence: Evidence, new_only: bool = False) -> str:
         """The rows' grades as the report states them, each cited; their passages and quoted lines
-        are added to ``evidence``."""
+        are added to ``evidence``. ``new_only``: a line ``evidence`` already quotes from its passage is
+        not said again ("The Local Safeguarding Children Board requires improvement.", quoted as the
+        best sentence of its summary)."""
         said = []
         for source, line, verbatim in self.quotes(report, rows):
+            if new_only and verbatim and line.strip() in evidence.highlights.get(source.label, []):
+                continue
             said.append(f"{line} {evidence.cite(source, *([line] if verbatim else []))}")
         return " ".join(said)
 

@@ -105,7 +105,12 @@ _DATES = re.compile(
 _VAGUE_SHARE = re.compile(r"\b(majority|minority)\b", re.I)
 _MONEY_QUESTION = re.compile(r"\bhow much\b.*\b(cost|spend|spent|pay|paid|funding|funded)\b|\b(costs?|budgets?|prices?)\b", re.I)
 _MONEY = re.compile(r"£|\b(million|thousand|pounds?)\b", re.I)
-COMPARISON = re.compile(r"\b(compare[ds]?|comparison|than|versus|vs|national(ly)?|england|london|average|neighbours|comparators)\b", re.I)
+# The words that name a comparison: what a figure is set against. Follow-ups read them too.
+COMPARISON_WORDS = frozenset(
+    "compare compares compared comparison than versus vs national nationally england london average neighbours "
+    "comparators".split()
+)
+COMPARISON = re.compile(rf"\b({'|'.join(sorted(COMPARISON_WORDS))})\b", re.I)
 _OVER_TIME = re.compile(r"\b(year before|previous year|last year|year earlier|years? ago|before that|since)\b", re.I)
 COMPARATOR = re.compile(r"\b(national|england|england's|london|average|statistical neighbours|comparators|similar areas)\b", re.I)
 # The kind of answer a question wants, first match first: a figure of some kind when it asks a

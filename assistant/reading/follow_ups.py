@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from assistant.reading.answer_kinds import COMPARISON_WORDS
 from assistant.reading.question import ACRONYM, FRAME_WORDS, QUESTION_OPENERS
 from assistant.reading.report_names import YEAR, without_report_names
 from assistant.text import STOP_WORDS, words
@@ -30,10 +31,7 @@ _CONTINUATION = re.compile(r"^\s*(and|but|so|also|what about|how about|what of|a
 
 # Words that say what a figure is compared with, not what it is of: "what's the average for similar
 # councils?" has no topic of its own.
-_COMPARED_WITH = frozenset(
-    "average averages national nationally england similar councils authorities neighbours statistical comparators "
-    "compare compared comparison".split()
-)
+_COMPARED_WITH = COMPARISON_WORDS | frozenset("averages similar councils authorities statistical".split())
 
 
 def is_follow_up(question: str) -> bool:
