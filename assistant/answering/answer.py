@@ -134,7 +134,7 @@ class ExtractiveAnswerer:
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
             total = sum(w for t, w in weights.items() if t in own or t in here)
-            if total and min(1.0, said / total) < self.tuning.figure_coverage:
+            if total and min(1.0, said / total) < self.tuning.figure_coverage and sentence.similarity < self.tuning.figure_similarity:
                 continue
             return sentence
         return None
@@ -216,6 +216,7 @@ class ExtractiveAnswerer:
             bonus += tune.grade_bonus if needs.grade and GRADE.search(sentence.text) else 0.0
             bonus -= tune.second_post_penalty if names_another_post(needs.roles, sentence.text) else 0.0
             bonus += tune.recommendation_bonus if needs.recommended and is_recommendation(sentence.source.section) else 0.0
+            sentence.similarity = float(similarity)
             sentence.score = float(similarity) + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 

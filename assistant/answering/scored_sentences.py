@@ -26,6 +26,7 @@ class ScoredSentence:
     text: str
     vector: np.ndarray
     score: float = 0.0
+    similarity: float = 0.0  # cosine to the question, in its passage's context
     terms: frozenset[str] = field(init=False)  # worked out once: scoring, citing and checks all read them
 
     def __post_init__(self) -> None:

@@ -606,3 +606,25 @@ def test_a_number_that_is_no_share_does_not_answer_a_share_question():
     needs = read_needs("What share of care leavers are in education, employment or training?")
     answerer = ExtractiveAnswerer(index=None, keyword=None, abstain_below=0.3)
     assert share in answerer.select([best, share], needs, wants_number=True)
+
+
+def test_a_figure_sentence_that_says_the_same_in_other_words_answers_the_figure_question(bot):
+    """The figure check reads the question's words in the sentence; a sentence the model reads as
+    saying nearly what was asked (``figure_similarity``) answers it in other words. How near is
+    measured with the real model, so the check holds for what the model makes of them."""
+    check = bot.extractive
+    asked = "How many days on average did children wait between coming into care and moving in with their adoptive family?"
+    needs = read_needs(asked)
+    question = np.asarray(bot.embeddings.embed_query(asked))
+
+    def said(text: str) -> ScoredSentence:
+        sentence = _said(text)
+        sentence.similarity = float(question @ np.asarray(bot.embeddings.embed_documents([text])[0]))
+        return sentence
+
+    same = said("The average time from entering care to placement for adoption was 520 days.")
+    other = said("Children waited on average 520 days for a school place.")
+    assert same.similarity >= check.tuning.figure_similarity > other.similarity
+    assert check.missing_figure(needs, [same]) is None and check.missing_figure(needs, [other])
+    same.similarity = 0.0  # read by its words alone, it holds too little of the question
+    assert check.missing_figure(needs, [same])
