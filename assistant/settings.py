@@ -60,6 +60,10 @@ class AnswerSettings(BaseModel):
         "0.881 → 0.896 (Ealing), key facts 0.875 → 0.883; 0.1 less, 0.3-0.4 cost key facts.",
     )
     margin: float = Field(default=0.12, description="How far below the best sentence another may score and be quoted.")
+    broad_sentences: int = Field(
+        default=5, ge=1, description="How many sentences a broad question ('what did inspectors find about…') may "
+        "take before its lead passage is topped up; a pointed one takes three.",
+    )
     broad_margin: float = Field(
         default=0.2, description="The same for a broad question ('what did inspectors say about…'): it takes more."
     )

@@ -67,7 +67,8 @@ def test_gate_floors_met_on_several_reports(tmp_path_factory, capsys):
 
 SPLIT_SETS = [
     ("multi", "dev"), ("multi", "test"), ("general", "dev"), ("general", "devb"), ("general", "devc"), ("general", "devd"),
-    ("general", "deve"), ("general", "devf"), ("general", "devg"), ("general", "test"),
+    ("general", "deve"), ("general", "devf"), ("general", "devg"), ("general", "devh"),
+    ("general", "test"),
 ]
 
 

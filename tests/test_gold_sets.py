@@ -29,7 +29,7 @@ def test_five_report_gold_set_is_consistent_with_its_reports():
 
 
 @pytest.mark.parametrize(
-    "name", ["multi_dev", "multi_test", "general_dev", "general_devb", "general_devc", "general_devd", "general_deve", "general_devf", "general_devg", "general_test", "grades_dev", "grades_test", "grades_dev2",
+    "name", ["multi_dev", "multi_test", "general_dev", "general_devb", "general_devc", "general_devd", "general_deve", "general_devf", "general_devg", "general_devh", "general_test", "grades_dev", "grades_test", "grades_dev2",
              "grades_dev3", "grades_dev4", "grades_dev5", "grades_dev6", "grades_dev7"])
 def test_gold_sets_split_by_authority_are_consistent_with_their_reports(name):
     from eval.check_gold import check_by_id

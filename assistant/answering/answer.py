@@ -227,7 +227,7 @@ class ExtractiveAnswerer:
         score close to it and say something new, and, when the question asks for a figure or a name
         and none was chosen, the best sentence of the lead passage with one. A broad question
         ("what did inspectors say about…") takes more, from more passages."""
-        limit = self.max_sentences + 2 if broad else self.max_sentences
+        limit = self.tuning.broad_sentences if broad else self.max_sentences
         margin = self.tuning.broad_margin if broad else self.tuning.margin
         best = _lead_sentence(candidates, _passage_strengths(candidates, self.tuning, needs.recommended), margin)
         chosen = [best]
