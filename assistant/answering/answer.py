@@ -111,7 +111,7 @@ class ExtractiveAnswerer:
     ) -> ScoredSentence | None:
         """The first chosen sentence that gives the figure asked about what the question is about
         (or, ``vague``, a number in words: "a small number of children…"), and holds ``figure_coverage``
-        of its topic (idf-weighted); None when none does."""
+        of its topic (idf-weighted) or is ``figure_similarity`` near the question; None when none does."""
         gives = needs.gives_vague_count if vague else needs.gives_figure
         known = [t for t in needs.figure_terms if t in self.keyword.idf]
         focus = self._focus(needs)  # years and periods count towards the coverage, not as what it is about
@@ -134,8 +134,9 @@ class ExtractiveAnswerer:
                 continue
             said = sum(w for t, w in weights.items() if t in here) + sum(self.keyword.weight(t) for t in related & here)
             total = sum(w for t, w in weights.items() if t in own or t in here)
-            if total and min(1.0, said / total) < self.tuning.figure_coverage and sentence.similarity < self.tuning.figure_similarity:
-                continue
+            covered = not total or min(1.0, said / total) >= self.tuning.figure_coverage
+            if not covered and sentence.similarity < self.tuning.figure_similarity:
+                continue  # too little of the question's words, and not near enough to say it in others
             return sentence
         return None
 
@@ -217,7 +218,7 @@ class ExtractiveAnswerer:
             bonus -= tune.second_post_penalty if names_another_post(needs.roles, sentence.text) else 0.0
             bonus += tune.recommendation_bonus if needs.recommended and is_recommendation(sentence.source.section) else 0.0
             sentence.similarity = float(similarity)
-            sentence.score = float(similarity) + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
+            sentence.score = sentence.similarity + tune.term_overlap_weight * overlap + bonus + tune.rank_bonus / (1 + sentence.rank)
         return sorted(sentences, key=lambda s: -s.score)
 
     def select(
